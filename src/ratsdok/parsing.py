@@ -1,0 +1,66 @@
+"""Safe XML parsing: no DTDs, no entities, no network, bounded size.
+
+Every XML document ratsdok reads from outside goes through :func:`parse_xml`.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from lxml import etree
+
+from ratsdok.errors import Problem, UnsafeInputError, XmlSyntaxError
+
+__all__ = ["DEFAULT_MAX_BYTES", "parse_xml"]
+
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+"""Largest XML document accepted by default (256 MiB)."""
+
+_local = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    # lxml parsers are not thread-safe; one per thread.
+    parser: etree.XMLParser | None = getattr(_local, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            remove_blank_text=False,
+            collect_ids=False,
+        )
+        _local.parser = parser
+    return parser
+
+
+def parse_xml(
+    data: bytes, *, source: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> etree._ElementTree:
+    """Parse *data* safely; raise :class:`~ratsdok.errors.XmlSyntaxError` or
+    :class:`~ratsdok.errors.UnsafeInputError` naming *source* and the line."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError("XML input must be bytes")
+    if len(data) > max_bytes:
+        raise UnsafeInputError(
+            Problem(
+                f"document is {len(data):,} bytes; the limit is {max_bytes:,} bytes",
+                file=source,
+            )
+        )
+    try:
+        root = etree.fromstring(bytes(data), _parser())
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno else None
+        raise XmlSyntaxError(
+            Problem(f"not well-formed XML: {exc.msg}", file=source, line=line)
+        ) from None
+    tree = root.getroottree()
+    info = tree.docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        raise UnsafeInputError(
+            Problem("a DOCTYPE (DTD) is not allowed in ratsdok documents", file=source, line=1)
+        )
+    return tree

@@ -1,0 +1,58 @@
+"""Shared fixtures and helpers for the ratsdok tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import ratsdok
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_DIR = ROOT / "examples" / "kt-0134-2020"
+EXAMPLE_XML = EXAMPLE_DIR / "vorlage.xml"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def require_tool(name: str) -> str:
+    """Path of an external tool; skip locally when missing, fail in CI (CI=true)."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"external tool {name!r} is not installed"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI must install it, see .ci/run)")
+        pytest.skip(message)
+    return path
+
+
+def require_corpus(relative: str) -> Path:
+    """A file or folder of ../shared/corpus; skip locally when absent, fail in CI."""
+    path = CORPUS / relative
+    if not path.exists():
+        message = f"corpus path {path} is missing"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def example_xml() -> Path:
+    """The committed KT 0134/2020 example file (do not modify it)."""
+    return EXAMPLE_XML
+
+
+@pytest.fixture
+def example() -> ratsdok.Vorlage:
+    """The KT 0134/2020 Vorlage, loaded from the example file."""
+    return ratsdok.load(EXAMPLE_XML)
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """A copy of the example folder in a temporary directory; returns the XML path."""
+    target = tmp_path / "kt-0134-2020"
+    shutil.copytree(EXAMPLE_DIR, target)
+    return target / "vorlage.xml"
