@@ -244,11 +244,18 @@ def _head(k: Nachrichtenkopf) -> str:
 _Element = etree._Element
 
 
+# Clark name → local name. Bounded: documents are schema-checked before mapping.
+_local_names: dict[str, str] = {}
+
+
 def _children(el: _Element) -> Iterator[tuple[str, _Element]]:
     for child in el:
         tag = child.tag
         if isinstance(tag, str):  # skips comments and processing instructions
-            yield tag[tag.index("}") + 1 :] if tag[0] == "{" else tag, child
+            name = _local_names.get(tag)
+            if name is None:
+                name = _local_names.setdefault(tag, tag.rpartition("}")[2])
+            yield name, child
 
 
 def _text(el: _Element) -> str:
