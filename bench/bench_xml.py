@@ -45,7 +45,8 @@ def measure(v: ratsdok.Vorlage) -> tuple[float, float, int]:
 def main() -> int:
     failed = False
     print(
-        f"{'document':42} {'bytes':>9} {'floor µs':>10} {'ratsdok µs':>11} {'ratio':>6} {'target':>7}"
+        f"{'document':42} {'bytes':>9} {'floor µs':>10} {'ratsdok µs':>11}"
+        f" {'ratio':>6} {'target':>7}"
     )
     for (name, target), v in zip(TARGETS.items(), (example(), large()), strict=True):
         f, r, size = measure(v)
