@@ -47,6 +47,8 @@ def _check_dateiname(value: str) -> str:
         raise ValueError(f"file name {value!r} must not contain a path separator")
     if ".." in value:
         raise ValueError(f"file name {value!r} must not contain '..'")
+    if value == ".":
+        raise ValueError("file name '.' names a folder, not a file")
     if _CONTROL.search(value):
         raise ValueError(f"file name {value!r} must not contain control characters")
     if len(value.encode("utf-8")) > 255:
