@@ -6,6 +6,7 @@
 True
 """
 
+from ratsdok import oparl
 from ratsdok.anlagen import AnlagenPruefung, AnlagenStatus, check_anlagen
 from ratsdok.codes import (
     Abschnittsart,
@@ -86,6 +87,7 @@ __all__ = [
     "load",
     "load_nachricht",
     "nachricht_from_xml",
+    "oparl",
     "save",
     "schema_dir",
     "to_xml",

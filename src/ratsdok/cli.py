@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ratsdok.anlagen import check_anlagen
-from ratsdok.errors import RatsdokError
+from ratsdok.errors import Problem, RatsdokError
 from ratsdok.files import AnlagenCheck, load, validate_xml
 from ratsdok.summary import describe
 from ratsdok.version import __version__
@@ -34,6 +34,87 @@ def _cmd_show(args: argparse.Namespace) -> int:
     v = load(path, anlagen=AnlagenCheck.IGNORE)
     sys.stdout.write(describe(v, check_anlagen(v, path.parent)))
     return 0
+
+
+def _cmd_oparl_import(args: argparse.Namespace) -> int:
+    from ratsdok.files import save
+    from ratsdok.oparl import import_paper
+
+    result = import_paper(
+        Path(args.file), meetings=args.meetings or None, organizations=args.organizations or None
+    )
+    if not args.quiet:
+        for u in result.unmapped:
+            print(f"{args.file}: {u}", file=sys.stderr)
+    if not result.vorlagen:
+        raise RatsdokError(Problem("no Paper could be imported (see above)", file=args.file))
+    out = Path(args.output)
+    if len(result.vorlagen) == 1 and not out.is_dir():
+        save(result.vorlagen[0], out)
+        return 0
+    if not out.is_dir():
+        raise RatsdokError(
+            Problem(
+                f"the input holds {len(result.vorlagen)} Papers; give an existing folder "
+                "with -o to write one XML file per Vorlage",
+                file=str(out),
+            )
+        )
+    for v in result.vorlagen:
+        save(v, out / f"{v.uuid}.xml")
+    if not args.quiet:
+        print(f"{len(result.vorlagen)} Vorlagen written to {out}", file=sys.stderr)
+    return 0
+
+
+def _cmd_oparl_export(args: argparse.Namespace) -> int:
+    from ratsdok.atomic import write_atomic
+    from ratsdok.oparl import dump_json, export_paper
+
+    path = Path(args.file)
+    v = load(path, anlagen=AnlagenCheck.CHECK)
+    write_atomic(
+        args.output, dump_json(export_paper(v, base_url=args.base_url, anlagen_dir=path.parent))
+    )
+    return 0
+
+
+def _add_oparl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "oparl",
+        help="import OParl Papers as Vorlagen, export Vorlagen as OParl 1.1 Papers",
+        description="OParl 1.0/1.1 interoperability.",
+    )
+    osub = p.add_subparsers(dest="oparl_command", required=True, metavar="ACTION")
+    q = osub.add_parser(
+        "import",
+        help="OParl Paper (or list page) → ratsdok XML",
+        description="Import FILE (a Paper or a list page of Papers). Values that could not "
+        "be mapped are listed on stderr. A list page needs -o FOLDER (one UUID.xml each).",
+    )
+    q.add_argument("file", metavar="FILE")
+    q.add_argument("-o", "--output", required=True, metavar="OUT", help="XML file or folder")
+    q.add_argument(
+        "--meetings", action="append", metavar="JSON", help="Meeting object/list page (repeatable)"
+    )
+    q.add_argument(
+        "--organizations",
+        action="append",
+        metavar="JSON",
+        help="Organization object/list page (repeatable)",
+    )
+    q.add_argument("-q", "--quiet", action="store_true", help="do not list unmapped values")
+    q.set_defaults(func=_cmd_oparl_import)
+    q = osub.add_parser(
+        "export",
+        help="ratsdok XML → OParl 1.1 Paper JSON",
+        description="Export FILE as an OParl 1.1 Paper; Anlage files next to it give "
+        "size and sha512Checksum.",
+    )
+    q.add_argument("file", metavar="FILE")
+    q.add_argument("-o", "--output", required=True, metavar="JSON")
+    q.add_argument("--base-url", required=True, metavar="URL", help="base of the OParl ids")
+    q.set_defaults(func=_cmd_oparl_export)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", metavar="FILE")
     p.set_defaults(func=_cmd_show)
+    _add_oparl(sub)
     return parser
 
 

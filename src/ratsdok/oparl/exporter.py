@@ -1,0 +1,198 @@
+"""Strict export of a Vorlage as an OParl 1.1 ``Paper``.
+
+Identifiers (all below *base_url*, deterministic):
+
+* Paper: ``{base}/paper/{uuid}``
+* Consultation *i* (1-based, Beratungsfolge order): ``{base}/paper/{uuid}/consultation/{i}``
+* File of Anlage *n*: ``{base}/paper/{uuid}/file/{n}``; ``accessUrl`` is that id
+  plus ``/`` and the URL-quoted Dateiname
+* Bezüge with a UUID: ``relatedPaper`` ``{base}/paper/{uuid}`` (OParl's
+  super-/subordinatedPaper have no agreed direction, so only relatedPaper is used)
+* Gremium: ``{base}/organization/{uuid5(URL namespace, "ratsdok:gremium:" + name)}``
+
+``created`` and ``modified`` (on the Paper and every embedded object) are
+derived from the Vorlage, so the same Vorlage always gives the same JSON:
+``created`` is midnight (Europe/Berlin) of the Vorlage's ``datum`` (without
+one: of the earliest Sitzungstermin); ``modified`` is midnight of the latest
+known date (``datum`` or a Sitzungstermin). Pass ``stand=`` to set both
+explicitly; a Vorlage without any date needs it.
+
+Non-public Anlagen are never exported. ``size`` and ``sha512Checksum`` are
+emitted only when the bytes are at hand (inline ``inhalt`` or a file named
+``dateiname`` in *anlagen_dir*); those bytes must match the recorded size and
+SHA-256.
+
+Everything OParl has no field for goes into one vendor extension object under
+:data:`~ratsdok.oparl.EXTENSION_KEY` (``"ratsdok:vorlage"``)::
+
+    {"version": "1", "uuid": ..., "art": <code>, "koerperschaft", "einreicher",
+     "federfuehrung": {...}, "beratungsfolge": [<Beratung>, ...] (one per consultation),
+     "anlagen": [<Anlage without inhalt>, ...] (one per auxiliaryFile),
+     "abschnitte": [...], "unterzeichnungen": [...], "bezuege": [...]}
+
+Each entry is the JSON form of the ratsdok model (codes as code values, no
+nulls); :func:`~ratsdok.oparl.import_paper` reads it back, so export → import
+gives the same Vorlage (minus non-public Anlagen and inline bytes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from uuid import NAMESPACE_URL, uuid5
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ratsdok.codes import Zustaendigkeit
+from ratsdok.errors import AnlagenError, InvalidDocumentError, Problem
+from ratsdok.models import Anlage, Vorlage
+from ratsdok.oparl.common import EXTENSION_KEY, EXTENSION_VERSION
+
+__all__ = ["export_paper"]
+
+SCHEMA = "https://schema.oparl.org/1.1/"
+try:
+    _BERLIN: ZoneInfo | None = ZoneInfo("Europe/Berlin")
+except ZoneInfoNotFoundError:  # pragma: no cover - no tz database (install tzdata)
+    _BERLIN = None
+
+
+def _timestamp(d: date) -> str:
+    if _BERLIN is None:  # pragma: no cover
+        raise InvalidDocumentError(
+            Problem("no time zone database for Europe/Berlin (install tzdata); pass stand=")
+        )
+    return datetime.combine(d, time(0, 0), tzinfo=_BERLIN).isoformat()
+
+
+def _bytes_of(a: Anlage, folder: Path | None) -> bytes | None:
+    if a.inhalt is not None:
+        return a.inhalt
+    if folder is None:
+        return None
+    path = folder / a.dateiname
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    problems = []
+    if a.groesse is not None and a.groesse != len(data):
+        problems.append(f"is {len(data)} bytes, the Vorlage records {a.groesse}")
+    if a.sha256 is not None and a.sha256 != hashlib.sha256(data).hexdigest():
+        problems.append("its SHA-256 differs from the one the Vorlage records")
+    if problems:
+        raise AnlagenError(
+            [Problem(m, file=str(path), field=f"anlage {a.nummer}") for m in problems]
+        )
+    return data
+
+
+def _dump(model: Any, **kw: Any) -> dict[str, Any]:
+    out: dict[str, Any] = model.model_dump(mode="json", exclude_none=True, **kw)
+    return out
+
+
+def export_paper(
+    v: Vorlage,
+    *,
+    base_url: str,
+    anlagen_dir: str | os.PathLike[str] | None = None,
+    stand: datetime | None = None,
+) -> dict[str, Any]:
+    """The Vorlage as an OParl 1.1 Paper (a JSON-ready dict); see the module doc."""
+    base = base_url.rstrip("/")
+    if not base.startswith(("https://", "http://")):
+        raise InvalidDocumentError(Problem(f"base URL {base_url!r} must start with https://"))
+    if stand is not None:
+        if stand.tzinfo is None:
+            raise InvalidDocumentError(Problem("stand needs a time zone offset"))
+        created = modified = stand.isoformat()
+    else:
+        known = [d for d in [v.datum, *(b.sitzungstermin for b in v.beratungsfolge)] if d]
+        if v.datum is None and not known:
+            raise InvalidDocumentError(
+                Problem(
+                    "the Vorlage has no datum and no Sitzungstermin to derive "
+                    "created/modified from; pass stand=",
+                    field="datum",
+                )
+            )
+        created = _timestamp(v.datum or min(known))
+        modified = _timestamp(max(known))
+    folder = None if anlagen_dir is None else Path(anlagen_dir)
+    pid = f"{base}/paper/{v.uuid}"
+    stamps = {"created": created, "modified": modified}
+
+    paper: dict[str, Any] = {
+        "id": pid,
+        "type": SCHEMA + "Paper",
+        "name": v.betreff,
+        "reference": str(v.nummer),
+        **stamps,
+    }
+    if v.datum is not None:
+        paper["date"] = v.datum.isoformat()
+    if v.art is not None:
+        paper["paperType"] = v.art.bezeichnung
+    ext: dict[str, Any] = {"version": EXTENSION_VERSION, "uuid": str(v.uuid)}
+    if v.art is not None:
+        ext["art"] = v.art.value
+    for key in ("koerperschaft", "einreicher"):
+        if getattr(v, key) is not None:
+            ext[key] = getattr(v, key)
+    if v.federfuehrung is not None:
+        ext["federfuehrung"] = _dump(v.federfuehrung)
+
+    consultations = []
+    for i, b in enumerate(v.beratungsfolge, 1):
+        c: dict[str, Any] = {
+            "id": f"{pid}/consultation/{i}",
+            "type": SCHEMA + "Consultation",
+            "organization": [
+                f"{base}/organization/{uuid5(NAMESPACE_URL, 'ratsdok:gremium:' + b.gremium)}"
+            ],
+            **stamps,
+        }
+        if b.zustaendigkeit is not None:
+            c["role"] = b.zustaendigkeit.bezeichnung
+            c["authoritative"] = b.zustaendigkeit is Zustaendigkeit.ENTSCHEIDUNG
+        consultations.append(c)
+    if consultations:
+        paper["consultation"] = consultations
+        ext["beratungsfolge"] = [_dump(b) for b in v.beratungsfolge]
+
+    files = []
+    exported: list[Anlage] = []
+    for a in v.anlagen:
+        if not a.oeffentlich:
+            continue
+        fid = f"{pid}/file/{a.nummer}"
+        f: dict[str, Any] = {
+            "id": fid,
+            "type": SCHEMA + "File",
+            "name": f"Anlage {a.nummer} – {a.titel}",
+            "fileName": a.dateiname,
+            "mimeType": a.medientyp,
+            "accessUrl": f"{fid}/{quote(a.dateiname)}",
+            **stamps,
+        }
+        data = _bytes_of(a, folder)
+        if data is not None:
+            f["size"] = len(data)
+            f["sha512Checksum"] = hashlib.sha512(data).hexdigest()
+        files.append(f)
+        exported.append(a)
+    if files:
+        paper["auxiliaryFile"] = files
+        ext["anlagen"] = [_dump(a, exclude={"inhalt"}) for a in exported]
+    related = [f"{base}/paper/{bz.uuid}" for bz in v.bezuege if bz.uuid is not None]
+    if related:
+        paper["relatedPaper"] = related
+    for key in ("abschnitte", "unterzeichnungen", "bezuege"):
+        items = getattr(v, key)
+        if items:
+            ext[key] = [_dump(x) for x in items]
+    paper[EXTENSION_KEY] = ext
+    return paper

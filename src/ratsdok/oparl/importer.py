@@ -1,0 +1,818 @@
+"""Lenient import of OParl 1.0/1.1 ``Paper`` objects into Vorlagen.
+
+Rules (see ``shared/reference/oparl.md`` §3, §4, §7):
+
+* Import what is there, invent nothing: a value that is absent, empty or not
+  understood stays ``None`` in the Vorlage and is listed in
+  :attr:`ImportResult.unmapped` with its JSON path.
+* ``reference`` → nummer, ``name`` → betreff, ``date`` → datum, ``paperType`` →
+  art (where it names a ratsdok Vorlagenart), ``consultation`` → Beratungsfolge
+  (array order), ``mainFile`` then ``auxiliaryFile`` → Anlagen 1…n.
+* Gremium = name of the first ``Consultation.organization`` (organizations
+  supplied separately); when unknown, the organization URL is kept as the
+  Gremium text and this is reported. Sitzungstermin = local date of
+  ``Meeting.start``; Sitzungsart = ``AgendaItem.public``; Tagesordnungspunkt =
+  ``AgendaItem.number``; Ergebnis from ``AgendaItem.result`` where the wording
+  names a ratsdok Beschlussergebnis.
+* Zuständigkeit from ``role`` (case-insensitive: Vorberatung, Entscheidung /
+  Beschlussfassung, Kenntnisnahme, Anhörung); without a role,
+  ``authoritative: true`` means Entscheidung; otherwise unknown (``None``).
+* Anlagen are public (``oeffentlich=True``): OParl publishes public data only.
+* The Vorlage UUID is UUIDv5 of the Paper ``id`` (:func:`~ratsdok.oparl.oparl_uuid`),
+  unless the Paper carries a ratsdok extension object (written by
+  :func:`~ratsdok.oparl.export_paper`), whose data then restores the Vorlage exactly.
+* Deleted stubs are skipped and reported; vendor-prefixed keys are reported
+  (the model cannot store them yet).
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ValidationError
+
+from ratsdok.codes import (
+    Beschlussergebnis,
+    Bezugsart,
+    Sitzungsart,
+    Vorlagenart,
+    Zustaendigkeit,
+)
+from ratsdok.errors import InvalidDocumentError, Problem
+from ratsdok.files import read_bytes
+from ratsdok.models import (
+    Abschnitt,
+    Anlage,
+    Beratung,
+    Bezug,
+    Ergebnis,
+    Organisationseinheit,
+    Unterzeichnung,
+    Vorlage,
+    rule_violations,
+)
+from ratsdok.nummer import Drucksachennummer
+from ratsdok.oparl.common import EXTENSION_KEY, oparl_uuid
+
+__all__ = ["ImportResult", "Unmapped", "import_paper", "load_json"]
+
+JsonSource = Mapping[str, Any] | list[Any] | bytes | str | os.PathLike[str]
+Lookup = Mapping[str, Any] | Iterable[Any] | None
+
+try:
+    _BERLIN: ZoneInfo | None = ZoneInfo("Europe/Berlin")
+except ZoneInfoNotFoundError:  # pragma: no cover - tz database missing
+    _BERLIN = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unmapped:
+    """One OParl value that did not make it into a Vorlage field."""
+
+    path: str
+    """JSON path, e.g. ``$.data[3].consultation[0].role``."""
+    reason: str
+    value: Any = None
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """The Vorlagen built from the input, and everything that could not be mapped."""
+
+    vorlagen: tuple[Vorlage, ...]
+    unmapped: tuple[Unmapped, ...] = field(default=())
+    source: str | None = None
+
+    @property
+    def vorlage(self) -> Vorlage:
+        """The single Vorlage; ``ValueError`` when the input gave none or several."""
+        if len(self.vorlagen) != 1:
+            raise ValueError(f"the input gave {len(self.vorlagen)} Vorlagen, not one")
+        return self.vorlagen[0]
+
+
+# --------------------------------------------------------------------------- JSON input
+
+
+def load_json(source: JsonSource) -> tuple[Any, str | None]:
+    """Parse *source* (object, JSON bytes, or a path) → (JSON value, file name or None)."""
+    if isinstance(source, Mapping | list):
+        return source, None
+    if isinstance(source, bytes):
+        return _parse(source, None), None
+    name = os.fspath(source)
+    return _parse(read_bytes(Path(name)), name), name
+
+
+def _parse(data: bytes, name: str | None) -> Any:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InvalidDocumentError(
+            Problem(f"not valid UTF-8 (byte {exc.start}); OParl JSON must be UTF-8", name, line)
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidDocumentError(
+            Problem(f"not valid JSON: {exc.msg} (column {exc.colno})", name, exc.lineno)
+        ) from None
+    except RecursionError:
+        raise InvalidDocumentError(Problem("JSON nested too deeply", name)) from None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _clean(value: Any) -> Any:
+    """Empty or blank strings count as absent (removed from objects and arrays)."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items() if not _blank(v)}
+    if isinstance(value, list):
+        return [_clean(v) for v in value if not _blank(v)]
+    return value
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A single object where an array is expected is taken as a one-element array."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _type_name(obj: Mapping[str, Any]) -> str | None:
+    t = obj.get("type")
+    if isinstance(t, str):
+        return t.rstrip("/").rsplit("/", 1)[-1]
+    return None
+
+
+def _is_vendor_key(key: str) -> bool:
+    return ":" in key and not key.startswith(("http:", "https:"))
+
+
+def _parse_date(value: Any) -> date | None:
+    """``yyyy-mm-dd`` or a date-time (``Z``, offsets, fractions, naive) → local date."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if dt.tzinfo is not None and _BERLIN is not None:
+        dt = dt.astimezone(_BERLIN)
+    return dt.date()
+
+
+def _parse_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _parse_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
+        return value.strip().lower() == "true"
+    return None
+
+
+def _key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+_ARTEN: dict[str, Vorlagenart] = {_key(a.bezeichnung): a for a in Vorlagenart}
+_ARTEN.update({_key(a.value): a for a in Vorlagenart})
+_ARTEN.update(
+    {
+        "informationsvorlage": Vorlagenart.INFORMATIONSVORLAGE,
+        "mitteilungsvorlage": Vorlagenart.INFORMATIONSVORLAGE,
+        "mitteilung": Vorlagenart.INFORMATIONSVORLAGE,
+        "ergänzungsvorlage": Vorlagenart.ERGAENZUNGSVORLAGE,
+        "änderungsvorlage": Vorlagenart.AENDERUNGSVORLAGE,
+        "dringlichkeitsvorlage": Vorlagenart.DRINGLICHKEITSVORLAGE,
+    }
+)
+
+_ROLLEN: dict[str, Zustaendigkeit] = {_key(z.bezeichnung): z for z in Zustaendigkeit}
+_ROLLEN.update(
+    {
+        "beschlussfassung": Zustaendigkeit.ENTSCHEIDUNG,
+        "anhoerung": Zustaendigkeit.ANHOERUNG,
+        "zur kenntnisnahme": Zustaendigkeit.KENNTNISNAHME,
+    }
+)
+
+# Order matters: the first pattern found in the result text wins.
+_ERGEBNISSE: tuple[tuple[re.Pattern[str], Beschlussergebnis], ...] = tuple(
+    (re.compile(p), e)
+    for p, e in (
+        (r"geändert beschlossen|mit änderung", Beschlussergebnis.GEAENDERT_BESCHLOSSEN),
+        (r"abgelehnt", Beschlussergebnis.ABGELEHNT),
+        (r"vertagt", Beschlussergebnis.VERTAGT),
+        (r"zurückgestellt", Beschlussergebnis.ZURUECKGESTELLT),
+        (r"verwiesen", Beschlussergebnis.VERWIESEN),
+        (r"zurückgezogen", Beschlussergebnis.ZURUECKGEZOGEN),
+        (r"kenntnis", Beschlussergebnis.ZUR_KENNTNIS_GENOMMEN),
+        (r"erledigt", Beschlussergebnis.ERLEDIGT),
+        (r"beschlossen|zugestimmt", Beschlussergebnis.BESCHLOSSEN),
+    )
+)
+
+# Section headings STERNBERG uses instead of AgendaItem.public ("A Öffentliche Sitzung").
+_SECTION = re.compile(r"(?P<nicht>nicht ?)?öffentliche[rs]? (?:sitzung|teil)")
+_SECTION_PUBLIC = " section public"  # key no OParl object can have (leading space)
+_RELATIONS = ("relatedPaper", "superordinatedPaper", "subordinatedPaper")
+_MIME = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f/\\<>:"|?*]')
+
+
+def _safe_filename(raw: str) -> str:
+    """A bare, portable file name from an OParl ``fileName`` (or URL segment)."""
+    name = unicodedata.normalize("NFC", raw)
+    name = _UNSAFE_NAME.sub("_", name)
+    while ".." in name:
+        name = name.replace("..", ".")
+    name = name.strip(" .\t\n\r")
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    ext_part = f".{ext}" if dot else ""
+    while len((stem + ext_part).encode("utf-8")) > 200 and stem:
+        stem = stem[:-1]
+    name = (stem + ext_part).strip(" .")
+    return name or "anlage"
+
+
+def _unique(name: str, used: set[str]) -> str:
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem:
+        stem, ext = name, ""
+    candidate, n = name, 1
+    while candidate.casefold() in used:
+        n += 1
+        candidate = f"{stem}-{n}" + (f".{ext}" if ext else "")
+    used.add(candidate.casefold())
+    return candidate
+
+
+def _index(objects: Lookup, kind: str) -> dict[str, dict[str, Any]]:
+    """Index OParl objects by id from a mapping, objects, list pages or JSON files."""
+    out: dict[str, dict[str, Any]] = {}
+    if objects is None:
+        return out
+    if isinstance(objects, Mapping):
+        if "id" in objects or "data" in objects:
+            items: Iterable[Any] = [objects]
+        else:
+            for k, v in objects.items():
+                if isinstance(v, dict):
+                    out[str(k)] = _clean(v)
+            return out
+    elif isinstance(objects, str | bytes | os.PathLike):
+        items = [objects]
+    else:
+        items = objects
+    for item in items:
+        value = item
+        if isinstance(item, str | bytes | os.PathLike):
+            value, _ = load_json(item)
+        for obj in _objects_of(value):
+            if isinstance(obj, dict) and isinstance(obj.get("id"), str):
+                out[obj["id"]] = _clean(obj)
+    return out
+
+
+def _objects_of(value: Any) -> list[Any]:
+    if isinstance(value, dict) and isinstance(value.get("data"), list):
+        return list(value["data"])
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+# --------------------------------------------------------------------------- import
+
+
+class _Importer:
+    def __init__(self, meetings: Lookup, organizations: Lookup, papers: Lookup) -> None:
+        self.meetings = _index(meetings, "Meeting")
+        self.organizations = _index(organizations, "Organization")
+        self.papers = _index(papers, "Paper")
+        self.agenda_items: dict[str, dict[str, Any]] = {}
+        self.agenda_by_consultation: dict[str, dict[str, Any]] = {}
+        for m in self.meetings.values():
+            section: bool | None = None
+            for item in _as_list(m.get("agendaItem")):
+                if isinstance(item, dict) and isinstance(item.get("name"), str):
+                    heading = _SECTION.fullmatch(_key(item["name"]))
+                    if heading is not None and "consultation" not in item:
+                        section = heading["nicht"] is None
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    item = dict(item)
+                    if section is not None:
+                        item[_SECTION_PUBLIC] = section
+                    item.setdefault("meeting", m.get("id"))
+                    self.agenda_items[item["id"]] = item
+                    if isinstance(item.get("consultation"), str):
+                        self.agenda_by_consultation[item["consultation"]] = item
+        self.unmapped: list[Unmapped] = []
+
+    def note(self, path: str, reason: str, value: Any = None) -> None:
+        self.unmapped.append(Unmapped(path, reason, value))
+
+    def rest(self, obj: Mapping[str, Any], path: str, used: set[str], what: str) -> None:
+        """Report every key of *obj* not in *used*."""
+        for k, v in obj.items():
+            if k in used or k == "type":
+                continue
+            if _is_vendor_key(k):
+                self.note(f"{path}.{k}", "vendor extension; the Vorlage model has no field", v)
+            else:
+                self.note(f"{path}.{k}", f"{what}.{k} has no Vorlage field", v)
+
+    # -- paper ------------------------------------------------------------------
+
+    def paper(self, raw: Any, path: str) -> Vorlage | None:
+        if not isinstance(raw, dict):
+            self.note(path, "not an OParl object", raw)
+            return None
+        obj = _clean(raw)
+        if _parse_bool(obj.get("deleted")) is True:
+            self.note(path, "deleted object skipped", obj.get("id"))
+            return None
+        tname = _type_name(obj)
+        if tname is not None and tname != "Paper":
+            self.note(path, f"not a Paper but {tname}; skipped", obj.get("type"))
+            return None
+        ext = obj.get(EXTENSION_KEY)
+        if ext is not None and not isinstance(ext, dict):
+            self.note(f"{path}.{EXTENSION_KEY}", "extension is not an object; ignored", ext)
+            ext = None
+        used = {"id", "reference", "name", "date", "paperType", "consultation", "mainFile"}
+        used |= {"auxiliaryFile", EXTENSION_KEY}
+        oid, nummer, betreff = obj.get("id"), obj.get("reference"), obj.get("name")
+        missing = [
+            k for k, v in (("id", oid), ("reference", nummer), ("name", betreff)) if v is None
+        ]
+        if missing:
+            self.note(path, "no " + ", ".join(missing) + "; a Vorlage needs them; skipped", oid)
+            return None
+        data: dict[str, Any] = {
+            "uuid": oparl_uuid(str(oid)),
+            "nummer": str(nummer),
+            "betreff": str(betreff),
+        }
+        self.note(f"{path}.id", "kept only as the Vorlage UUID (UUIDv5 of the URL)", oid)
+        if "date" in obj:
+            d = _parse_date(obj["date"])
+            if d is None:
+                self.note(f"{path}.date", "not a date", obj["date"])
+            data["datum"] = d
+        if "paperType" in obj:
+            art = _ARTEN.get(_key(str(obj["paperType"])))
+            if art is None:
+                self.note(
+                    f"{path}.paperType",
+                    "no matching Vorlagenart; art left unknown",
+                    obj["paperType"],
+                )
+            data["art"] = art
+        under = _as_list(obj.get("underDirectionOf"))
+        if under and isinstance(under[0], str) and under[0] in self.organizations:
+            org = self.organizations[under[0]]
+            if isinstance(org.get("name"), str):
+                data["federfuehrung"] = Organisationseinheit(name=org["name"], kennung=under[0])
+                used.add("underDirectionOf")
+                for i, extra in enumerate(under[1:], 1):
+                    self.note(f"{path}.underDirectionOf[{i}]", "only one Federführung", extra)
+        data["beratungsfolge"] = self.consultations(obj, path)
+        data["anlagen"] = self.files(obj, path)
+        used |= self.relations(obj, path, data)
+        if "originatorOrganization" in obj:
+            used |= self.originators(obj, path, data)
+        if ext is not None:
+            self.extension(data, ext, path)
+        self.rest(obj, path, used, "Paper")
+        return self.build(data, path)
+
+    def relations(self, obj: Mapping[str, Any], path: str, data: dict[str, Any]) -> set[str]:
+        """related/super-/subordinatedPaper → Bezüge ("bezieht sich auf"; OParl gives no
+        direction), where the other Paper is known (same input or *papers*)."""
+        bezuege: list[Bezug] = []
+        for key in _RELATIONS:
+            for i, url in enumerate(_as_list(obj.get(key))):
+                other = self.papers.get(url) if isinstance(url, str) else None
+                if other is None or _parse_bool(other.get("deleted")) is True:
+                    self.note(f"{path}.{key}[{i}]", "referenced Paper not supplied", url)
+                    continue
+                ref = other.get("reference")
+                try:
+                    bezug = Bezug(
+                        art=Bezugsart.BEZIEHT_SICH_AUF, nummer=ref, uuid=oparl_uuid(str(url))
+                    )
+                except ValidationError:
+                    self.note(f"{path}.{key}[{i}]", "referenced Paper has no usable reference", url)
+                    continue
+                if bezug.uuid == data["uuid"] or bezug.nummer == _nummer(data["nummer"]):
+                    self.note(
+                        f"{path}.{key}[{i}]", "refers to a Paper with the same reference", url
+                    )
+                    continue
+                bezuege.append(bezug)
+        data["bezuege"] = tuple(bezuege)
+        return set(_RELATIONS)
+
+    def originators(self, obj: Mapping[str, Any], path: str, data: dict[str, Any]) -> set[str]:
+        """originatorOrganization → Einreicher, when every organization's name is known."""
+        urls = _as_list(obj.get("originatorOrganization"))
+        names = [
+            self.organizations.get(u, {}).get("name") if isinstance(u, str) else None for u in urls
+        ]
+        if urls and all(isinstance(n, str) for n in names):
+            data["einreicher"] = ", ".join(str(n) for n in names)
+            return {"originatorOrganization"}
+        return set()
+
+    def build(self, data: dict[str, Any], path: str) -> Vorlage | None:
+        """Build the Vorlage; resolve rule conflicts of real data without dropping values."""
+        beratungen: list[Beratung] = list(data.get("beratungsfolge", ()))
+        for _ in range(len(beratungen) + 2):
+            probe = Vorlage.model_construct(**{**data, "beratungsfolge": tuple(beratungen)})
+            found = [(p, m) for p, m in rule_violations(probe) if p[0] == "beratungsfolge"]
+            if not found:
+                break
+            (_, i, fld), message = found[0]
+            assert isinstance(i, int)
+            if fld == "sitzungstermin":
+                beratungen = _date_ordered(beratungen)
+                self.note(
+                    f"{path}.consultation",
+                    "consultations not in date order; Beratungsfolge sorted by Sitzungstermin",
+                )
+            else:
+                b = beratungen[i]
+                self.note(
+                    f"{path}.consultation[{i}]",
+                    f"{message}; Zuständigkeit left unknown",
+                    None if b.zustaendigkeit is None else b.zustaendigkeit.bezeichnung,
+                )
+                beratungen[i] = b.model_copy(update={"zustaendigkeit": None})
+        data["beratungsfolge"] = tuple(beratungen)
+        try:
+            return Vorlage.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"])
+                self.note(path, f"cannot build a Vorlage: {loc}: {err['msg']}; skipped")
+            return None
+
+    # -- consultations -----------------------------------------------------------
+
+    def consultations(self, paper: Mapping[str, Any], path: str) -> tuple[Beratung, ...]:
+        out: list[Beratung] = []
+        for i, c in enumerate(_as_list(paper.get("consultation"))):
+            cpath = f"{path}.consultation[{i}]"
+            if isinstance(c, str):
+                self.note(cpath, "referenced Consultation not supplied; skipped", c)
+                continue
+            if not isinstance(c, dict):
+                self.note(cpath, "not an object; skipped", c)
+                continue
+            if _parse_bool(c.get("deleted")) is True:
+                self.note(cpath, "deleted consultation skipped", c.get("id"))
+                continue
+            b = self.consultation(c, cpath)
+            if b is not None:
+                out.append(b)
+        return tuple(out)
+
+    def consultation(self, c: Mapping[str, Any], path: str) -> Beratung | None:
+        used = {"organization", "role", "authoritative", "meeting", "agendaItem"}
+        meeting = self.meetings.get(str(c.get("meeting")))
+        item = self.agenda_items.get(str(c.get("agendaItem")))
+        if item is None and isinstance(c.get("id"), str):
+            item = self.agenda_by_consultation.get(c["id"])
+        if meeting is None and item is not None:
+            meeting = self.meetings.get(str(item.get("meeting")))
+        orgs = [o for o in _as_list(c.get("organization")) if isinstance(o, str)]
+        if not orgs and meeting is not None:
+            orgs = [o for o in _as_list(meeting.get("organization")) if isinstance(o, str)][:1]
+            if orgs:
+                self.note(f"{path}.organization", "absent; Gremium taken from the Meeting")
+        if not orgs:
+            self.note(
+                path, "no organization: the Gremium is unknown; consultation skipped", c.get("id")
+            )
+            return None
+        org = self.organizations.get(orgs[0])
+        gremium = None if org is None else org.get("name") or org.get("shortName")
+        if not isinstance(gremium, str):
+            gremium = orgs[0]
+            self.note(
+                f"{path}.organization[0]",
+                "Organization not supplied; Gremium holds its URL",
+                orgs[0],
+            )
+        for j, extra in enumerate(orgs[1:], 1):
+            self.note(
+                f"{path}.organization[{j}]", "co-deliberating committee has no Vorlage field", extra
+            )
+        data: dict[str, Any] = {"gremium": gremium}
+        # Zuständigkeit
+        role, auth = c.get("role"), _parse_bool(c.get("authoritative"))
+        if role is not None:
+            z = _ROLLEN.get(_key(str(role)))
+            if z is None:
+                self.note(f"{path}.role", "no matching Zuständigkeit; left unknown", role)
+            data["zustaendigkeit"] = z
+            if auth is not None and z is not None and auth != (z is Zustaendigkeit.ENTSCHEIDUNG):
+                self.note(f"{path}.authoritative", f"contradicts role {role!r}; role kept", auth)
+        elif auth is True:
+            data["zustaendigkeit"] = Zustaendigkeit.ENTSCHEIDUNG
+        elif auth is False:
+            self.note(f"{path}.authoritative", "false without role: Zuständigkeit unknown", auth)
+        # Meeting
+        if c.get("meeting") is not None and meeting is None:
+            self.note(
+                f"{path}.meeting", "Meeting not supplied; Sitzungstermin unknown", c["meeting"]
+            )
+        if meeting is not None:
+            start = meeting.get("start")
+            d = _parse_date(start)
+            if d is None and item is not None:
+                d = _parse_date(item.get("start"))
+            if d is None:
+                self.note(
+                    f"{path}.meeting", "Meeting has no usable start; Sitzungstermin unknown", start
+                )
+            data["sitzungstermin"] = d
+        # Agenda item
+        if c.get("agendaItem") is not None and item is None:
+            self.note(f"{path}.agendaItem", "AgendaItem not supplied", c["agendaItem"])
+        if item is not None:
+            public = _parse_bool(item.get("public"))
+            if public is None and item.get(_SECTION_PUBLIC) is not None:
+                public = bool(item[_SECTION_PUBLIC])
+                self.note(
+                    f"{path}.agendaItem",
+                    "no public flag; Sitzungsart taken from the section heading before the item",
+                )
+            if public is not None:
+                data["sitzungsart"] = (
+                    Sitzungsart.OEFFENTLICH if public else Sitzungsart.NICHTOEFFENTLICH
+                )
+            if item.get("number") is not None:
+                data["tagesordnungspunkt"] = str(item["number"])
+            data["ergebnis"] = self.result(item, path)
+        self.rest(c, path, used, "Consultation")
+        try:
+            return Beratung.model_validate(data)
+        except ValidationError as exc:
+            self.note(
+                path, f"cannot build a Beratung: {exc.errors()[0]['msg']}; skipped", c.get("id")
+            )
+            return None
+
+    def result(self, item: Mapping[str, Any], path: str) -> Ergebnis | None:
+        text = item.get("result")
+        if not isinstance(text, str):
+            if item.get("resolutionText") is not None:
+                self.note(f"{path}.agendaItem.resolutionText", "no result code to attach it to")
+            return None
+        lowered = _key(text)
+        code = next((e for p, e in _ERGEBNISSE if p.search(lowered)), None)
+        if code is None:
+            self.note(f"{path}.agendaItem.result", "no matching Beschlussergebnis", text)
+            return None
+        if _key(code.bezeichnung) != lowered:
+            self.note(
+                f"{path}.agendaItem.result", f"wording not stored, mapped to {code.value!r}", text
+            )
+        beschlusstext = item.get("resolutionText")
+        return Ergebnis(
+            beschlussergebnis=code,
+            beschlusstext=beschlusstext if isinstance(beschlusstext, str) else None,
+        )
+
+    # -- files -------------------------------------------------------------------
+
+    def files(self, paper: Mapping[str, Any], path: str) -> tuple[Anlage, ...]:
+        entries: list[tuple[str, Any]] = []
+        if paper.get("mainFile") is not None:
+            entries.append((f"{path}.mainFile", paper["mainFile"]))
+        for i, f in enumerate(_as_list(paper.get("auxiliaryFile"))):
+            entries.append((f"{path}.auxiliaryFile[{i}]", f))
+        out: list[Anlage] = []
+        used_names: set[str] = set()
+        for fpath, f in entries:
+            if isinstance(f, str):
+                self.note(fpath, "referenced File not supplied; skipped", f)
+                continue
+            if not isinstance(f, dict):
+                self.note(fpath, "not an object; skipped", f)
+                continue
+            if _parse_bool(f.get("deleted")) is True:
+                self.note(fpath, "deleted file skipped", f.get("id"))
+                continue
+            a = self.file(f, fpath, len(out) + 1, used_names)
+            if a is not None:
+                out.append(a)
+        return tuple(out)
+
+    def file(self, f: Mapping[str, Any], path: str, nummer: int, names: set[str]) -> Anlage | None:
+        used = {"name", "fileName", "mimeType", "size"}
+        medientyp = "application/octet-stream"
+        mime = f.get("mimeType")
+        if isinstance(mime, str):
+            candidate = mime.split(";", 1)[0].strip().lower()
+            if _MIME.fullmatch(candidate):
+                medientyp = candidate
+            else:
+                self.note(
+                    f"{path}.mimeType", "not a media type; application/octet-stream used", mime
+                )
+        raw_name = f.get("fileName")
+        if not isinstance(raw_name, str):
+            for key in ("downloadUrl", "accessUrl"):
+                url = f.get(key)
+                if isinstance(url, str):
+                    seg = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+                    if "." in seg:
+                        raw_name = seg
+                        self.note(f"{path}.fileName", f"absent; file name taken from {key}")
+                        break
+        if not isinstance(raw_name, str):
+            ext = mimetypes.guess_extension(medientyp) or ""
+            raw_name = f"anlage-{nummer}{ext}"
+            self.note(f"{path}.fileName", f"absent; file name {raw_name!r} used")
+        dateiname = _unique(_safe_filename(raw_name), names)
+        if dateiname != raw_name:
+            self.note(f"{path}.fileName", f"stored as {dateiname!r}", raw_name)
+        titel = f.get("name")
+        if not isinstance(titel, str):
+            titel = raw_name
+            self.note(f"{path}.name", "absent; the file name is used as Titel")
+        groesse = _parse_int(f.get("size"))
+        if f.get("size") is not None and groesse is None:
+            self.note(f"{path}.size", "not a byte count", f.get("size"))
+        self.rest(f, path, used, "File")
+        try:
+            return Anlage(
+                nummer=nummer,
+                titel=titel,
+                dateiname=dateiname,
+                medientyp=medientyp,
+                groesse=groesse,
+                oeffentlich=True,
+            )
+        except ValidationError as exc:
+            self.note(
+                path, f"cannot build an Anlage: {exc.errors()[0]['msg']}; skipped", f.get("id")
+            )
+            return None
+
+    # -- ratsdok extension ---------------------------------------------------------
+
+    def extension(self, data: dict[str, Any], ext: Mapping[str, Any], ppath: str) -> None:
+        """Restore ratsdok-only data written by :func:`~ratsdok.oparl.export_paper`.
+
+        Notes about OParl values the extension restores are withdrawn; notes about
+        values it does not carry (ids, timestamps, URLs) stay.
+        """
+        path = f"{ppath}.{EXTENSION_KEY}"
+        new = dict(data)
+        restored_lists: list[str] = []
+        try:
+            if "uuid" in ext:
+                new["uuid"] = UUID(str(ext["uuid"]))
+            for key in ("art", "koerperschaft", "einreicher"):
+                if key in ext:
+                    new[key] = ext[key]
+            if "federfuehrung" in ext:
+                new["federfuehrung"] = Organisationseinheit.model_validate(ext["federfuehrung"])
+            for key, model in (
+                ("abschnitte", Abschnitt),
+                ("unterzeichnungen", Unterzeichnung),
+                ("bezuege", Bezug),
+            ):
+                if key in ext:
+                    new[key] = tuple(model.model_validate(x) for x in _as_list(ext[key]))
+            for key, model2, oparl_key in (
+                ("beratungsfolge", Beratung, "consultation"),
+                ("anlagen", Anlage, "auxiliaryFile"),
+            ):
+                if key not in ext:
+                    continue
+                restored = tuple(model2.model_validate(x) for x in _as_list(ext[key]))
+                if len(restored) == len(data.get(key, ())):
+                    new[key] = restored
+                    restored_lists.append(oparl_key)
+                else:
+                    self.note(
+                        f"{path}.{key}",
+                        "does not match the OParl objects one to one; OParl fields used",
+                        ext[key],
+                    )
+        except (ValidationError, ValueError, TypeError) as exc:
+            self.note(path, f"ratsdok extension not usable ({exc}); OParl fields used", dict(ext))
+            return
+        data.update(new)
+        resolved = [f"{ppath}.{k}" for k in restored_lists]
+        if "bezuege" in ext:
+            resolved += [f"{ppath}.{k}" for k in _RELATIONS]
+        if "art" in ext:
+            resolved.append(f"{ppath}.paperType")
+        self.unmapped = [
+            u
+            for u in self.unmapped
+            if "has no Vorlage field" in u.reason
+            or "kept only" in u.reason
+            or not any(u.path.startswith(r) for r in resolved)
+        ]
+
+
+def _nummer(text: str) -> Drucksachennummer | None:
+    try:
+        return Drucksachennummer(text)
+    except ValueError:
+        return None
+
+
+def _date_ordered(beratungen: list[Beratung]) -> list[Beratung]:
+    """Stable sort by Sitzungstermin; undated steps stay after their predecessor."""
+    keyed: list[tuple[date, int, Beratung]] = []
+    last = date.min
+    for i, b in enumerate(beratungen):
+        if b.sitzungstermin is not None:
+            last = b.sitzungstermin
+        keyed.append((last, i, b))
+    return [b for _, _, b in sorted(keyed, key=lambda t: (t[0], t[1]))]
+
+
+def import_paper(
+    data: JsonSource,
+    *,
+    meetings: Lookup = None,
+    organizations: Lookup = None,
+    papers: Lookup = None,
+) -> ImportResult:
+    """Import OParl Paper objects into Vorlagen.
+
+    *data* is a Paper object, a list page (``{"data": [...]}``), a list of
+    Papers, JSON bytes, or a path to a JSON file. *meetings* and
+    *organizations* are optional lookups: a mapping id → object, or an iterable
+    of objects, list pages or JSON file paths. *papers* resolves
+    ``relatedPaper``/``superordinatedPaper``/``subordinatedPaper`` into Bezüge
+    (Papers of the input itself are always known). Invalid JSON raises
+    :class:`~ratsdok.errors.InvalidDocumentError` naming the file and line.
+    """
+    value, name = load_json(data)
+    imp = _Importer(meetings, organizations, papers)
+    vorlagen: list[Vorlage] = []
+    if isinstance(value, dict) and isinstance(value.get("data"), list):
+        items = [(f"$.data[{i}]", p) for i, p in enumerate(value["data"])]
+    elif isinstance(value, list):
+        items = [(f"$[{i}]", p) for i, p in enumerate(value)]
+    elif isinstance(value, dict):
+        items = [("$", value)]
+    else:
+        raise InvalidDocumentError(Problem("expected an OParl Paper or a list of Papers", name))
+    for _, p in items:
+        if isinstance(p, dict) and isinstance(p.get("id"), str):
+            imp.papers.setdefault(p["id"], _clean(p))
+    for path, p in items:
+        v = imp.paper(p, path)
+        if v is not None:
+            vorlagen.append(v)
+    return ImportResult(tuple(vorlagen), tuple(imp.unmapped), name)

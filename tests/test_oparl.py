@@ -1,0 +1,614 @@
+"""OParl import (lenient) and export (strict), on the corpus and on each real-data quirk."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped,unused-ignore]
+import pytest
+from lxml import etree
+
+import ratsdok
+from ratsdok.cli import main
+from ratsdok.codes import Beschlussergebnis, Sitzungsart, Vorlagenart, Zustaendigkeit
+from ratsdok.oparl import EXTENSION_KEY, dump_json, export_paper, import_paper, oparl_uuid
+from ratsdok.schema import schema_problems
+from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, require_corpus
+
+BASE = "https://ris.example.de/oparl"
+KA = "oparl/maxliesegang+karlsruhe-oparl-syndication/docs"
+HW = "oparl/konstin+oparl-validator-rs/test-data/cache_huertgenwald"
+KA_PAPERS = ["1", "34118", "40065", "414", "49921", "50461", "50888", "50957", "51815", "52156"]
+KA_PAPERS += ["52888"]
+KA_DELETED = {"414", "52156"}
+HW_PAGES = ["63", "72", "73"]
+SPEC_PAPERS = [
+    "oparl/oparl+spec/examples/Paper-01.json",
+    "oparl/oparl+spec/1.0/examples/Paper-01.json",
+]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def karlsruhe_lookups() -> dict[str, Any]:
+    meetings = sorted(require_corpus(f"{KA}/meetings").glob("*.json"))
+    assert meetings
+    return {"meetings": meetings, "organizations": [require_corpus(f"{KA}/organizations.json")]}
+
+
+def huertgenwald_lookups() -> dict[str, Any]:
+    return {
+        "meetings": [require_corpus(f"{HW}/body/1/meeting?page=13.json")],
+        "organizations": [require_corpus(f"{HW}/body/1/organization.json")],
+    }
+
+
+def assert_xsd_valid(v: ratsdok.Vorlage) -> None:
+    data = ratsdok.to_xml(v)
+    tree = etree.ElementTree(etree.fromstring(data))
+    assert schema_problems(tree) == []
+    assert ratsdok.from_xml(data) == v
+
+
+def oparl_schema(name: str) -> dict[str, Any]:
+    path = require_corpus(f"oparl/oparl+spec/schema/{name}.json")
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
+
+
+def schema_errors(paper: dict[str, Any]) -> list[str]:
+    """Validate the Paper and, explicitly, its embedded Consultations and Files."""
+    checks: list[tuple[str, Any]] = [("Paper", paper)]
+    checks += [("Consultation", c) for c in paper.get("consultation", [])]
+    checks += [("File", f) for f in paper.get("auxiliaryFile", [])]
+    if "mainFile" in paper:
+        checks.append(("File", paper["mainFile"]))
+    out = []
+    for name, obj in checks:
+        validator = jsonschema.Draft4Validator(oparl_schema(name))
+        out += [f"{name}: {e.message}" for e in validator.iter_errors(obj)]
+    return out
+
+
+def paper(**extra: Any) -> dict[str, Any]:
+    """A minimal OParl 1.1 Paper for quirk tests."""
+    obj: dict[str, Any] = {
+        "id": "https://oparl.example.org/paper/1",
+        "type": "https://schema.oparl.org/1.1/Paper",
+        "name": "Radweg Hauptstraße",
+        "reference": "BV 12/2021",
+    }
+    obj.update(extra)
+    return obj
+
+
+def consultation(n: int, **extra: Any) -> dict[str, Any]:
+    obj: dict[str, Any] = {
+        "id": f"https://oparl.example.org/consultation/{n}",
+        "type": "https://schema.oparl.org/1.1/Consultation",
+        "organization": [f"https://oparl.example.org/organization/{n}"],
+    }
+    obj.update(extra)
+    return obj
+
+
+ORGS = {
+    f"https://oparl.example.org/organization/{n}": {
+        "id": f"https://oparl.example.org/organization/{n}",
+        "type": "https://schema.oparl.org/1.1/Organization",
+        "name": name,
+    }
+    for n, name in [(1, "Bauausschuss"), (2, "Hauptausschuss"), (3, "Stadtrat")]
+}
+
+
+def reasons(result: ratsdok.oparl.ImportResult) -> dict[str, str]:
+    return {u.path: u.reason for u in result.unmapped}
+
+
+# --------------------------------------------------------------------------- corpus import
+
+
+@pytest.mark.parametrize("number", KA_PAPERS)
+def test_karlsruhe_paper_imports_to_valid_xml(number: str) -> None:
+    path = require_corpus(f"{KA}/papers/{number}.json")
+    result = import_paper(path, **karlsruhe_lookups())
+    if number in KA_DELETED:
+        assert result.vorlagen == ()
+        assert any("deleted" in u.reason for u in result.unmapped)
+        return
+    v = result.vorlage
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert str(v.nummer) == raw["reference"]
+    assert v.uuid == oparl_uuid(raw["id"])
+    assert len(v.beratungsfolge) == len(raw.get("consultation", []))
+    assert len(v.anlagen) == len(raw.get("auxiliaryFile", [])) + ("mainFile" in raw)
+    assert all(b.gremium and not b.gremium.startswith("http") for b in v.beratungsfolge)
+    assert_xsd_valid(v)
+
+
+@pytest.mark.parametrize("page", HW_PAGES)
+def test_huertgenwald_list_page_imports_to_valid_xml(page: str) -> None:
+    path = require_corpus(f"{HW}/body/1/paper?page={page}.json")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    deleted = [p for p in raw["data"] if p.get("deleted")]
+    result = import_paper(path, **huertgenwald_lookups())
+    assert len(result.vorlagen) == len(raw["data"]) - len(deleted)
+    skipped = [u for u in result.unmapped if u.reason == "deleted object skipped"]
+    assert len(skipped) == len(deleted)
+    for v in result.vorlagen:
+        assert_xsd_valid(v)
+        # 1.0 data has neither role nor authoritative: unknown stays unknown
+        assert all(b.zustaendigkeit is None for b in v.beratungsfolge)
+        assert all(a.oeffentlich for a in v.anlagen)
+
+
+def test_huertgenwald_page_73_has_deleted_stubs_without_type() -> None:
+    path = require_corpus(f"{HW}/body/1/paper?page=73.json")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    stubs = [i for i, p in enumerate(raw["data"]) if p.get("deleted") and "type" not in p]
+    assert stubs
+    result = import_paper(path)
+    by_path = reasons(result)
+    for i in stubs:
+        assert by_path[f"$.data[{i}]"] == "deleted object skipped"
+
+
+def test_huertgenwald_meeting_fills_sitzungstermin_and_file_names_from_urls() -> None:
+    path = require_corpus(f"{HW}/body/1/paper?page=72.json")
+    result = import_paper(path, **huertgenwald_lookups())
+    dated = [b for v in result.vorlagen for b in v.beratungsfolge if b.sitzungstermin]
+    assert dated  # meeting?page=13 holds the meetings of page 72
+    first = import_paper(require_corpus(f"{HW}/body/1/paper?page=63.json")).vorlagen[0]
+    assert first.anlagen[0].dateiname == "Beschlussvorlage_56-2018.pdf"
+    assert first.art is Vorlagenart.BESCHLUSSVORLAGE
+
+
+@pytest.mark.parametrize("relative", SPEC_PAPERS)
+def test_spec_example_paper_imports(relative: str) -> None:
+    v = import_paper(require_corpus(relative)).vorlage
+    assert_xsd_valid(v)
+    assert v.beratungsfolge
+
+
+def test_spec_11_example_beschlussfassung_with_authoritative_false() -> None:
+    result = import_paper(require_corpus(SPEC_PAPERS[0]))
+    v = result.vorlage
+    assert v.beratungsfolge[0].zustaendigkeit is Zustaendigkeit.ENTSCHEIDUNG
+    assert "contradicts role" in reasons(result)["$.consultation[0].authoritative"]
+
+
+def test_hitzeaktionsplan_mapping() -> None:
+    path = require_corpus(f"{KA}/papers/51815.json")
+    result = import_paper(path, **karlsruhe_lookups())
+    v = result.vorlage
+    assert str(v.nummer) == "2025/0369"
+    assert v.art is Vorlagenart.BESCHLUSSVORLAGE
+    assert v.datum == date(2025, 4, 17)
+    assert [b.zustaendigkeit for b in v.beratungsfolge] == [
+        Zustaendigkeit.VORBERATUNG,
+        Zustaendigkeit.VORBERATUNG,
+        Zustaendigkeit.ENTSCHEIDUNG,
+        Zustaendigkeit.KENNTNISNAHME,
+    ]
+    gr = v.beratungsfolge[2]
+    assert gr.gremium == "Gemeinderat"
+    assert gr.sitzungstermin == date(2025, 7, 29)
+    assert gr.sitzungsart is Sitzungsart.OEFFENTLICH
+    assert gr.tagesordnungspunkt == "18"
+    assert gr.ergebnis is not None
+    assert gr.ergebnis.beschlussergebnis is Beschlussergebnis.BESCHLOSSEN
+    assert v.federfuehrung is not None
+    assert [a.nummer for a in v.anlagen] == [1, 2, 3, 4, 5, 6]
+    assert v.anlagen[0].dateiname == "00666831.pdf"
+    assert v.anlagen[0].titel == "Beschlussvorlage"
+    assert all(a.groesse is None and a.sha256 is None for a in v.anlagen)
+    # Vorberatung with authoritative true: role kept, conflict reported
+    assert "contradicts" in reasons(result)["$.consultation[1].authoritative"]
+    # re-import gives the same Vorlage
+    assert import_paper(path, **karlsruhe_lookups()).vorlage == v
+
+
+def test_broken_braunschweig_json_gives_clear_error() -> None:
+    path = require_corpus(
+        "oparl/meine-stadt-transparent+meine-stadt-transparent/testdata/broken_json.broken_json"
+    )
+    with pytest.raises(ratsdok.InvalidDocumentError) as info:
+        import_paper(path)
+    (problem,) = info.value.problems
+    assert problem.file == str(path)
+    assert problem.line is not None and problem.line > 1
+    assert "not valid JSON" in problem.message
+
+
+def test_invalid_json_bytes_name_the_line() -> None:
+    with pytest.raises(ratsdok.RatsdokError) as info:
+        import_paper(b'{\n "id": "x",\n "name": \n}')
+    assert info.value.problems[0].line == 4
+
+
+# --------------------------------------------------------------------------- quirks
+
+
+def test_deleted_stub_without_type_is_skipped() -> None:
+    page = {"data": [{"id": "https://o.example/paper/9", "deleted": True}, paper()]}
+    result = import_paper(page)
+    assert len(result.vorlagen) == 1
+    assert reasons(result)["$.data[0]"] == "deleted object skipped"
+
+
+def test_empty_strings_are_absent() -> None:
+    v = import_paper(paper(paperType="", date="", consultation=[consultation(1, role="")])).vorlage
+    assert v.art is None and v.datum is None
+    assert v.beratungsfolge[0].zustaendigkeit is None
+
+
+def test_empty_reference_cannot_make_a_vorlage() -> None:
+    result = import_paper(paper(reference=""))
+    assert result.vorlagen == ()
+    assert "reference" in reasons(result)["$"]
+
+
+def test_string_numbers_and_single_object_for_array() -> None:
+    f = {"id": "https://o.example/file/1", "accessUrl": "https://o.example/f/1", "size": "1234"}
+    f |= {"fileName": "plan.pdf", "name": "Lageplan", "mimeType": "application/pdf"}
+    v = import_paper(paper(auxiliaryFile=f)).vorlage
+    assert v.anlagen[0].groesse == 1234
+    assert v.anlagen[0].titel == "Lageplan"
+
+
+def test_z_times_give_the_local_date() -> None:
+    meeting = {"id": "https://o.example/meeting/1", "start": "2025-07-29T22:30:00Z"}
+    c = consultation(1, meeting="https://o.example/meeting/1")
+    v = import_paper(paper(consultation=[c]), meetings=[meeting], organizations=ORGS).vorlage
+    assert v.beratungsfolge[0].sitzungstermin == date(2025, 7, 30)  # 00:30 in Germany
+    assert v.beratungsfolge[0].gremium == "Bauausschuss"
+
+
+def test_agenda_item_public_and_number() -> None:
+    item = {"id": "https://o.example/ai/1", "number": "7.1", "public": False, "result": "vertagt"}
+    meeting: dict[str, Any] = {"id": "https://o.example/m/1", "start": "2025-01-02T17:00:00+01:00"}
+    meeting["agendaItem"] = [item]
+    c = consultation(3, meeting="https://o.example/m/1", agendaItem="https://o.example/ai/1")
+    b = import_paper(paper(consultation=[c]), meetings=[meeting], organizations=ORGS)
+    beratung = b.vorlage.beratungsfolge[0]
+    assert beratung.sitzungsart is Sitzungsart.NICHTOEFFENTLICH
+    assert beratung.tagesordnungspunkt == "7.1"
+    assert beratung.ergebnis is not None
+    assert beratung.ergebnis.beschlussergebnis is Beschlussergebnis.VERTAGT
+
+
+@pytest.mark.parametrize(
+    ("role", "authoritative", "expected"),
+    [
+        (None, None, None),
+        (None, True, Zustaendigkeit.ENTSCHEIDUNG),
+        (None, False, None),
+        ("BESCHLUSSFASSUNG", None, Zustaendigkeit.ENTSCHEIDUNG),
+        ("entscheidung", None, Zustaendigkeit.ENTSCHEIDUNG),
+        ("Vorberatung", True, Zustaendigkeit.VORBERATUNG),
+        ("kenntnisnahme", None, Zustaendigkeit.KENNTNISNAHME),
+        ("Anhörung", None, Zustaendigkeit.ANHOERUNG),
+        ("unbekannt", None, None),
+    ],
+)
+def test_role_and_authoritative(
+    role: str | None, authoritative: bool | None, expected: Zustaendigkeit | None
+) -> None:
+    c = consultation(1)
+    if role is not None:
+        c["role"] = role
+    if authoritative is not None:
+        c["authoritative"] = authoritative
+    v = import_paper(paper(consultation=[c]), organizations=ORGS).vorlage
+    assert v.beratungsfolge[0].zustaendigkeit is expected
+
+
+def test_unknown_paper_type_is_reported() -> None:
+    result = import_paper(paper(paperType="Tischvorlage"))
+    assert result.vorlage.art is None
+    assert "Vorlagenart" in reasons(result)["$.paperType"]
+
+
+@pytest.mark.parametrize(
+    ("paper_type", "art"),
+    [
+        ("Mitteilungsvorlage", Vorlagenart.INFORMATIONSVORLAGE),
+        ("mitteilung", Vorlagenart.INFORMATIONSVORLAGE),
+        ("Antrag", Vorlagenart.ANTRAG),
+        ("Ergänzungsvorlage", Vorlagenart.ERGAENZUNGSVORLAGE),
+        ("Informationsvorlage (Mitteilungsvorlage)", Vorlagenart.INFORMATIONSVORLAGE),
+    ],
+)
+def test_paper_types(paper_type: str, art: Vorlagenart) -> None:
+    assert import_paper(paper(paperType=paper_type)).vorlage.art is art
+
+
+def test_vendor_keys_are_reported() -> None:
+    result = import_paper(paper(**{"sternberg:intern": {"x": 1}}))
+    assert "vendor extension" in reasons(result)["$.sternberg:intern"]
+
+
+def test_unsafe_and_duplicate_file_names_are_sanitised() -> None:
+    files = [
+        {"id": f"https://o.example/f/{i}", "accessUrl": "https://o.example/a", "fileName": n}
+        for i, n in enumerate(["../../etc/passwd", "Plan.pdf", "plan.pdf", "a:b?.pdf"])
+    ]
+    result = import_paper(paper(auxiliaryFile=files))
+    names = [a.dateiname for a in result.vorlage.anlagen]
+    assert names == ["_._etc_passwd", "Plan.pdf", "plan-2.pdf", "a_b_.pdf"]
+    assert all(a.medientyp == "application/octet-stream" for a in result.vorlage.anlagen)
+
+
+def test_second_entscheidung_is_left_unknown_and_reported() -> None:
+    cs = [consultation(1, role="Entscheidung"), consultation(3, role="Entscheidung")]
+    result = import_paper(paper(consultation=cs), organizations=ORGS)
+    b = result.vorlage.beratungsfolge
+    assert b[0].zustaendigkeit is Zustaendigkeit.ENTSCHEIDUNG
+    assert b[1].zustaendigkeit is None
+    assert "second Entscheidung" in reasons(result)["$.consultation[1]"]
+
+
+def test_consultations_out_of_date_order_are_sorted() -> None:
+    meetings = [
+        {"id": "https://o.example/m/1", "start": "2025-03-01T17:00:00+01:00"},
+        {"id": "https://o.example/m/2", "start": "2025-02-01T17:00:00+01:00"},
+    ]
+    cs = [
+        consultation(3, meeting="https://o.example/m/1"),
+        consultation(1, meeting=meetings[1]["id"]),
+    ]
+    result = import_paper(paper(consultation=cs), meetings=meetings, organizations=ORGS)
+    assert [b.gremium for b in result.vorlage.beratungsfolge] == ["Bauausschuss", "Stadtrat"]
+    assert "sorted" in reasons(result)["$.consultation"]
+
+
+def test_referenced_consultation_and_unknown_organization_are_reported() -> None:
+    result = import_paper(paper(consultation=["https://o.example/c/1", consultation(8)]))
+    by_path = reasons(result)
+    assert "not supplied" in by_path["$.consultation[0]"]
+    assert result.vorlage.beratungsfolge[0].gremium == "https://oparl.example.org/organization/8"
+    assert "Gremium holds its URL" in by_path["$.consultation[1].organization[0]"]
+
+
+def test_uuid_is_derived_from_the_id() -> None:
+    a = import_paper(paper()).vorlage
+    b = import_paper(paper(id="https://oparl.example.org/paper/2")).vorlage
+    assert a.uuid == import_paper(paper()).vorlage.uuid
+    assert a.uuid != b.uuid
+
+
+def test_import_from_list_and_bytes() -> None:
+    result = import_paper(json.dumps([paper(), paper(id="https://o.example/p/2")]).encode())
+    assert len(result.vorlagen) == 2
+    with pytest.raises(ValueError, match="2 Vorlagen"):
+        _ = result.vorlage
+
+
+# --------------------------------------------------------------------------- export
+
+
+def test_export_example_validates_and_round_trips(example: ratsdok.Vorlage) -> None:
+    out = export_paper(example, base_url=BASE + "/", anlagen_dir=EXAMPLE_DIR)
+    assert schema_errors(out) == []
+    assert out["id"] == f"{BASE}/paper/{example.uuid}"
+    assert out["type"] == "https://schema.oparl.org/1.1/Paper"
+    assert out["reference"] == "KT 0134/2020"
+    assert out["paperType"] == "Beschlussvorlage"
+    assert [c["authoritative"] for c in out["consultation"]] == [False, True]
+    assert [c["role"] for c in out["consultation"]] == ["Vorberatung", "Entscheidung"]
+    (f,) = out["auxiliaryFile"]
+    data = (EXAMPLE_DIR / "integrationskonzept.pdf").read_bytes()
+    assert f["sha512Checksum"] == hashlib.sha512(data).hexdigest()
+    assert f["size"] == len(data)
+    assert f["name"] == "Anlage 1 – Integrationskonzept"
+    assert EXTENSION_KEY in out
+    assert import_paper(json.loads(dump_json(out))).vorlage == example
+
+
+def test_export_without_bytes_has_no_checksum(example: ratsdok.Vorlage) -> None:
+    out = export_paper(example, base_url=BASE)
+    (f,) = out["auxiliaryFile"]
+    assert "sha512Checksum" not in f and "size" not in f
+    assert import_paper(out).vorlage == example
+
+
+def test_export_refuses_mismatching_bytes(example: ratsdok.Vorlage, tmp_path: Path) -> None:
+    (tmp_path / "integrationskonzept.pdf").write_bytes(b"other")
+    with pytest.raises(ratsdok.AnlagenError):
+        export_paper(example, base_url=BASE, anlagen_dir=tmp_path)
+
+
+def test_non_public_anlagen_are_not_exported(example: ratsdok.Vorlage) -> None:
+    secret = ratsdok.Anlage(
+        nummer=2,
+        titel="Vertrag",
+        dateiname="vertrag.pdf",
+        medientyp="application/pdf",
+        oeffentlich=False,
+        inhalt=b"geheim",
+    )
+    public = ratsdok.Anlage(
+        nummer=3,
+        titel="Karte",
+        dateiname="karte.png",
+        medientyp="image/png",
+        oeffentlich=True,
+        inhalt=b"png",
+    )
+    v = example.model_copy(update={"anlagen": (*example.anlagen, secret, public)})
+    v = ratsdok.Vorlage.model_validate(v.model_dump())
+    out = export_paper(v, base_url=BASE)
+    text = json.dumps(out, ensure_ascii=False)
+    assert "vertrag.pdf" not in text and "Vertrag" not in text
+    assert [f["name"] for f in out["auxiliaryFile"]][-1] == "Anlage 3 – Karte"
+    assert out["auxiliaryFile"][-1]["sha512Checksum"] == hashlib.sha512(b"png").hexdigest()
+    assert schema_errors(out) == []
+    back = import_paper(out).vorlage
+    assert [a.nummer for a in back.anlagen] == [1, 3]
+
+
+def test_export_is_deterministic(example: ratsdok.Vorlage) -> None:
+    a = dump_json(export_paper(example, base_url=BASE))
+    b = dump_json(export_paper(ratsdok.load(EXAMPLE_XML), base_url=BASE))
+    assert a == b
+    assert a.endswith(b"\n")
+    assert "ü".encode() in a
+    out = json.loads(a)
+    assert out["created"] == "2020-05-25T00:00:00+02:00"
+    assert out["modified"] == "2020-05-26T00:00:00+02:00"
+    assert all(c["created"] == out["created"] for c in out["consultation"])
+
+
+def test_export_needs_a_date_or_stand() -> None:
+    v = ratsdok.Vorlage(nummer="KT 1/2020", betreff="Ohne Datum")
+    with pytest.raises(ratsdok.InvalidDocumentError):
+        export_paper(v, base_url=BASE)
+    stand = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    out = export_paper(v, base_url=BASE, stand=stand)
+    assert out["created"] == out["modified"] == "2024-01-02T03:04:05+00:00"
+    assert schema_errors(out) == []
+
+
+def test_unknown_zustaendigkeit_exports_without_role(example: ratsdok.Vorlage) -> None:
+    b = example.beratungsfolge[0].model_copy(update={"zustaendigkeit": None})
+    v = example.model_copy(update={"beratungsfolge": (b, example.beratungsfolge[1])})
+    c = export_paper(v, base_url=BASE)["consultation"][0]
+    assert "role" not in c and "authoritative" not in c
+
+
+@pytest.mark.parametrize("number", [n for n in KA_PAPERS if n not in KA_DELETED])
+def test_karlsruhe_import_export_import(number: str) -> None:
+    path = require_corpus(f"{KA}/papers/{number}.json")
+    v = import_paper(path, **karlsruhe_lookups()).vorlage
+    out = export_paper(v, base_url=BASE)
+    assert schema_errors(out) == []
+    assert import_paper(json.loads(dump_json(out))).vorlage == v
+
+
+def test_huertgenwald_import_export_import() -> None:
+    path = require_corpus(f"{HW}/body/1/paper?page=72.json")
+    for v in import_paper(path, **huertgenwald_lookups()).vorlagen:
+        out = export_paper(v, base_url=BASE)
+        assert schema_errors(out) == []
+        assert import_paper(out).vorlage == v
+
+
+def test_extension_not_matching_is_reported(example: ratsdok.Vorlage) -> None:
+    out = export_paper(example, base_url=BASE)
+    broken = copy.deepcopy(out)
+    broken[EXTENSION_KEY]["beratungsfolge"].pop()
+    result = import_paper(broken)
+    assert "one to one" in reasons(result)[f"$.{EXTENSION_KEY}.beratungsfolge"]
+    assert len(result.vorlage.beratungsfolge) == 2
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "paper.json"
+    assert main(["oparl", "export", str(EXAMPLE_XML), "-o", str(out), "--base-url", BASE]) == 0
+    data = out.read_bytes()
+    assert data == dump_json(json.loads(data))
+    assert schema_errors(json.loads(data)) == []
+    xml = tmp_path / "vorlage.xml"
+    assert main(["oparl", "import", str(out), "-o", str(xml), "-q"]) == 0
+    assert ratsdok.load(xml, anlagen="ignore") == ratsdok.load(EXAMPLE_XML)
+
+
+def test_cli_list_page_needs_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = require_corpus(f"{HW}/body/1/paper?page=63.json")
+    assert main(["oparl", "import", str(page), "-o", str(tmp_path / "x.xml"), "-q"]) == 1
+    assert "folder" in capsys.readouterr().err
+    assert not (tmp_path / "x.xml").exists()
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert main(["oparl", "import", str(page), "-o", str(folder), "-q"]) == 0
+    files = sorted(folder.glob("*.xml"))
+    assert len(files) == 25
+    ratsdok.load(files[0], anlagen="ignore")
+
+
+def test_cli_broken_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = require_corpus(
+        "oparl/meine-stadt-transparent+meine-stadt-transparent/testdata/broken_json.broken_json"
+    )
+    assert main(["oparl", "import", str(path), "-o", str(tmp_path / "v.xml")]) == 1
+    err = capsys.readouterr().err
+    assert str(path) in err and "not valid JSON" in err
+
+
+# --------------------------------------------------------------------------- added mappings
+
+
+def test_related_papers_become_bezuege_when_known() -> None:
+    base = require_corpus(f"{KA}/papers/50461.json")
+    follow_up = require_corpus(f"{KA}/papers/50888.json")
+    alone = import_paper(follow_up)
+    assert alone.vorlage.bezuege == ()
+    assert any(u.reason == "referenced Paper not supplied" for u in alone.unmapped)
+    v = import_paper(follow_up, papers=[base]).vorlage
+    (bz,) = v.bezuege
+    assert str(bz.nummer) == json.loads(base.read_text(encoding="utf-8"))["reference"]
+    assert bz.art is ratsdok.Bezugsart.BEZIEHT_SICH_AUF
+    assert bz.uuid == oparl_uuid(json.loads(base.read_text(encoding="utf-8"))["id"])
+    out = export_paper(v, base_url=BASE)
+    assert out["relatedPaper"] == [f"{BASE}/paper/{bz.uuid}"]
+    result = import_paper(out)
+    assert result.vorlage == v
+    assert not any("relatedPaper" in u.path for u in result.unmapped)
+
+
+def test_related_paper_with_own_reference_is_not_a_self_bezug() -> None:
+    twin = paper(id="https://oparl.example.org/paper/2", relatedPaper=[paper()["id"]])
+    result = import_paper([paper(), twin])
+    assert result.vorlagen[1].bezuege == ()
+    assert "same reference" in reasons(result)["$[1].relatedPaper[0]"]
+
+
+def test_section_heading_gives_sitzungsart() -> None:
+    meeting: dict[str, Any] = {"id": "https://o.example/m/1", "start": "2025-01-02T17:00:00+01:00"}
+    meeting["agendaItem"] = [
+        {"id": "https://o.example/ai/0", "name": "Öffentliche Sitzung"},
+        {"id": "https://o.example/ai/1", "name": "Radweg"},
+        {"id": "https://o.example/ai/2", "name": "Nichtöffentliche Sitzung"},
+        {"id": "https://o.example/ai/3", "name": "Grunderwerb"},
+    ]
+    cs = [
+        consultation(1, meeting=meeting["id"], agendaItem="https://o.example/ai/1"),
+        consultation(2, meeting=meeting["id"], agendaItem="https://o.example/ai/3"),
+    ]
+    result = import_paper(paper(consultation=cs), meetings=[meeting], organizations=ORGS)
+    assert [b.sitzungsart for b in result.vorlage.beratungsfolge] == [
+        Sitzungsart.OEFFENTLICH,
+        Sitzungsart.NICHTOEFFENTLICH,
+    ]
+    assert "section heading" in reasons(result)["$.consultation[1].agendaItem"]
+
+
+def test_huertgenwald_sections_fill_sitzungsart() -> None:
+    path = require_corpus(f"{HW}/body/1/paper?page=72.json")
+    result = import_paper(path, **huertgenwald_lookups())
+    arten = [b.sitzungsart for v in result.vorlagen for b in v.beratungsfolge]
+    assert Sitzungsart.OEFFENTLICH in arten
+
+
+def test_originator_organization_becomes_einreicher() -> None:
+    p = paper(originatorOrganization=["https://oparl.example.org/organization/2"])
+    assert import_paper(p, organizations=ORGS).vorlage.einreicher == "Hauptausschuss"
+    result = import_paper(p)
+    assert result.vorlage.einreicher is None
+    assert "$.originatorOrganization" in reasons(result)
+
+
+def test_extension_withdraws_resolved_notes(example: ratsdok.Vorlage) -> None:
+    result = import_paper(export_paper(example, base_url=BASE))
+    assert not any("Gremium holds its URL" in u.reason for u in result.unmapped)
+    assert "$.consultation[0].id" in reasons(result)  # ids are still not stored
