@@ -6,6 +6,8 @@
 True
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ratsdok import oparl
 from ratsdok.anlagen import AnlagenPruefung, AnlagenStatus, check_anlagen
 from ratsdok.codes import (
@@ -46,6 +48,36 @@ from ratsdok.schema import schema_dir
 from ratsdok.version import FORMAT_VERSION, NAMESPACE, __version__
 from ratsdok.xmlformat import from_xml, nachricht_from_xml, to_xml
 
+if TYPE_CHECKING:
+    from ratsdok.bundle import BundleResult, NichtKonform, build_bundle, bundle, bundle_to_file
+    from ratsdok.pdfextract import ExtractResult, extract, from_pdf
+    from ratsdok.render import render_pdf
+
+# The PDF side (pikepdf, ReportLab) loads on first use, so `import ratsdok` stays light.
+_LAZY = {
+    "BundleResult": "ratsdok.bundle",
+    "NichtKonform": "ratsdok.bundle",
+    "build_bundle": "ratsdok.bundle",
+    "bundle": "ratsdok.bundle",
+    "bundle_to_file": "ratsdok.bundle",
+    "ExtractResult": "ratsdok.pdfextract",
+    "extract": "ratsdok.pdfextract",
+    "from_pdf": "ratsdok.pdfextract",
+    "render_pdf": "ratsdok.render",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ratsdok' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
 __all__ = [
     "FORMAT_VERSION",
     "NAMESPACE",
@@ -62,12 +94,15 @@ __all__ = [
     "Beschlussergebnis",
     "Bezug",
     "Bezugsart",
+    "BundleResult",
     "Drucksachennummer",
     "Ergebnis",
+    "ExtractResult",
     "InvalidDocumentError",
     "Nachricht",
     "Nachrichtenkopf",
     "Nachrichtentyp",
+    "NichtKonform",
     "Organisationseinheit",
     "OutputError",
     "Problem",
@@ -82,12 +117,18 @@ __all__ = [
     "XmlSyntaxError",
     "Zustaendigkeit",
     "__version__",
+    "build_bundle",
+    "bundle",
+    "bundle_to_file",
     "check_anlagen",
+    "extract",
+    "from_pdf",
     "from_xml",
     "load",
     "load_nachricht",
     "nachricht_from_xml",
     "oparl",
+    "render_pdf",
     "save",
     "schema_dir",
     "to_xml",

@@ -1,0 +1,362 @@
+"""Bundling: PDF/A-3b structure, associated files, public variant, errors."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+import ratsdok
+from ratsdok.bundle import XML_NAME, NichtKonform, build_bundle, bundle, public_copy
+from ratsdok.cli import main
+from ratsdok.pdfextract import from_pdf
+from ratsdok.render import render_pdf
+
+from .conftest import EXAMPLE_DIR, EXAMPLE_XML, require_tool
+from .pdfhelpers import (
+    SECRET_MARKER,
+    SECRET_TITLE,
+    all_fonts_embedded,
+    helvetica_pdf,
+    javascript_pdf,
+    pdftotext,
+    uncompressed,
+    vorlage,
+    with_anlagen,
+)
+
+
+@pytest.fixture(scope="module")
+def example_bundle() -> bytes:
+    return bundle(ratsdok.load(EXAMPLE_XML), EXAMPLE_DIR)
+
+
+def _outline(pdf: pikepdf.Pdf) -> list[tuple[int, str, int]]:
+    """(depth, title, page index) of every outline item, in order."""
+    pages: dict[tuple[int, int], int] = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+    out: list[tuple[int, str, int]] = []
+
+    def walk(items: list[pikepdf.OutlineItem], depth: int) -> None:
+        for item in items:
+            dest = item.destination
+            assert isinstance(dest, pikepdf.Array)
+            out.append((depth, item.title, pages[dest[0].objgen]))
+            walk(list(item.children), depth + 1)
+
+    with pdf.open_outline() as ol:
+        walk(list(ol.root), 0)
+    return out
+
+
+def test_example_structure(example_bundle: bytes) -> None:
+    with pikepdf.open(io.BytesIO(example_bundle)) as pdf:
+        assert len(pdf.pages) == 5
+        assert [p.label for p in pdf.pages] == ["1", "2", "A1-1", "A1-2", "A1-3"]
+        assert _outline(pdf) == [
+            (0, "Beschlussvorlage KT 0134/2020", 0),
+            (0, "Anlage 1 – Integrationskonzept", 2),
+            (1, "1 Hinweis", 2),
+            (1, "2 Ausgangslage", 3),
+            (1, "3 Handlungsfelder", 4),
+        ]
+        files = pdf.attachments
+        assert sorted(files) == ["integrationskonzept.pdf", XML_NAME]
+        xml = files[XML_NAME]
+        assert xml.relationship == pikepdf.Name.Alternative
+        assert xml.get_file().mime_type == "application/xml"
+        src = files["integrationskonzept.pdf"]
+        assert src.relationship == pikepdf.Name.Source
+        assert src.get_file().mime_type == "application/pdf"
+        original = (EXAMPLE_DIR / "integrationskonzept.pdf").read_bytes()
+        assert src.get_file().read_bytes() == original
+        assert len(pdf.Root.AF) == 2
+        assert pdf.open_metadata().pdfa_status == "3B"
+        assert str(pdf.Root.Lang) == "de-DE"
+
+
+def test_pdfa_validator_passes(example_bundle: bytes) -> None:
+    report = pikepdf.pdfa.validate_written(io.BytesIO(example_bundle), "3b")
+    assert report.passed, report.findings
+
+
+def test_xmp_identification(example_bundle: bytes) -> None:
+    with pikepdf.open(io.BytesIO(example_bundle)) as pdf:
+        xmp = pdf.Root.Metadata.read_bytes()
+    assert b'rdf:about=""' in xmp
+    assert b">3</pdfaid:part>" in xmp and b">B</pdfaid:conformance>" in xmp
+    # dates come from the content (the last Sitzungstermin), not the clock
+    assert b"2020-05-26T00:00:00Z" in xmp
+
+
+def test_tools_accept_it(example_bundle: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "b.pdf"
+    path.write_bytes(example_bundle)
+    check = subprocess.run(
+        [require_tool("qpdf"), "--check", str(path)], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "No syntax or stream encoding errors" in check.stdout
+    assert all_fonts_embedded(path)
+    listing = subprocess.run(
+        [require_tool("pdfdetach"), "-list", str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    assert "2 embedded files" in listing
+    assert "integrationskonzept.pdf" in listing and "ratsdok.xml" in listing
+    info = subprocess.run(
+        [require_tool("pdfinfo"), str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Pages:           5" in info
+    assert "Title:           Beschlussvorlage KT 0134/2020" in info
+    assert "Encrypted:       no" in info
+    text = pdftotext(path)
+    assert "Seite 1 von 2" in text and "Integrationskonzept" in text
+
+
+def test_deterministic_across_processes(example_bundle: bytes) -> None:
+    code = (
+        "import sys, hashlib, ratsdok; from ratsdok.bundle import bundle; "
+        f"v = ratsdok.load({str(EXAMPLE_XML)!r}); "
+        f"sys.stdout.write(hashlib.sha256(bundle(v, {str(EXAMPLE_DIR)!r})).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+        ).stdout
+        for seed in ("0", "12345")
+    }
+    assert digests == {hashlib.sha256(example_bundle).hexdigest()}
+
+
+def test_mixed_anlagen() -> None:
+    v = with_anlagen()
+    data = bundle(v)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        labels = [p.label for p in pdf.pages]
+        assert labels == ["1", "A1-1", "A3-1"]
+        titles = [(d, t) for d, t, _ in _outline(pdf)]
+        assert titles == [
+            (0, "Beschlussvorlage KT 0200/2021"),
+            (0, "Anlage 1 – Lageplan"),
+            (0, f"Anlage 3 – {SECRET_TITLE}"),
+        ]
+        files = pdf.attachments
+        csv = files["kosten.csv"]
+        assert csv.relationship == pikepdf.Name.Supplement
+        assert csv.get_file().mime_type == "text/csv"
+        for a in v.anlagen:
+            assert a.inhalt is not None
+            assert files[a.dateiname].get_file().read_bytes() == a.inhalt
+    assert pikepdf.pdfa.validate_written(io.BytesIO(data), "3b").passed
+    assert from_pdf(data) == v
+
+
+def test_public_variant_leaks_nothing(tmp_path: Path) -> None:
+    v = with_anlagen()
+    full = bundle(v)
+    public = bundle(v, oeffentlich_only=True)
+    secret_pdf = v.anlage(3).inhalt
+    assert secret_pdf is not None
+    needles = [
+        SECRET_TITLE.encode("utf-8"),
+        SECRET_TITLE.encode("pdfdoc"),
+        b"Zaunk",
+        SECRET_MARKER,
+        b"gutachten-geheim",
+        b"angebote-geheim",
+        b"Angebote der Bieter",
+        hashlib.sha256(secret_pdf).hexdigest().encode(),
+    ]
+    full_raw = uncompressed(full, tmp_path)
+    public_raw = uncompressed(public, tmp_path)
+    # the search can find them: every needle is in the full bundle
+    assert all(n in full_raw for n in needles)
+    leaked = [n for n in [*needles, SECRET_TITLE.encode("utf-16-be")] if n in public_raw]
+    assert leaked == []
+    public_path = tmp_path / "public.pdf"
+    public_path.write_bytes(public)
+    text = pdftotext(public_path)
+    assert "Zaunk" not in text and "Vertrauliches Gutachten" not in text
+    with pikepdf.open(io.BytesIO(public)) as pdf:
+        assert sorted(pdf.attachments) == ["kosten.csv", "lageplan.pdf", XML_NAME]
+        assert [p.label for p in pdf.pages] == ["1", "A1-1"]
+    assert from_pdf(public) == public_copy(v)
+    assert pikepdf.pdfa.validate_written(io.BytesIO(public), "3b").passed
+
+
+@pytest.mark.parametrize("kind", ["helvetica", "javascript"])
+def test_nonconforming_anlage_fails_by_default(kind: str) -> None:
+    fremd = ratsdok.Anlage(
+        nummer=1,
+        titel="Fremde Anlage",
+        dateiname="fremd.pdf",
+        medientyp="application/pdf",
+        oeffentlich=True,
+        inhalt=helvetica_pdf() if kind == "helvetica" else javascript_pdf(),
+    )
+    v = vorlage(anlagen=[fremd])
+    with pytest.raises(ratsdok.AnlagenError, match=r"fremd\.pdf.*PDF/A"):
+        bundle(v)
+    result = build_bundle(v, nicht_konform=NichtKonform.EINBETTEN)
+    assert len(result.hinweise) == 1 and result.hinweise[0].file == "fremd.pdf"
+    with pikepdf.open(io.BytesIO(result.data)) as pdf:
+        assert len(pdf.pages) == 1
+        spec = pdf.attachments["fremd.pdf"]
+        assert spec.relationship == pikepdf.Name.Supplement
+        assert spec.get_file().read_bytes() == fremd.inhalt
+    assert pikepdf.pdfa.validate_written(io.BytesIO(result.data), "3b").passed
+
+
+def _with_pdf_anlage(data: bytes) -> ratsdok.Vorlage:
+    return vorlage(
+        anlagen=[
+            ratsdok.Anlage(
+                nummer=1,
+                titel="Kaputt",
+                dateiname="kaputt.pdf",
+                medientyp="application/pdf",
+                oeffentlich=True,
+                inhalt=data,
+            )
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "kind", ["garbage", "truncated", "encrypted-user", "encrypted-owner", "no-pages"]
+)
+def test_broken_or_encrypted_anlage(kind: str) -> None:
+    good = render_pdf(vorlage())
+    if kind == "garbage":
+        data = b"%PDF-1.7\nthis is not a pdf\n"
+    elif kind == "truncated":
+        data = good[: len(good) // 3]
+    elif kind == "no-pages":
+        buf = io.BytesIO()
+        pikepdf.new().save(buf)
+        data = buf.getvalue()
+    else:
+        buf = io.BytesIO()
+        user = "geheim" if kind == "encrypted-user" else ""
+        with pikepdf.open(io.BytesIO(good)) as pdf:
+            pdf.save(buf, encryption=pikepdf.Encryption(owner="owner", user=user))
+        data = buf.getvalue()
+    with pytest.raises(ratsdok.AnlagenError) as info:
+        bundle(_with_pdf_anlage(data))
+    assert "kaputt.pdf" in str(info.value)
+
+
+def test_missing_and_changed_files(example_copy: Path) -> None:
+    v = ratsdok.load(example_copy)
+    pdf = example_copy.parent / "integrationskonzept.pdf"
+    pdf.write_bytes(pdf.read_bytes() + b"\n")
+    with pytest.raises(ratsdok.AnlagenError, match=r"integrationskonzept\.pdf.*SHA-256"):
+        bundle(v, example_copy.parent)
+    pdf.unlink()
+    with pytest.raises(ratsdok.AnlagenError, match=r"integrationskonzept\.pdf.*not found"):
+        bundle(v, example_copy.parent)
+
+
+def test_reserved_name() -> None:
+    a = ratsdok.Anlage(
+        nummer=1,
+        titel="X",
+        dateiname="RATSDOK.xml",
+        medientyp="application/xml",
+        oeffentlich=True,
+        inhalt=b"<x/>",
+    )
+    with pytest.raises(ratsdok.AnlagenError, match="reserved"):
+        bundle(vorlage(anlagen=[a]))
+
+
+def test_cli_bundle_and_no_partial_output(
+    example_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out" / "b.pdf"
+    out.parent.mkdir()
+    assert main(["bundle", str(example_copy), "-o", str(out)]) == 0
+    assert out.read_bytes() == bundle(ratsdok.load(EXAMPLE_XML), EXAMPLE_DIR)
+    out.unlink()
+    (example_copy.parent / "integrationskonzept.pdf").unlink()
+    assert main(["bundle", str(example_copy), "-o", str(out)]) == 1
+    assert "integrationskonzept.pdf" in capsys.readouterr().err
+    assert list(out.parent.iterdir()) == []
+
+
+def test_cli_bundle_public(tmp_path: Path) -> None:
+    folder = tmp_path / "v"
+    folder.mkdir()
+    v = with_anlagen()
+    # the CLI reads Anlagen from files next to the XML
+    anlagen = []
+    for a in v.anlagen:
+        assert a.inhalt is not None
+        (folder / a.dateiname).write_bytes(a.inhalt)
+        anlagen.append(a.model_copy(update={"inhalt": None}))
+    on_disk = v.model_copy(update={"anlagen": tuple(anlagen)})
+    ratsdok.save(on_disk, folder / "vorlage.xml")
+    out = tmp_path / "public.pdf"
+    assert main(["bundle", str(folder / "vorlage.xml"), "-o", str(out), "--oeffentlich"]) == 0
+    got = from_pdf(out)
+    assert [a.nummer for a in got.anlagen] == [1, 2]
+    assert SECRET_TITLE.encode() not in uncompressed(out.read_bytes(), tmp_path)
+
+
+def test_unwritable_output_leaves_nothing(tmp_path: Path) -> None:
+    from ratsdok.bundle import bundle_to_file
+
+    v = ratsdok.load(EXAMPLE_XML)
+    with pytest.raises(ratsdok.OutputError, match="missing"):
+        bundle_to_file(v, EXAMPLE_DIR, tmp_path / "missing" / "b.pdf")
+    target = tmp_path / "folder.pdf"
+    target.mkdir()
+    with pytest.raises(ratsdok.OutputError, match="folder"):
+        bundle_to_file(v, EXAMPLE_DIR, target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.pdf"]
+    assert list(target.iterdir()) == []
+
+
+def test_cli_embed_nonconforming(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = helvetica_pdf()
+    a = ratsdok.Anlage(
+        nummer=1,
+        titel="Fremd",
+        dateiname="fremd.pdf",
+        medientyp="application/pdf",
+        oeffentlich=True,
+        groesse=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    (tmp_path / "fremd.pdf").write_bytes(data)
+    ratsdok.save(vorlage(anlagen=[a]), tmp_path / "v.xml")
+    out = tmp_path / "b.pdf"
+    assert main(["bundle", str(tmp_path / "v.xml"), "-o", str(out)]) == 1
+    assert "fremd.pdf" in capsys.readouterr().err and not out.exists()
+    assert main(["bundle", str(tmp_path / "v.xml"), "-o", str(out), "--embed-nonconforming"]) == 0
+    assert "Hinweis" in capsys.readouterr().err
+    assert embedded(out)["fremd.pdf"] == data
+
+
+def embedded(path: Path) -> dict[str, bytes]:
+    with pikepdf.open(path) as pdf:
+        return {k: f.get_file().read_bytes() for k, f in pdf.attachments.items()}
+
+
+def test_stichtag_comes_from_content() -> None:
+    from datetime import date
+
+    from ratsdok.bundle import stichtag
+
+    assert stichtag(vorlage()) == date(2021, 3, 4)
+    assert stichtag(vorlage(datum=None)) == date(2021, 3, 30)
+    assert stichtag(vorlage(datum=None, beratungsfolge=[])) == date(2021, 1, 1)
+    assert stichtag(vorlage(nummer="Sonderfall", datum=None, beratungsfolge=[])) == date(2000, 1, 1)

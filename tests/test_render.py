@@ -1,0 +1,179 @@
+"""Rendering a Vorlage as PDF: content, fonts, pagination, determinism."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+import ratsdok
+from ratsdok.cli import main
+from ratsdok.render import render_pdf
+
+from .conftest import EXAMPLE_XML, require_tool
+from .pdfhelpers import UMLAUTS, all_fonts_embedded, pdffonts_rows, pdftotext, vorlage
+
+
+def _write(tmp_path: Path, data: bytes, name: str = "v.pdf") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_example_text_and_layout(example: ratsdok.Vorlage, tmp_path: Path) -> None:
+    text = pdftotext(_write(tmp_path, render_pdf(example)))
+    for expected in (
+        "Wartburgkreis",
+        "Beschlussvorlage",
+        "KT 0134/2020",
+        "Beratungsfolge",
+        "Kreisausschuss",
+        "25.05.2020",
+        "Entscheidung",
+        "I. Beschlussvorschlag",
+        "II. Begründung",
+        "gez. Krebs",
+        "Landrat",
+        "gez. Rosenstengel",
+        "Anlage 1 – Integrationskonzept",
+        "Seite 1 von 2",
+        "Seite 2 von 2",
+    ):
+        assert expected in text, expected
+
+
+def test_special_characters_come_back_exactly(tmp_path: Path) -> None:
+    v = vorlage(
+        betreff="Kurz",
+        abschnitte=[ratsdok.Abschnitt(art=ratsdok.Abschnittsart.BEGRUENDUNG, absaetze=[UMLAUTS])],
+    )
+    text = pdftotext(_write(tmp_path, render_pdf(v)))
+    assert UMLAUTS in " ".join(text.split())
+    for ch in "ÄÖÜäöüß„“–§€":
+        assert ch in text
+
+
+def test_signature_positions(example: ratsdok.Vorlage, tmp_path: Path) -> None:
+    tool = require_tool("pdftotext")
+    path = _write(tmp_path, render_pdf(example))
+    html = subprocess.run(
+        [tool, "-bbox", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    words: dict[str, tuple[float, float]] = {}
+    for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)</word>', html):
+        words.setdefault(m.group(3), (float(m.group(1)), float(m.group(2))))
+    krebs, rosen, landrat = words["Krebs"], words["Rosenstengel"], words["Landrat"]
+    assert abs(krebs[1] - rosen[1]) < 1  # same line
+    assert rosen[0] > krebs[0] + 100  # next column
+    assert landrat[1] > krebs[1] and abs(landrat[0] - words["gez."][0]) < 1  # below, aligned
+
+
+def test_fonts_embedded_never_helvetica(example: ratsdok.Vorlage, tmp_path: Path) -> None:
+    path = _write(tmp_path, render_pdf(example))
+    assert all_fonts_embedded(path)
+    names = [r[0] for r in pdffonts_rows(path)]
+    assert all("DejaVuSans" in n for n in names), names
+    assert b"Helvetica" not in path.read_bytes()
+
+
+def test_deterministic(example: ratsdok.Vorlage) -> None:
+    assert render_pdf(example) == render_pdf(example)
+    changed = example.model_copy(update={"betreff": example.betreff + " (neu)"})
+    assert render_pdf(changed) != render_pdf(example)
+
+
+def test_deterministic_across_processes(tmp_path: Path) -> None:
+    code = (
+        "import sys, hashlib, ratsdok; from ratsdok.render import render_pdf; "
+        f"v = ratsdok.load({str(EXAMPLE_XML)!r}); "
+        "sys.stdout.write(hashlib.sha256(render_pdf(v)).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1
+
+
+def test_long_document_paginates(tmp_path: Path) -> None:
+    start = date(2021, 1, 1)
+    beratungen = [
+        ratsdok.Beratung(
+            gremium=f"Ausschuss Nr. {i} für Bau, Umwelt und Straßenverkehr",
+            sitzungstermin=start + timedelta(days=i),
+            sitzungsart=ratsdok.Sitzungsart.NICHTOEFFENTLICH,
+            zustaendigkeit=ratsdok.Zustaendigkeit.VORBERATUNG,
+        )
+        for i in range(59)
+    ] + [
+        ratsdok.Beratung(
+            gremium="Kreistag",
+            sitzungstermin=start + timedelta(days=100),
+            zustaendigkeit=ratsdok.Zustaendigkeit.ENTSCHEIDUNG,
+        )
+    ]
+    absatz = (
+        "Die Verwaltung hat die Maßnahme geprüft und empfiehlt – nach Abwägung aller "
+        "Belange gemäß § 5 – die Umsetzung; die Kosten von rund 1.000 € je Monat sind "
+        "im Haushalt veranschlagt. "
+    ) * 5
+    v = vorlage(
+        beratungsfolge=beratungen,
+        abschnitte=[
+            ratsdok.Abschnitt(
+                art=ratsdok.Abschnittsart.BEGRUENDUNG,
+                absaetze=[f"{i}. {absatz}" for i in range(1, 161)],
+            )
+        ],
+    )
+    path = _write(tmp_path, render_pdf(v))
+    info = subprocess.run(
+        [require_tool("pdfinfo"), str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    assert pages >= 40
+    text = pdftotext(path)
+    page_texts = text.split("\f")
+    assert f"Seite {pages} von {pages}" in page_texts[pages - 1]
+    # the table header repeats on every page the Beratungsfolge spans
+    with_table = [t for t in page_texts if "Ausschuss Nr." in t]
+    assert len(with_table) >= 2
+    assert all("Sitzungstermin" in t and "Zuständigkeit" in t for t in with_table)
+    assert "Ausschuss Nr. 58 für Bau" in text
+    assert "160. Die Verwaltung" in " ".join(text.split())
+    assert all_fonts_embedded(path)
+
+
+def test_cli_render(tmp_path: Path) -> None:
+    out = tmp_path / "vorlage.pdf"
+    assert main(["render", str(EXAMPLE_XML), "-o", str(out)]) == 0
+    assert out.read_bytes() == render_pdf(ratsdok.load(EXAMPLE_XML))
+
+
+def test_cli_render_bad_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "missing-folder" / "vorlage.pdf"
+    assert main(["render", str(EXAMPLE_XML), "-o", str(out)]) == 1
+    assert "missing-folder" in capsys.readouterr().err
+    assert not out.parent.exists()
+
+
+def test_shipped_font_and_profile_with_licences() -> None:
+    from importlib.resources import files
+
+    base = files("ratsdok")
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        assert base.joinpath("fonts", name).read_bytes()[:4] == b"\x00\x01\x00\x00"
+    assert "Bitstream Vera" in base.joinpath("fonts", "LICENSE-DejaVu.txt").read_text("utf-8")
+    icc = base.joinpath("icc", "sRGB.icc").read_bytes()
+    assert icc[36:40] == b"acsp" and icc[16:20] == b"RGB "
+    assert "zlib" in base.joinpath("icc", "LICENSE-sRGB.txt").read_text("utf-8")
