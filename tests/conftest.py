@@ -56,3 +56,17 @@ def example_copy(tmp_path: Path) -> Path:
     target = tmp_path / "kt-0134-2020"
     shutil.copytree(EXAMPLE_DIR, target)
     return target / "vorlage.xml"
+
+
+def line_of(text: str, needle: str, start: int = 1) -> int:
+    """1-based number of the first line at or after *start* that contains *needle*."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if number >= start and needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not found in the text")
+
+
+@pytest.fixture
+def example_text() -> str:
+    """The example XML as text (edit it with str.replace to build bad inputs)."""
+    return EXAMPLE_XML.read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ratsdok.anlagen import AnlagenPruefung, AnlagenStatus, check_anlagen, fill_in
 from ratsdok.atomic import write_atomic
-from ratsdok.errors import AnlagenError, InvalidDocumentError, Problem, RatsdokError
+from ratsdok.errors import AnlagenError, Problem, RatsdokError, UnsafeInputError
 from ratsdok.models import Vorlage
 from ratsdok.nachricht import Nachricht, Nachrichtenkopf
 from ratsdok.parsing import DEFAULT_MAX_BYTES
@@ -50,7 +50,7 @@ def read_bytes(path: PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     except OSError as exc:
         raise RatsdokError(Problem(f"cannot read: {exc.strerror or exc}", file=str(p))) from None
     if len(data) > max_bytes:
-        raise InvalidDocumentError(
+        raise UnsafeInputError(
             Problem(f"file is larger than the limit of {max_bytes:,} bytes", file=str(p))
         )
     return data

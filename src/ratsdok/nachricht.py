@@ -61,7 +61,12 @@ class Nachrichtenkopf(_Model):
     @classmethod
     def _milliseconds(cls, value: datetime) -> datetime:
         # The XML carries milliseconds (XÖV); finer precision would not round-trip.
-        return value.replace(microsecond=value.microsecond // 1000 * 1000)
+        value = value.replace(microsecond=value.microsecond // 1000 * 1000)
+        offset = value.utcoffset()
+        if offset is not None and offset.total_seconds() % 60:
+            # xs:dateTime offsets are whole minutes; keep the instant, in UTC.
+            value = value.astimezone(UTC)
+        return value
 
     @classmethod
     def neu(

@@ -19,7 +19,7 @@ __all__ = ["Drucksachennummer"]
 
 # "KT 0134/2020", "BV 12/2021-1", "Drs. 7/2019 Erg. 1"
 _PRAEFIX_NR_JAHR = re.compile(
-    r"(?P<praefix>[^\W\d][\w.\-]*)\s+(?P<nr>\d+)/(?P<jahr>\d{4})(?P<zusatz>\S.*)?"
+    r"(?P<praefix>[^\W\d][\w.\-]*)\s+(?P<nr>\d+)/(?P<jahr>\d{4})(?P<zusatz>\D.*)?"
 )
 # "2025/0369", "2024/0194/1" (Karlsruhe and many ALLRIS/SessionNet systems)
 _JAHR_NR = re.compile(r"(?P<jahr>\d{4})/(?P<nr>\d+)(?P<zusatz>[/\-].*)?")
@@ -46,7 +46,10 @@ class Drucksachennummer:
     zusatz: str | None
 
     def __init__(self, text: str) -> None:
-        text = _SPACES.sub(" ", normalize_text(text))
+        # normalize_text strips XML white space only; other spaces (NBSP) collapse here.
+        text = _SPACES.sub(" ", normalize_text(text)).strip(" ")
+        if not text:
+            raise ValueError("must not be empty")
         if len(text) > 100:
             raise ValueError("a Drucksachennummer has at most 100 characters")
         self._text = text
@@ -60,7 +63,7 @@ class Drucksachennummer:
             self.laufnummer = int(m["nr"])
             self.stellen = len(m["nr"])
             self.jahr = int(m["jahr"])
-            self.zusatz = m["zusatz"]
+            self.zusatz = m["zusatz"].strip() if m["zusatz"] else None
 
     @classmethod
     def bilden(

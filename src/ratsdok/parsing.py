@@ -6,8 +6,12 @@ Every XML document ratsdok reads from outside goes through :func:`parse_xml`.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from lxml import etree
+
+if TYPE_CHECKING:
+    from lxml.etree._docloader import _InputDocument
 
 from ratsdok.errors import Problem, UnsafeInputError, XmlSyntaxError
 
@@ -17,6 +21,19 @@ DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 """Largest XML document accepted by default (256 MiB)."""
 
 _local = threading.local()
+
+
+class _RefuseExternal(etree.Resolver):
+    """Answers every external reference (DTD, entity) with nothing.
+
+    With ``load_dtd=False`` libxml2 still opens a DOCTYPE's SYSTEM file; this
+    stops it, and the DOCTYPE itself is refused after parsing.
+    """
+
+    def resolve(
+        self, system_url: str | None, public_id: str | None, context: object, /
+    ) -> _InputDocument:
+        return self.resolve_string("", context)
 
 
 def _parser() -> etree.XMLParser:
@@ -32,6 +49,7 @@ def _parser() -> etree.XMLParser:
             remove_blank_text=False,
             collect_ids=False,
         )
+        parser.resolvers.add(_RefuseExternal())
         _local.parser = parser
     return parser
 

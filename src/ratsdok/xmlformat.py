@@ -289,23 +289,31 @@ def _read_beratung(el: _Element) -> dict[str, Any]:
     return d
 
 
-def _read_anlage(el: _Element) -> dict[str, Any]:
+class _MappingError(Exception):
+    """A value the schema lets through but the mapping cannot read."""
+
+    def __init__(self, message: str, element: _Element, path: FieldPath) -> None:
+        super().__init__(message)
+        self.element = element
+        self.path = path
+
+
+def _read_anlage(el: _Element, index: int) -> dict[str, Any]:
     d: dict[str, Any] = {}
     for name, c in _children(el):
         if name == "oeffentlich":
             d[name] = _text(c).strip() in ("true", "1")
         elif name == "inhalt":
-            d[name] = _base64(_text(c))
+            try:
+                # libxml2's base64Binary check is lax; the decoder is not.
+                d[name] = base64.b64decode("".join(_text(c).split()), validate=True)
+            except binascii.Error as exc:
+                raise _MappingError(
+                    f"not valid base64: {exc}", c, ("anlagen", index, "inhalt")
+                ) from None
         else:
             d[name] = _text(c)
     return d
-
-
-def _base64(text: str) -> bytes:
-    try:
-        return base64.b64decode("".join(text.split()), validate=True)
-    except binascii.Error as exc:
-        raise ValueError(f"inhalt is not valid base64: {exc}") from None
 
 
 def _read_vorlage(el: _Element) -> dict[str, Any]:
@@ -339,7 +347,7 @@ def _read_vorlage(el: _Element) -> dict[str, Any]:
             u = {n: (_code_value(x) if n == "vermerk" else _text(x)) for n, x in _children(c)}
             unterzeichnungen.append(u)
         elif name == "anlage":
-            anlagen.append(_read_anlage(c))
+            anlagen.append(_read_anlage(c, len(anlagen)))
         elif name == "bezug":
             bz: dict[str, Any] = {}
             for n, x in _children(c):
@@ -488,10 +496,15 @@ def parse_document(
         vorlage = Vorlage.model_validate(_read_vorlage(vorlage_el))
     except ValidationError as exc:
         found.extend(_problems_from(exc, vorlage_el, source))
-    except ValueError as exc:  # undecodable inline content
-        found.append(Problem(str(exc), file=source, line=vorlage_el.sourceline))
-    expected_id = f"vorlage-{vorlage.uuid}" if vorlage is not None else None
-    if expected_id is not None and vorlage_el.get("id") != expected_id:
+    except _MappingError as exc:
+        found.append(
+            Problem(
+                str(exc), file=source, line=exc.element.sourceline, field=format_path(exc.path)
+            )
+        )
+    # The schema guarantees identifikation is a lower-case UUID.
+    expected_id = "vorlage-" + (vorlage_el.findtext(_Q + "identifikation") or "")
+    if vorlage_el.get("id") != expected_id:
         found.append(
             Problem(
                 f"id {vorlage_el.get('id')!r} must be {expected_id!r} "

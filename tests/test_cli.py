@@ -1,0 +1,191 @@
+"""The ``ratsdok`` command line: validate and show."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ratsdok.cli import main
+
+from .conftest import line_of
+
+PROBLEM_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<message>\S.*)$")
+
+
+def test_validate_example(example_xml: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(example_xml)]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"{example_xml}: valid" in err
+
+
+def test_validate_quiet(example_xml: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "-q", str(example_xml)]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_validate_broken_file(
+    tmp_path: Path, example_text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text(
+        example_text.replace("2020-05-25", "2020-13-45").replace(
+            "<code>vorberatung</code>", "<code>beraten</code>"
+        ),
+        encoding="utf-8",
+    )
+    assert main(["validate", str(bad)]) == 1
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 2
+    matches = [PROBLEM_LINE.match(line) for line in lines]
+    assert all(m is not None for m in matches)
+    assert [m.group("file") for m in matches if m] == [str(bad)] * 2
+    assert [int(m.group("line")) for m in matches if m] == [
+        line_of(example_text, "2020-05-25"),
+        line_of(example_text, "<code>vorberatung</code>"),
+    ]
+    assert "Traceback" not in out + err
+
+
+def test_validate_rule_violation_and_good_file_together(
+    tmp_path: Path, example_xml: Path, example_text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "order.xml"
+    bad.write_text(example_text.replace("2020-05-26", "2020-05-01"), encoding="utf-8")
+    assert main(["validate", str(example_xml), str(bad)]) == 1
+    out, _ = capsys.readouterr()
+    (line,) = out.splitlines()
+    m = PROBLEM_LINE.match(line)
+    assert m is not None
+    assert m.group("file") == str(bad)
+    assert int(m.group("line")) == line_of(example_text, "2020-05-26")
+    assert "beratungsfolge[1].sitzungstermin" in m.group("message")
+
+
+def test_validate_tampered_anlage(example_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pdf = example_copy.parent / "integrationskonzept.pdf"
+    pdf.write_bytes(pdf.read_bytes() + b"x")
+    assert main(["validate", str(example_copy)]) == 1
+    out, _ = capsys.readouterr()
+    (line,) = out.splitlines()
+    m = PROBLEM_LINE.match(line)
+    assert m is not None
+    assert "anlagen[0]" in m.group("message")
+    assert main(["validate", "--anlagen", "ignore", str(example_copy)]) == 0
+
+
+def test_validate_require_missing_anlage(
+    example_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (example_copy.parent / "integrationskonzept.pdf").unlink()
+    assert main(["validate", str(example_copy)]) == 0
+    assert main(["validate", "--anlagen", "require", str(example_copy)]) == 1
+    out, _ = capsys.readouterr()
+    assert "not found" in out
+
+
+def test_validate_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "fehlt.xml"
+    assert main(["validate", str(missing)]) == 1
+    out, err = capsys.readouterr()
+    assert str(missing) in out
+    assert "not found" in out
+    assert "Traceback" not in out + err
+
+
+def test_show_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "fehlt.xml"
+    assert main(["show", str(missing)]) == 1
+    out, err = capsys.readouterr()
+    assert str(missing) in err
+    assert "Traceback" not in out + err
+
+
+def test_show_example(example_xml: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", str(example_xml)]) == 0
+    out = capsys.readouterr().out
+    assert "KT 0134/2020" in out
+    assert "Beschlussvorlage" in out
+    assert "Legitimation des kommunalen Integrationskonzeptes" in out
+    rows = {line.split()[0]: line for line in out.splitlines() if line.startswith("  Kreis")}
+    for gremium, datum, zustaendigkeit in [
+        ("Kreisausschuss", "25.05.2020", "Vorberatung"),
+        ("Kreistag", "26.05.2020", "Entscheidung"),
+    ]:
+        row = rows[gremium]
+        assert datum in row
+        assert "öffentlich" in row
+        assert zustaendigkeit in row
+    (anlage_row,) = [line for line in out.splitlines() if "integrationskonzept.pdf" in line]
+    assert "43,9 KiB" in anlage_row
+    assert anlage_row.rstrip().endswith("ok")
+    assert "GEÄNDERT" not in out
+
+
+def test_show_tampered_copy(example_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pdf = example_copy.parent / "integrationskonzept.pdf"
+    data = bytearray(pdf.read_bytes())
+    data[-5] ^= 0xFF
+    pdf.write_bytes(bytes(data))
+    assert main(["show", str(example_copy)]) == 0
+    out = capsys.readouterr().out
+    (anlage_row,) = [line for line in out.splitlines() if "integrationskonzept.pdf" in line]
+    assert "GEÄNDERT" in anlage_row
+    assert "SHA-256" in out
+
+
+def test_show_broken_file(
+    tmp_path: Path, example_text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text(example_text.replace("</ratsdok:betreff>", ""), encoding="utf-8")
+    assert main(["show", str(bad)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert PROBLEM_LINE.match(err.splitlines()[0])
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([])
+    assert info.value.code == 2
+    with pytest.raises(SystemExit) as info:
+        main(["validate"])
+    assert info.value.code == 2
+    capsys.readouterr()
+
+
+def test_subprocess(example_xml: Path, tmp_path: Path, example_text: str) -> None:
+    ok = subprocess.run(
+        [sys.executable, "-m", "ratsdok", "validate", str(example_xml)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    bad = tmp_path / "bad.xml"
+    bad.write_text(example_text.replace("2020-05-25", "2020-13-45"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "ratsdok", "validate", str(bad), str(tmp_path / "fehlt.xml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    first = result.stdout.splitlines()[0]
+    m = PROBLEM_LINE.match(first)
+    assert m is not None
+    assert int(m.group("line")) == line_of(example_text, "2020-05-25")
+    shown = subprocess.run(
+        [sys.executable, "-m", "ratsdok", "show", str(example_xml)],
+        capture_output=True,
+        check=False,
+    )
+    assert shown.returncode == 0
+    assert "Kreisausschuss" in shown.stdout.decode("utf-8")

@@ -1,0 +1,362 @@
+"""Models: normalisation on input, field validation, cross-field rules, immutability."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+import pydantic
+import pytest
+
+from ratsdok import (
+    Abschnitt,
+    Abschnittsart,
+    Anlage,
+    Beratung,
+    Beschlussergebnis,
+    Bezug,
+    Bezugsart,
+    Ergebnis,
+    Vorlage,
+    Zustaendigkeit,
+)
+from ratsdok.models import format_path, rule_violations
+
+E = Zustaendigkeit.ENTSCHEIDUNG
+V = Zustaendigkeit.VORBERATUNG
+
+
+def _anlage(**kw: Any) -> Anlage:
+    values: dict[str, Any] = {
+        "nummer": 1,
+        "titel": "Konzept",
+        "dateiname": "konzept.pdf",
+        "medientyp": "application/pdf",
+        "oeffentlich": True,
+    }
+    values.update(kw)
+    return Anlage(**values)
+
+
+def _rule_errors(**kw: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    """The rule violations raised when building a Vorlage from *kw*."""
+    values: dict[str, Any] = {"nummer": "KT 0001/2024", "betreff": "Test"}
+    values.update(kw)
+    with pytest.raises(pydantic.ValidationError) as info:
+        Vorlage(**values)
+    (err,) = info.value.errors()
+    assert err["type"] == "ratsdok_rule"
+    ctx = err.get("ctx")
+    assert ctx is not None
+    violations: list[tuple[tuple[str | int, ...], str]] = ctx["violations"]
+    return violations
+
+
+def _error_locs(exc: pydantic.ValidationError) -> list[tuple[str | int, ...]]:
+    return [tuple(e["loc"]) for e in exc.errors()]
+
+
+# ---------------------------------------------------------------- text normalisation
+
+
+def test_nfd_becomes_nfc_in_every_text_field() -> None:
+    v = Vorlage(
+        nummer="KT 0134/2020",
+        betreff="Gebu\u0308hren",
+        koerperschaft="Mu\u0308nchen",
+        beratungsfolge=[Beratung(gremium="Ausschu\u0308sse")],
+    )
+    assert v.betreff == "Gebühren"
+    assert v.koerperschaft == "München"
+    assert v.beratungsfolge[0].gremium == "Ausschüsse"
+
+
+def test_crlf_becomes_lf() -> None:
+    a = Abschnitt(art=Abschnittsart.SACHVERHALT, absaetze=["Zeile 1\r\nZeile 2\rZeile 3"])
+    assert a.absaetze == ("Zeile 1\nZeile 2\nZeile 3",)
+
+
+@pytest.mark.parametrize("betreff", ["", "   ", "\n\t\r"])
+def test_empty_required_text_names_the_field(betreff: str) -> None:
+    with pytest.raises(pydantic.ValidationError) as info:
+        Vorlage(nummer="KT 0134/2020", betreff=betreff)
+    assert ("betreff",) in _error_locs(info.value)
+
+
+def test_empty_nested_text_names_the_nested_field() -> None:
+    with pytest.raises(pydantic.ValidationError) as info:
+        Vorlage(
+            nummer="KT 0134/2020",
+            betreff="x",
+            beratungsfolge=[Beratung(gremium="A"), {"gremium": " "}],
+        )
+    assert ("beratungsfolge", 1, "gremium") in _error_locs(info.value)
+
+
+def test_control_characters_are_refused() -> None:
+    with pytest.raises(pydantic.ValidationError) as info:
+        Vorlage(nummer="KT 0134/2020", betreff="Bet\x07reff")
+    assert ("betreff",) in _error_locs(info.value)
+    assert "U+0007" in str(info.value)
+
+
+# ---------------------------------------------------------------- rules
+
+
+def test_beratungen_out_of_date_order() -> None:
+    violations = _rule_errors(
+        beratungsfolge=[
+            Beratung(gremium="Kreisausschuss", sitzungstermin=date(2020, 5, 26)),
+            Beratung(gremium="Kreistag", sitzungstermin=date(2020, 5, 25)),
+        ]
+    )
+    assert len(violations) == 1
+    path, message = violations[0]
+    assert format_path(path) == "beratungsfolge[1].sitzungstermin"
+    assert "2020-05-25" in message
+    assert "beratungsfolge[0]" in message
+
+
+def test_date_order_skips_unknown_dates() -> None:
+    violations = _rule_errors(
+        beratungsfolge=[
+            Beratung(gremium="A", sitzungstermin=date(2020, 5, 26)),
+            Beratung(gremium="B"),
+            Beratung(gremium="C", sitzungstermin=date(2020, 5, 1)),
+        ]
+    )
+    assert [format_path(p) for p, _ in violations] == ["beratungsfolge[2].sitzungstermin"]
+
+
+def test_same_day_is_in_order() -> None:
+    d = date(2020, 5, 26)
+    v = Vorlage(
+        nummer="1",
+        betreff="x",
+        beratungsfolge=[
+            Beratung(gremium="A", sitzungstermin=d),
+            Beratung(gremium="B", sitzungstermin=d),
+        ],
+    )
+    assert rule_violations(v) == []
+
+
+def test_two_deciding_entscheidungen() -> None:
+    violations = _rule_errors(
+        beratungsfolge=[
+            Beratung(gremium="Kreistag", zustaendigkeit=E),
+            Beratung(gremium="Kreistag", zustaendigkeit=E),
+        ]
+    )
+    assert [format_path(p) for p, _ in violations] == ["beratungsfolge[1].zustaendigkeit"]
+    assert "beratungsfolge[0]" in violations[0][1]
+
+
+@pytest.mark.parametrize(
+    "aufschub",
+    [Beschlussergebnis.VERTAGT, Beschlussergebnis.ZURUECKGESTELLT, Beschlussergebnis.VERWIESEN],
+)
+def test_put_off_entscheidung_may_be_followed_by_another(aufschub: Beschlussergebnis) -> None:
+    v = Vorlage(
+        nummer="KT 0001/2024",
+        betreff="x",
+        beratungsfolge=[
+            Beratung(
+                gremium="Kreistag",
+                sitzungstermin=date(2024, 1, 1),
+                zustaendigkeit=E,
+                ergebnis=Ergebnis(beschlussergebnis=aufschub),
+            ),
+            Beratung(gremium="Kreisausschuss", sitzungstermin=date(2024, 2, 1), zustaendigkeit=V),
+            Beratung(gremium="Kreistag", sitzungstermin=date(2024, 3, 1), zustaendigkeit=E),
+        ],
+    )
+    assert len(v.beratungsfolge) == 3
+    assert not v.beratungsfolge[0].entscheidet
+    assert v.beratungsfolge[2].entscheidet
+
+
+def test_decided_entscheidung_counts() -> None:
+    violations = _rule_errors(
+        beratungsfolge=[
+            Beratung(
+                gremium="Kreistag",
+                zustaendigkeit=E,
+                ergebnis=Ergebnis(beschlussergebnis=Beschlussergebnis.ABGELEHNT),
+            ),
+            Beratung(gremium="Kreistag", zustaendigkeit=E),
+        ]
+    )
+    assert [format_path(p) for p, _ in violations] == ["beratungsfolge[1].zustaendigkeit"]
+
+
+def test_vorberatung_after_the_entscheidung() -> None:
+    violations = _rule_errors(
+        beratungsfolge=[
+            Beratung(gremium="Kreistag", zustaendigkeit=E),
+            Beratung(gremium="Kreisausschuss", zustaendigkeit=Zustaendigkeit.KENNTNISNAHME),
+            Beratung(gremium="Kreisausschuss", zustaendigkeit=V),
+        ]
+    )
+    assert [format_path(p) for p, _ in violations] == ["beratungsfolge[2].zustaendigkeit"]
+    assert "Vorberatung" in violations[0][1]
+    assert "beratungsfolge[0]" in violations[0][1]
+
+
+def test_duplicate_anlage_numbers() -> None:
+    violations = _rule_errors(
+        anlagen=[_anlage(nummer=3, dateiname="a.pdf"), _anlage(nummer=3, dateiname="b.pdf")]
+    )
+    assert [format_path(p) for p, _ in violations] == ["anlagen[1].nummer"]
+    assert "anlagen[0]" in violations[0][1]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("Konzept.PDF", "konzept.pdf"), ("STRASSE.pdf", "straße.pdf")]
+)
+def test_duplicate_file_names_ignoring_case(first: str, second: str) -> None:
+    violations = _rule_errors(
+        anlagen=[_anlage(nummer=1, dateiname=first), _anlage(nummer=2, dateiname=second)]
+    )
+    assert [format_path(p) for p, _ in violations] == ["anlagen[1].dateiname"]
+    assert second in violations[0][1]
+
+
+def test_self_reference_by_number() -> None:
+    violations = _rule_errors(
+        nummer="KT 0134/2020",
+        bezuege=[
+            Bezug(art=Bezugsart.ERGAENZT, nummer="KT 0001/2020"),
+            Bezug(art=Bezugsart.ERGAENZT, nummer="KT  0134/2020"),
+        ],
+    )
+    assert [format_path(p) for p, _ in violations] == ["bezuege[1]"]
+    assert "itself" in violations[0][1]
+
+
+def test_self_reference_by_uuid() -> None:
+    u = uuid4()
+    violations = _rule_errors(
+        uuid=u, bezuege=[Bezug(art=Bezugsart.AENDERT, nummer="ANDERE 1/2020", uuid=u)]
+    )
+    assert [format_path(p) for p, _ in violations] == ["bezuege[0]"]
+
+
+def test_all_violations_are_reported_together() -> None:
+    violations = _rule_errors(
+        beratungsfolge=[
+            Beratung(gremium="A", sitzungstermin=date(2020, 2, 1), zustaendigkeit=E),
+            Beratung(gremium="B", sitzungstermin=date(2020, 1, 1), zustaendigkeit=E),
+        ],
+        anlagen=[_anlage(nummer=1, dateiname="a.pdf"), _anlage(nummer=1, dateiname="A.pdf")],
+    )
+    assert {format_path(p) for p, _ in violations} == {
+        "beratungsfolge[1].sitzungstermin",
+        "beratungsfolge[1].zustaendigkeit",
+        "anlagen[1].nummer",
+        "anlagen[1].dateiname",
+    }
+
+
+def test_format_path() -> None:
+    assert format_path(("beratungsfolge", 1, "gremium")) == "beratungsfolge[1].gremium"
+    assert format_path(("anlagen", 0)) == "anlagen[0]"
+    assert format_path(()) == ""
+
+
+# ---------------------------------------------------------------- Anlage fields
+
+
+@pytest.mark.parametrize(
+    "name", ["../x.pdf", "a/b", "a\\b", "x..pdf", "\x01.pdf", "a\nb.pdf", ".", "..", "ä" * 128, " "]
+)
+def test_unsafe_file_names_are_refused(name: str) -> None:
+    with pytest.raises(pydantic.ValidationError) as info:
+        _anlage(dateiname=name)
+    assert ("dateiname",) in _error_locs(info.value)
+
+
+@pytest.mark.parametrize(
+    "name", ["konzept.pdf", ".hidden", "a.b.c", "ä" * 127 + "a", "Anlage 1 – Übersicht.pdf"]
+)
+def test_safe_file_names_are_accepted(name: str) -> None:
+    assert _anlage(dateiname=name).dateiname == name
+
+
+@pytest.mark.parametrize("digest", ["abc", "g" * 64, "a" * 63, "a" * 65, "a" * 32 + " " + "a" * 31])
+def test_malformed_sha256_is_refused(digest: str) -> None:
+    with pytest.raises(pydantic.ValidationError) as info:
+        _anlage(sha256=digest)
+    assert ("sha256",) in _error_locs(info.value)
+
+
+def test_uppercase_sha256_is_lowercased() -> None:
+    digest = hashlib.sha256(b"x").hexdigest()
+    assert _anlage(sha256=digest.upper()).sha256 == digest
+
+
+def test_medientyp_is_lowercased() -> None:
+    assert _anlage(medientyp="Application/PDF").medientyp == "application/pdf"
+
+
+@pytest.mark.parametrize("mime", ["pdf", "application/", "text/plain; charset=utf-8", ""])
+def test_bad_medientyp_is_refused(mime: str) -> None:
+    with pytest.raises(pydantic.ValidationError) as info:
+        _anlage(medientyp=mime)
+    assert ("medientyp",) in _error_locs(info.value)
+
+
+def test_inline_content_fills_size_and_digest() -> None:
+    data = b"%PDF-1.7 inline"
+    a = _anlage(inhalt=data)
+    assert a.groesse == len(data)
+    assert a.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_inline_content_keeps_recorded_values() -> None:
+    a = _anlage(inhalt=b"abc", groesse=99, sha256="0" * 64)
+    assert (a.groesse, a.sha256) == (99, "0" * 64)
+
+
+def test_negative_size_and_number_zero_are_refused() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        _anlage(groesse=-1)
+    with pytest.raises(pydantic.ValidationError):
+        _anlage(nummer=0)
+
+
+# ---------------------------------------------------------------- immutability and helpers
+
+
+def test_models_are_frozen() -> None:
+    v = Vorlage(nummer="KT 0134/2020", betreff="x", anlagen=[_anlage()])
+    with pytest.raises(pydantic.ValidationError):
+        v.betreff = "y"  # type: ignore[misc]
+    with pytest.raises(pydantic.ValidationError):
+        v.anlagen[0].titel = "y"  # type: ignore[misc]
+    assert isinstance(v.beratungsfolge, tuple)
+
+
+def test_unknown_fields_are_refused() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        Vorlage(nummer="1", betreff="x", titel="y")  # type: ignore[call-arg]
+
+
+def test_id_lookups_and_sections() -> None:
+    u = UUID("3f6d2a5e-8c1b-4e7a-9b0d-2c4e6a8f0b13")
+    v = Vorlage(
+        uuid=u,
+        nummer="1",
+        betreff="x",
+        abschnitte=[Abschnitt(art=Abschnittsart.BEGRUENDUNG, absaetze=["b"])],
+        anlagen=[_anlage(nummer=7)],
+    )
+    assert v.id == f"vorlage-{u}"
+    assert v.begruendung == ("b",)
+    assert v.beschlussvorschlag is None
+    assert v.anlage(7).nummer == 7
+    with pytest.raises(KeyError):
+        v.anlage(1)
+    assert v.abschnitte[0].titel == Abschnittsart.BEGRUENDUNG.bezeichnung

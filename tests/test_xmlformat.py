@@ -1,0 +1,576 @@
+"""The XML format: schema-valid, deterministic output; reading reports every problem with lines."""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from uuid import UUID
+
+import pydantic
+import pytest
+from lxml import etree
+
+import ratsdok
+from ratsdok import (
+    Abschnitt,
+    Abschnittsart,
+    Abstimmung,
+    Anlage,
+    Behoerde,
+    Beratung,
+    Beschlussergebnis,
+    Bezug,
+    Bezugsart,
+    Ergebnis,
+    InvalidDocumentError,
+    Nachricht,
+    Nachrichtenkopf,
+    Organisationseinheit,
+    SchemaError,
+    Sitzungsart,
+    UnsafeInputError,
+    Unterzeichnung,
+    Vermerk,
+    Vorlage,
+    Vorlagenart,
+    XmlSyntaxError,
+    Zustaendigkeit,
+)
+from ratsdok.schema import load_schema, schema_problems
+from ratsdok.xmlformat import nachricht_from_xml, parse_document, to_xml
+
+from .conftest import EXAMPLE_XML, line_of, require_tool
+
+
+def _full_vorlage() -> Vorlage:
+    """A Vorlage using every optional field, with text that needs escaping."""
+    return Vorlage(
+        uuid=UUID("11111111-2222-4333-8444-555555555555"),
+        nummer="BV 12/2021-1",
+        art=Vorlagenart.AENDERUNGSVORLAGE,
+        betreff='Änderung <Satzung> & "Gebühren" für 2021',
+        datum=date(2021, 3, 4),
+        koerperschaft="Stadt Karlsruhe",
+        federfuehrung=Organisationseinheit(name="Amt für Stadtentwicklung", kennung="61"),
+        einreicher="Fraktion A & B",
+        beratungsfolge=[
+            Beratung(
+                gremium="Hauptausschuss",
+                sitzungstermin=date(2021, 3, 10),
+                sitzungsart=Sitzungsart.NICHTOEFFENTLICH,
+                zustaendigkeit=Zustaendigkeit.VORBERATUNG,
+                tagesordnungspunkt="TOP 4.1",
+                ergebnis=Ergebnis(
+                    beschlussergebnis=Beschlussergebnis.GEAENDERT_BESCHLOSSEN,
+                    abstimmung=Abstimmung(ja=10, nein=2, enthaltung=0),
+                    beschlusstext="Wie vorgeschlagen,\nmit Änderung.",
+                ),
+            ),
+            Beratung(gremium="Gemeinderat", zustaendigkeit=Zustaendigkeit.ENTSCHEIDUNG),
+        ],
+        abschnitte=[
+            Abschnitt(art=Abschnittsart.BESCHLUSSVORSCHLAG, absaetze=["Der Rat beschließt."]),
+            Abschnitt(
+                art=Abschnittsart.SONSTIGES,
+                ueberschrift="III. Anhang ]]> <!-- x -->",
+                absaetze=["a\tb", "zweiter\nAbsatz"],
+            ),
+        ],
+        unterzeichnungen=[
+            Unterzeichnung(name="Müller", funktion="Oberbürgermeister", datum=date(2021, 3, 4)),
+            Unterzeichnung(vermerk=Vermerk.I_V, name="Schmidt"),
+        ],
+        anlagen=[
+            Anlage(
+                nummer=1,
+                titel="Plan",
+                dateiname="plan.pdf",
+                medientyp="application/pdf",
+                groesse=10,
+                sha256="ab" * 32,
+                oeffentlich=False,
+            ),
+            Anlage(
+                nummer=2,
+                titel="Inline",
+                dateiname="inline.txt",
+                medientyp="text/plain",
+                oeffentlich=True,
+                inhalt=b"\x00\x01binary\xff",
+            ),
+        ],
+        bezuege=[
+            Bezug(art=Bezugsart.AENDERT, nummer="2020/0001"),
+            Bezug(
+                art=Bezugsart.FOLGT_AUF,
+                nummer="BV 1/2020",
+                uuid=UUID("99999999-2222-4333-8444-555555555555"),
+            ),
+        ],
+    )
+
+
+def _minimal_vorlage() -> Vorlage:
+    return Vorlage(nummer="X", betreff="Nur das Nötigste")
+
+
+GENERATED = {"full": _full_vorlage, "minimal": _minimal_vorlage}
+
+
+def _parse(data: bytes) -> etree._ElementTree:
+    return etree.fromstring(data).getroottree()
+
+
+# ---------------------------------------------------------------- writing
+
+
+def test_example_validates_against_schema(example_xml: Path) -> None:
+    tree = etree.parse(str(example_xml))
+    assert load_schema().validate(tree), load_schema().error_log
+    assert schema_problems(tree) == []
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_generated_documents_validate(name: str) -> None:
+    data = to_xml(GENERATED[name]())
+    tree = _parse(data)
+    assert load_schema().validate(tree), load_schema().error_log
+    assert schema_problems(tree) == []
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_round_trip(name: str) -> None:
+    v = GENERATED[name]()
+    assert ratsdok.from_xml(to_xml(v)) == v
+
+
+def test_round_trip_of_the_example(example: Vorlage) -> None:
+    assert ratsdok.from_xml(to_xml(example)) == example
+
+
+def test_escaping_keeps_text_exact() -> None:
+    v = _full_vorlage()
+    back = ratsdok.from_xml(to_xml(v))
+    assert back.betreff == 'Änderung <Satzung> & "Gebühren" für 2021'
+    assert back.abschnitte[1].ueberschrift == "III. Anhang ]]> <!-- x -->"
+    assert back.abschnitte[1].absaetze == ("a\tb", "zweiter\nAbsatz")
+    assert back.anlagen[1].inhalt == b"\x00\x01binary\xff"
+
+
+def test_inline_content_is_base64_in_the_xml() -> None:
+    data = to_xml(_full_vorlage())
+    expected = base64.b64encode(b"\x00\x01binary\xff").decode()
+    assert f"<ratsdok:inhalt>{expected}</ratsdok:inhalt>".encode() in data
+
+
+def test_output_is_deterministic() -> None:
+    v = _full_vorlage()
+    first = to_xml(v)
+    assert to_xml(v) == first
+    assert to_xml(v.model_copy()) == first
+    assert to_xml(ratsdok.from_xml(first)) == first
+
+
+def test_output_is_independent_of_hash_seed(tmp_path: Path) -> None:
+    script = (
+        "import sys, ratsdok\n"
+        "from tests.test_xmlformat import _full_vorlage\n"
+        "sys.stdout.buffer.write(ratsdok.to_xml(_full_vorlage()))\n"
+        "sys.stdout.buffer.write(b'\\0')\n"
+        "sys.stdout.buffer.write(ratsdok.to_xml(ratsdok.load_nachricht(sys.argv[1])))\n"
+    )
+    here = to_xml(_full_vorlage()) + b"\0" + to_xml(ratsdok.load_nachricht(EXAMPLE_XML))
+    root = Path(__file__).resolve().parent.parent
+    for seed in ("0", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(EXAMPLE_XML)],
+            capture_output=True,
+            check=True,
+            env=env,
+            cwd=root,
+        ).stdout
+        assert out == here
+
+
+def test_nachricht_reproduces_the_example_bytes(example_xml: Path) -> None:
+    data = example_xml.read_bytes()
+    nachricht = nachricht_from_xml(data)
+    assert to_xml(nachricht) == data
+
+
+def test_nachricht_header_is_read(example_xml: Path) -> None:
+    n = nachricht_from_xml(example_xml.read_bytes())
+    assert n.kopf.test is True
+    assert n.kopf.autor is not None and n.kopf.autor.name == "Landratsamt Wartburgkreis"
+    assert n.kopf.leser is not None and n.kopf.leser.name == "Kreistag Wartburgkreis"
+    assert str(n.kopf.nachrichten_uuid) == "b6a0e1d2-7f3c-4a59-8e21-5d9c0f4b7a36"
+
+
+def test_derived_header_depends_on_content() -> None:
+    a = to_xml(_minimal_vorlage())
+    b = to_xml(_minimal_vorlage().model_copy(update={"betreff": "anders"}))
+    uuid_a = nachricht_from_xml(a).kopf.nachrichten_uuid
+    uuid_b = nachricht_from_xml(b).kopf.nachrichten_uuid
+    assert uuid_a != uuid_b
+
+
+@pytest.mark.parametrize(
+    "offset",
+    [timedelta(0), timedelta(hours=2), timedelta(hours=-3, minutes=-30), timedelta(hours=14)],
+)
+def test_nachricht_with_explicit_kopf_round_trips(offset: timedelta) -> None:
+    kopf = Nachrichtenkopf(
+        nachrichten_uuid=UUID("22222222-2222-4333-8444-555555555555"),
+        erstellungszeitpunkt=datetime(2021, 3, 4, 5, 6, 7, 890123, tzinfo=timezone(offset)),
+        autor=Behoerde(name='Stadt <A> & "B"', kennung="08 2 12 000"),
+        leser=Behoerde(name="Gemeinderat"),
+        produkt="Werkzeug\tmit\nUmbruch",
+        produktversion=None,
+        test=True,
+    )
+    n = Nachricht(kopf=kopf, vorlage=_full_vorlage())
+    data = to_xml(n)
+    assert schema_problems(_parse(data)) == []
+    back = nachricht_from_xml(data)
+    assert back == n
+    assert back.kopf.erstellungszeitpunkt.microsecond == 890000
+
+
+def test_offset_with_seconds_still_gives_valid_xml() -> None:
+    tz = timezone(timedelta(hours=5, minutes=30, seconds=15))
+    kopf = Nachrichtenkopf(
+        nachrichten_uuid=UUID("22222222-2222-4333-8444-555555555555"),
+        erstellungszeitpunkt=datetime(2020, 1, 1, tzinfo=tz),
+    )
+    data = to_xml(_minimal_vorlage(), kopf=kopf)
+    assert schema_problems(_parse(data)) == []
+
+
+def test_naive_timestamp_is_refused() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        Nachrichtenkopf(
+            nachrichten_uuid=UUID("22222222-2222-4333-8444-555555555555"),
+            erstellungszeitpunkt=datetime(2020, 1, 1),
+        )
+
+
+def test_nachricht_with_extra_kopf_is_refused(example_xml: Path) -> None:
+    n = nachricht_from_xml(example_xml.read_bytes())
+    with pytest.raises(TypeError):
+        to_xml(n, kopf=n.kopf)
+
+
+# ---------------------------------------------------------------- reading bad input
+
+
+def _errors(text: str, exc_type: type[InvalidDocumentError]) -> InvalidDocumentError:
+    with pytest.raises(exc_type) as info:
+        parse_document(text.encode("utf-8"), source="bad.xml")
+    assert all(p.file == "bad.xml" for p in info.value.problems)
+    return info.value
+
+
+def test_malformed_xml(example_text: str) -> None:
+    bad = example_text.replace("</ratsdok:koerperschaft>", "</ratsdok:koerperschaf>")
+    err = _errors(bad, XmlSyntaxError)
+    (problem,) = err.problems
+    assert problem.line == line_of(example_text, "<ratsdok:koerperschaft>")
+
+
+def test_internal_entity_is_refused(example_text: str) -> None:
+    bad = example_text.replace(
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE x [<!ENTITY e "BOOM">]>\n',
+    ).replace("<ratsdok:koerperschaft>Wartburgkreis", "<ratsdok:koerperschaft>&e;")
+    err = _errors(bad, UnsafeInputError)
+    assert "BOOM" not in str(err)
+
+
+def test_external_entity_is_refused_without_reading_it(example_text: str) -> None:
+    bad = example_text.replace(
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n',
+    ).replace("<ratsdok:koerperschaft>Wartburgkreis", "<ratsdok:koerperschaft>&xxe;")
+    err = _errors(bad, UnsafeInputError)
+    assert "root:" not in str(err)
+    assert all("root:" not in p.message for p in err.problems)
+
+
+def test_too_large_input(example_xml: Path) -> None:
+    data = example_xml.read_bytes()
+    with pytest.raises(UnsafeInputError):
+        parse_document(data, max_bytes=len(data) - 1)
+    assert parse_document(data, max_bytes=len(data)).nachricht.vorlage.betreff
+
+
+_ZUST_OPEN = '<ratsdok:zustaendigkeit listURI="urn:ratsdok:codeliste:zustaendigkeit"'
+
+
+def _schema_cases(text: str) -> dict[str, tuple[str, int]]:
+    """name → (bad document text, line the schema error must be reported on)."""
+    lines = text.splitlines(keepends=True)
+    koerper = line_of(text, "<ratsdok:koerperschaft>")
+    betreff = line_of(text, "<ratsdok:betreff>")
+    swapped = lines.copy()
+    swapped[betreff - 1], swapped[koerper - 1] = lines[koerper - 1], lines[betreff - 1]
+    art = line_of(text, "<ratsdok:vorlagenart ")
+    return {
+        "wrong-order": ("".join(swapped), betreff),  # koerperschaft now on the betreff line
+        "unknown-element": (
+            text.replace(
+                "<ratsdok:koerperschaft>Wartburgkreis</ratsdok:koerperschaft>\n",
+                "<ratsdok:koerperschaft>Wartburgkreis</ratsdok:koerperschaft>\n"
+                "      <ratsdok:unbekannt>x</ratsdok:unbekannt>\n",
+            ),
+            koerper + 1,
+        ),
+        "bad-date": (
+            text.replace("2020-05-25", "2020-13-45"),
+            line_of(text, "2020-05-25"),
+        ),
+        "unknown-code": (
+            text.replace("<code>vorberatung</code>", "<code>beraten</code>"),
+            line_of(text, "<code>vorberatung</code>"),
+        ),
+        "wrong-list-version": (
+            text.replace(
+                '<ratsdok:vorlagenart listURI="urn:ratsdok:codeliste:vorlagenart" '
+                'listVersionID="1.0">',
+                '<ratsdok:vorlagenart listURI="urn:ratsdok:codeliste:vorlagenart" '
+                'listVersionID="2.0">',
+            ),
+            art,
+        ),
+        "empty-betreff": (
+            text.replace(lines[betreff - 1], "      <ratsdok:betreff></ratsdok:betreff>\n"),
+            betreff,
+        ),
+        "blank-betreff": (
+            text.replace(lines[betreff - 1], "      <ratsdok:betreff>   </ratsdok:betreff>\n"),
+            betreff,
+        ),
+        "negative-groesse": (
+            text.replace("<ratsdok:groesse>45000<", "<ratsdok:groesse>-5<"),
+            line_of(text, "<ratsdok:groesse>"),
+        ),
+        "bad-sha256": (
+            text.replace("<ratsdok:sha256>a0677b", "<ratsdok:sha256>A0677b"),
+            line_of(text, "<ratsdok:sha256>"),
+        ),
+        "unsafe-dateiname": (
+            text.replace(
+                "<ratsdok:dateiname>integrationskonzept.pdf",
+                "<ratsdok:dateiname>../integrationskonzept.pdf",
+            ),
+            line_of(text, "<ratsdok:dateiname>"),
+        ),
+        "wrong-namespace": (
+            text.replace(
+                'xmlns:ratsdok="urn:ratsdok:schema:1"', 'xmlns:ratsdok="urn:ratsdok:schema:2"'
+            ),
+            2,
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "wrong-order",
+        "unknown-element",
+        "bad-date",
+        "unknown-code",
+        "wrong-list-version",
+        "empty-betreff",
+        "blank-betreff",
+        "negative-groesse",
+        "bad-sha256",
+        "unsafe-dateiname",
+        "wrong-namespace",
+    ],
+)
+def test_schema_violations(example_text: str, case: str) -> None:
+    bad, line = _schema_cases(example_text)[case]
+    assert bad != example_text
+    err = _errors(bad, SchemaError)
+    assert err.problems
+    assert [p.line for p in err.problems] == [line] * len(err.problems)
+    assert all(p.message for p in err.problems)
+    assert str(err).startswith(f"bad.xml:{line}: ")
+
+
+def test_two_schema_errors_are_both_reported(example_text: str) -> None:
+    bad = example_text.replace("2020-05-25", "2020-13-45").replace(
+        "<code>vorberatung</code>", "<code>beraten</code>"
+    )
+    err = _errors(bad, SchemaError)
+    lines = {p.line for p in err.problems}
+    assert lines == {
+        line_of(example_text, "2020-05-25"),
+        line_of(example_text, "<code>vorberatung</code>"),
+    }
+    text = str(err)
+    assert "2020-13-45" in text
+    assert "beraten" in text
+
+
+def test_rule_violation_in_valid_xml(example_text: str) -> None:
+    bad = example_text.replace("2020-05-26", "2020-05-01")
+    assert schema_problems(_parse(bad.encode())) == []
+    err = _errors(bad, InvalidDocumentError)
+    assert type(err) is InvalidDocumentError
+    (problem,) = err.problems
+    assert problem.field == "beratungsfolge[1].sitzungstermin"
+    assert problem.line == line_of(example_text, "<ratsdok:sitzungstermin>2020-05-26")
+    assert "date order" in problem.message
+
+
+def test_second_entscheidung_in_xml_points_at_its_zustaendigkeit(example_text: str) -> None:
+    bad = example_text.replace("<code>vorberatung</code>", "<code>entscheidung</code>")
+    err = _errors(bad, InvalidDocumentError)
+    (problem,) = err.problems
+    assert problem.field == "beratungsfolge[1].zustaendigkeit"
+    second_beratung = line_of(example_text, "<ratsdok:gremium>Kreistag<")
+    assert problem.line == line_of(example_text, _ZUST_OPEN, start=second_beratung)
+
+
+def test_model_error_in_valid_xml_names_field_and_line(example_text: str) -> None:
+    # The schema counts 255 characters, the model 255 UTF-8 bytes.
+    long_name = "ä" * 130 + ".pdf"
+    bad = example_text.replace("integrationskonzept.pdf", long_name)
+    err = _errors(bad, InvalidDocumentError)
+    (problem,) = err.problems
+    assert problem.field == "anlagen[0].dateiname"
+    assert "255 bytes" in problem.message
+    assert problem.line == line_of(example_text, "<ratsdok:dateiname>")
+
+
+def test_mismatched_vorlage_id(example_text: str) -> None:
+    bad = example_text.replace(
+        'id="vorlage-3f6d2a5e-8c1b-4e7a-9b0d-2c4e6a8f0b13"',
+        'id="vorlage-00000000-8c1b-4e7a-9b0d-2c4e6a8f0b13"',
+    )
+    err = _errors(bad, InvalidDocumentError)
+    (problem,) = err.problems
+    assert problem.line == line_of(example_text, "<ratsdok:vorlage id=")
+    assert "vorlage-3f6d2a5e-8c1b-4e7a-9b0d-2c4e6a8f0b13" in problem.message
+
+
+def _with_inhalt(text: str, payload: str) -> str:
+    return text.replace(
+        "<ratsdok:oeffentlich>true</ratsdok:oeffentlich>\n",
+        "<ratsdok:oeffentlich>true</ratsdok:oeffentlich>\n"
+        f"        <ratsdok:inhalt>{payload}</ratsdok:inhalt>\n",
+    )
+
+
+@pytest.mark.parametrize("payload", ["!!!!", "QUJD=", "QQ", "QU JD="])
+def test_invalid_base64_inline_content_is_an_error(example_text: str, payload: str) -> None:
+    bad = _with_inhalt(example_text, payload)
+    err = _errors(bad, InvalidDocumentError)
+    assert err.problems
+    vorlage_line = line_of(example_text, "<ratsdok:vorlage id=")
+    inhalt_line = line_of(bad, "<ratsdok:inhalt>")
+    for p in err.problems:
+        assert p.line is not None
+        assert vorlage_line <= p.line <= inhalt_line
+
+
+def test_invalid_base64_is_reported_at_the_inhalt_element(example_text: str) -> None:
+    bad = _with_inhalt(example_text, "!!!!")
+    err = _errors(bad, InvalidDocumentError)
+    (problem,) = err.problems
+    assert problem.line == line_of(bad, "<ratsdok:inhalt>")
+    assert problem.field == "anlagen[0].inhalt"
+
+
+def test_valid_inline_content_is_read(example_text: str) -> None:
+    v = ratsdok.from_xml(_with_inhalt(example_text, "QU JD\n").encode())
+    assert v.anlagen[0].inhalt == b"ABC"
+
+
+def test_comments_and_whitespace_layout_are_tolerated(example_text: str) -> None:
+    relaxed = example_text.replace(
+        "<ratsdok:koerperschaft>", "<!-- Kommentar -->\n      <ratsdok:koerperschaft>"
+    )
+    assert ratsdok.from_xml(relaxed.encode()) == ratsdok.from_xml(example_text.encode())
+
+
+# ---------------------------------------------------------------- external check
+
+
+def test_xmllint_accepts_example_and_generated_documents(tmp_path: Path) -> None:
+    xmllint = require_tool("xmllint")
+    schema = Path(__file__).resolve().parent.parent / "schemas" / "ratsdok.xsd"
+    files = [EXAMPLE_XML]
+    for name, build in sorted(GENERATED.items()):
+        path = tmp_path / f"{name}.xml"
+        path.write_bytes(to_xml(build()))
+        files.append(path)
+    example = ratsdok.load_nachricht(EXAMPLE_XML)
+    path = tmp_path / "example-rewritten.xml"
+    path.write_bytes(to_xml(example.vorlage))
+    files.append(path)
+    for f in files:
+        result = subprocess.run(
+            [xmllint, "--noout", "--nonet", "--schema", str(schema), str(f)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "validates" in result.stderr
+
+
+def test_xmllint_rejects_a_broken_document(tmp_path: Path, example_text: str) -> None:
+    xmllint = require_tool("xmllint")
+    schema = Path(__file__).resolve().parent.parent / "schemas" / "ratsdok.xsd"
+    path = tmp_path / "bad.xml"
+    path.write_text(example_text.replace("2020-05-25", "2020-13-45"), encoding="utf-8")
+    result = subprocess.run(
+        [xmllint, "--noout", "--nonet", "--schema", str(schema), str(path)],
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode != 0
+
+
+def test_blank_absatz_passes_schema_but_not_model(example_text: str) -> None:
+    second = "<ratsdok:absatz>Die Umsetzung des Projektes"
+    line = line_of(example_text, second)
+    lines = example_text.splitlines(keepends=True)
+    lines[line - 1] = "        <ratsdok:absatz> \t </ratsdok:absatz>\n"
+    bad = "".join(lines)
+    assert schema_problems(_parse(bad.encode())) == []
+    err = _errors(bad, InvalidDocumentError)
+    (problem,) = err.problems
+    assert problem.field == "abschnitte[1].absaetze[1]"
+    assert problem.line == line
+    assert "empty" in problem.message
+
+
+def test_all_model_problems_are_reported_together(example_text: str) -> None:
+    bad = example_text.replace("2020-05-26", "2020-05-01").replace(
+        "<code>vorberatung</code>", "<code>entscheidung</code>"
+    )
+    err = _errors(bad, InvalidDocumentError)
+    assert {p.field for p in err.problems} == {
+        "beratungsfolge[1].sitzungstermin",
+        "beratungsfolge[1].zustaendigkeit",
+    }
+    assert all(p.line is not None for p in err.problems)
+
+
+def test_wrong_id_is_reported_together_with_rule_violations(example_text: str) -> None:
+    bad = example_text.replace("2020-05-26", "2020-05-01").replace(
+        'id="vorlage-3f6d2a5e-8c1b-4e7a-9b0d-2c4e6a8f0b13"',
+        'id="vorlage-00000000-8c1b-4e7a-9b0d-2c4e6a8f0b13"',
+    )
+    err = _errors(bad, InvalidDocumentError)
+    assert {p.field for p in err.problems} == {"beratungsfolge[1].sitzungstermin", "vorlage/@id"}
