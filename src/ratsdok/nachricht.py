@@ -82,7 +82,7 @@ class Nachrichtenkopf(_Model):
         )
 
     @classmethod
-    def abgeleitet(cls, vorlage: Vorlage, vorlage_xml: bytes) -> Self:
+    def abgeleitet(cls, vorlage: Vorlage, vorlage_xml: bytes) -> Nachrichtenkopf:
         """A reproducible header for *vorlage*: same content, same header.
 
         The UUID is a name-based UUID of the Vorlage's XML; the time is the
@@ -90,7 +90,8 @@ class Nachrichtenkopf(_Model):
         """
         digest = hashlib.sha256(vorlage_xml).hexdigest()
         day = vorlage.datum or date(1970, 1, 1)
-        return cls(
+        # Every value is valid by construction; skipping validation keeps to_xml fast.
+        return cls.model_construct(
             nachrichten_uuid=uuid5(_NACHRICHT_NS, f"{vorlage.uuid}:{digest}"),
             erstellungszeitpunkt=datetime.combine(day, time(0), UTC),
         )

@@ -248,13 +248,20 @@ _Element = etree._Element
 _local_names: dict[str, str] = {}
 
 
+def _local(tag: object) -> str | None:
+    """Local name of an element tag; None for comments and processing instructions."""
+    if not isinstance(tag, str):
+        return None
+    name = _local_names.get(tag)
+    if name is None:
+        name = _local_names.setdefault(tag, tag.rpartition("}")[2])
+    return name
+
+
 def _children(el: _Element) -> Iterator[tuple[str, _Element]]:
     for child in el:
-        tag = child.tag
-        if isinstance(tag, str):  # skips comments and processing instructions
-            name = _local_names.get(tag)
-            if name is None:
-                name = _local_names.setdefault(tag, tag.rpartition("}")[2])
+        name = _local(child.tag)
+        if name is not None:
             yield name, child
 
 
@@ -263,15 +270,18 @@ def _text(el: _Element) -> str:
 
 
 def _code_value(el: _Element) -> str:
-    for name, child in _children(el):
-        if name == "code":
-            return _text(child)
+    for child in el:  # code and name are unqualified
+        if child.tag == "code":
+            return child.text or ""
     return ""
 
 
 def _read_beratung(el: _Element) -> dict[str, Any]:
     d: dict[str, Any] = {}
-    for name, c in _children(el):
+    for c in el:
+        name = _local(c.tag)
+        if name is None:
+            continue
         if name == "ergebnis":
             e: dict[str, Any] = {}
             for n2, c2 in _children(c):
@@ -300,7 +310,10 @@ class _MappingError(Exception):
 
 def _read_anlage(el: _Element, index: int) -> dict[str, Any]:
     d: dict[str, Any] = {}
-    for name, c in _children(el):
+    for c in el:
+        name = _local(c.tag)
+        if name is None:
+            continue
         if name == "oeffentlich":
             d[name] = _text(c).strip() in ("true", "1")
         elif name == "inhalt":
@@ -322,7 +335,10 @@ def _read_vorlage(el: _Element) -> dict[str, Any]:
     unterzeichnungen: list[dict[str, Any]] = []
     anlagen: list[dict[str, Any]] = []
     bezuege: list[dict[str, Any]] = []
-    for name, c in _children(el):
+    for c in el:
+        name = _local(c.tag)
+        if name is None:
+            continue
         if name == "identifikation":
             d["uuid"] = _text(c)
         elif name == "vorlagennummer":
