@@ -52,8 +52,12 @@ if TYPE_CHECKING:
     from ratsdok.bundle import BundleResult, NichtKonform, build_bundle, bundle, bundle_to_file
     from ratsdok.pdfextract import ExtractResult, extract, from_pdf
     from ratsdok.render import render_pdf
+    from ratsdok.sealing import seal
+    from ratsdok.signing import load_certificate, load_private_key, sign
+    from ratsdok.verification import Status, Teil, TeilArt, VerificationResult, verify
 
-# The PDF side (pikepdf, ReportLab) loads on first use, so `import ratsdok` stays light.
+# The PDF and signature side (pikepdf, ReportLab, signxml) loads on first use,
+# so `import ratsdok` stays light.
 _LAZY = {
     "BundleResult": "ratsdok.bundle",
     "NichtKonform": "ratsdok.bundle",
@@ -64,6 +68,15 @@ _LAZY = {
     "extract": "ratsdok.pdfextract",
     "from_pdf": "ratsdok.pdfextract",
     "render_pdf": "ratsdok.render",
+    "seal": "ratsdok.sealing",
+    "sign": "ratsdok.signing",
+    "load_certificate": "ratsdok.signing",
+    "load_private_key": "ratsdok.signing",
+    "verify": "ratsdok.verification",
+    "VerificationResult": "ratsdok.verification",
+    "Status": "ratsdok.verification",
+    "Teil": "ratsdok.verification",
+    "TeilArt": "ratsdok.verification",
 }
 
 
@@ -109,8 +122,12 @@ __all__ = [
     "RatsdokError",
     "SchemaError",
     "Sitzungsart",
+    "Status",
+    "Teil",
+    "TeilArt",
     "UnsafeInputError",
     "Unterzeichnung",
+    "VerificationResult",
     "Vermerk",
     "Vorlage",
     "Vorlagenart",
@@ -125,12 +142,17 @@ __all__ = [
     "from_pdf",
     "from_xml",
     "load",
+    "load_certificate",
     "load_nachricht",
+    "load_private_key",
     "nachricht_from_xml",
     "oparl",
     "render_pdf",
     "save",
     "schema_dir",
+    "seal",
+    "sign",
     "to_xml",
     "validate_xml",
+    "verify",
 ]

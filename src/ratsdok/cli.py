@@ -10,6 +10,7 @@ from pathlib import Path
 from ratsdok.anlagen import check_anlagen
 from ratsdok.errors import Problem, RatsdokError
 from ratsdok.files import AnlagenCheck, load, validate_xml
+from ratsdok.integritycli import add_integrity_commands
 from ratsdok.pdfcli import add_pdf_commands
 from ratsdok.summary import describe
 from ratsdok.version import __version__
@@ -150,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_show)
     _add_oparl(sub)
     add_pdf_commands(sub)
+    add_integrity_commands(sub)
     return parser
 
 

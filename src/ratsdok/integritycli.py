@@ -1,0 +1,117 @@
+"""The integrity commands of the ``ratsdok`` command line: seal, sign, verify."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ratsdok.atomic import write_atomic
+from ratsdok.errors import Problem, RatsdokError
+from ratsdok.files import read_bytes
+
+__all__ = ["add_integrity_commands"]
+
+
+def _cmd_seal(args: argparse.Namespace) -> int:
+    from ratsdok.sealing import seal
+
+    write_atomic(args.output, seal(read_bytes(args.file), name=args.file))
+    return 0
+
+
+def _cmd_sign(args: argparse.Namespace) -> int:
+    from ratsdok.signing import load_certificate, load_private_key, sign
+
+    key = load_private_key(Path(args.key))
+    cert = load_certificate(Path(args.cert))
+    data = sign(
+        read_bytes(args.file),
+        key=key,
+        cert=cert,
+        unterzeichnung=args.unterzeichnung,
+        name=args.file,
+    )
+    write_atomic(args.output, data)
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from ratsdok.verification import verify
+
+    status = 0
+    reports = []
+    for name in args.files:
+        try:
+            result = verify(Path(name), trust=[Path(t) for t in args.trust or []] or None)
+        except RatsdokError as exc:
+            status = 1
+            problems = [
+                p if p.file else Problem(p.message, name, p.line, p.field) for p in exc.problems
+            ]
+            if args.json:
+                reports.append({"source": name, "ok": False, "errors": [str(p) for p in problems]})
+            else:
+                for p in problems:
+                    print(p, file=sys.stderr)
+            continue
+        if not result.ok:
+            status = 1
+        if args.json:
+            reports.append(result.to_dict())
+            continue
+        for part in result.parts:
+            line = f"{name}: {part.label}: {part.status.value}: {part.reason}"
+            if part.subject is not None or part.name is not None:
+                signer = ", ".join(x for x in (part.name, part.funktion) if x)
+                line += f" [Unterzeichnung {part.unterzeichnung} {signer}; {part.subject}]"
+            print(line)
+        print(f"{name}: {'OK' if result.ok else 'NOT OK'}")
+    if args.json:
+        json.dump(
+            reports if len(reports) != 1 else reports[0], sys.stdout, ensure_ascii=False, indent=2
+        )
+        sys.stdout.write("\n")
+    return status
+
+
+def add_integrity_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``seal``, ``sign`` and ``verify``."""
+    p = sub.add_parser(
+        "seal",
+        help="add or refresh the hash seal (pruefsumme) of a ratsdok XML file",
+        description="Write FILE with an up-to-date SHA-256 seal over its Vorlage to OUT "
+        "(OUT may be FILE). Existing signatures are kept.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT")
+    p.set_defaults(func=_cmd_seal)
+
+    p = sub.add_parser(
+        "sign",
+        help="sign one Unterzeichnung of a ratsdok XML file (XMLDSig)",
+        description="Add a signature for Unterzeichnung N (1-based) with the PEM key and "
+        "certificate; the seal is refreshed first, other signatures stay valid.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--key", required=True, metavar="KEY", help="PEM private key (RSA ≥ 3072, P-256)"
+    )
+    p.add_argument("--cert", required=True, metavar="CERT", help="PEM certificate of the key")
+    p.add_argument("--unterzeichnung", required=True, type=int, metavar="N")
+    p.add_argument("-o", "--output", required=True, metavar="OUT")
+    p.set_defaults(func=_cmd_sign)
+
+    p = sub.add_parser(
+        "verify",
+        help="verify seal, Anlagen and signatures of ratsdok XML files or bundle PDFs",
+        description="Check each FILE and print one line per part. Exit status 0 only when "
+        "every part of every file is fine.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument(
+        "--trust", action="append", metavar="CA.pem", help="trusted CA certificate (repeatable)"
+    )
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.set_defaults(func=_cmd_verify)

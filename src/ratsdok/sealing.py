@@ -1,0 +1,126 @@
+"""The hash seal ("Prüfsumme") over a Vorlage.
+
+The seal is one XMLDSig ``ds:Reference`` in ``nachrichteninhalt/pruefsumme``:
+``URI="#<vorlage id>"``, a single exclusive-C14N transform, SHA-256, and the
+base64 digest of the exclusive canonical form (C14N 1.0, without comments) of
+the ``vorlage`` element. The message header lies outside the seal, so
+re-sending the same Vorlage keeps it; each Anlage's SHA-256 lies inside.
+
+Sealing edits the parsed tree of the given bytes: the ``vorlage`` element is
+never rebuilt from a model, so its canonical form, and with it every existing
+signature over it, is kept.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Final
+
+from lxml import etree
+
+from ratsdok.errors import InvalidDocumentError, Problem
+from ratsdok.models import Vorlage
+from ratsdok.nachricht import Nachricht
+from ratsdok.version import NAMESPACE
+from ratsdok.xmlformat import parse_document, to_xml
+
+__all__ = [
+    "C14N_EXC",
+    "DS",
+    "SHA256",
+    "canonical_vorlage",
+    "seal",
+    "vorlage_digest",
+    "vorlage_element",
+]
+
+DS: Final = "http://www.w3.org/2000/09/xmldsig#"
+"""The XMLDSig namespace."""
+C14N_EXC: Final = "http://www.w3.org/2001/10/xml-exc-c14n#"
+"""Exclusive XML canonicalisation 1.0 without comments."""
+SHA256: Final = "http://www.w3.org/2001/04/xmlenc#sha256"
+"""The SHA-256 digest method."""
+
+_Q: Final = "{" + NAMESPACE + "}"
+_D: Final = "{" + DS + "}"
+_DECLARATION: Final = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def vorlage_element(root: etree._Element, *, source: str | None = None) -> etree._Element:
+    """The ``vorlage`` element, found by position (root/nachrichteninhalt/vorlage)."""
+    inhalt = [c for c in root if c.tag == _Q + "nachrichteninhalt"]
+    vorlagen = [c for c in inhalt[0] if c.tag == _Q + "vorlage"] if len(inhalt) == 1 else []
+    if len(vorlagen) != 1:
+        raise InvalidDocumentError(
+            Problem("the document must hold exactly one nachrichteninhalt/vorlage", file=source)
+        )
+    return vorlagen[0]
+
+
+def canonical_vorlage(vorlage: etree._Element) -> bytes:
+    """Exclusive C14N 1.0 (without comments) of the ``vorlage`` element."""
+    return etree.tostring(vorlage, method="c14n", exclusive=True, with_comments=False)
+
+
+def vorlage_digest(vorlage: etree._Element) -> str:
+    """Base64 SHA-256 of :func:`canonical_vorlage`, as written in ``DigestValue``."""
+    return base64.b64encode(hashlib.sha256(canonical_vorlage(vorlage)).digest()).decode("ascii")
+
+
+def _reference(uri: str, digest: str, indent: str) -> etree._Element:
+    i1, i2, i3 = indent + "  ", indent + "    ", indent + "      "
+    text = (
+        f'<ds:Reference xmlns:ds="{DS}" URI="{uri}">\n'
+        f"{i2}<ds:Transforms>\n"
+        f'{i3}<ds:Transform Algorithm="{C14N_EXC}"/>\n'
+        f"{i2}</ds:Transforms>\n"
+        f'{i2}<ds:DigestMethod Algorithm="{SHA256}"/>\n'
+        f"{i2}<ds:DigestValue>{digest}</ds:DigestValue>\n"
+        f"{i1}</ds:Reference>"
+    )
+    return etree.fromstring(text)
+
+
+def _pruefsumme(vorlage: etree._Element, indent: str) -> etree._Element:
+    el = etree.Element(_Q + "pruefsumme", nsmap={"ratsdok": NAMESPACE})
+    el.text = "\n" + indent + "  "
+    ref = _reference("#" + (vorlage.get("id") or ""), vorlage_digest(vorlage), indent)
+    ref.tail = "\n" + indent
+    el.append(ref)
+    return el
+
+
+def serialize(root: etree._Element) -> bytes:
+    """The document bytes: fixed UTF-8 declaration, then the tree as parsed."""
+    return _DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
+
+
+def seal(source: bytes | Vorlage | Nachricht, *, name: str | None = None) -> bytes:
+    """Add or refresh the ``pruefsumme`` of a ratsdok document; return the new bytes.
+
+    *source* is ratsdok XML (fully checked first) or a model (then
+    ``seal(to_xml(source))``). Existing signatures are kept; the ``vorlage``
+    element is not rewritten.
+    """
+    if isinstance(source, Vorlage | Nachricht):
+        source = to_xml(source)
+    doc = parse_document(source, source=name)
+    root = doc.tree.getroot()
+    vorlage = vorlage_element(root, source=name)
+    inhalt = vorlage.getparent()
+    assert inhalt is not None
+    before = vorlage.getprevious()
+    indent = ((before.tail if before is not None else inhalt.text) or "").rpartition("\n")[2]
+    new = _pruefsumme(vorlage, indent)
+    old = inhalt.find(_Q + "pruefsumme")
+    if old is not None:
+        new.tail = old.tail
+        inhalt.replace(old, new)
+    else:
+        new.tail = vorlage.tail
+        vorlage.tail = "\n" + indent
+        vorlage.addnext(new)
+        # addnext moves the tail of the new element; restore the layout
+        new.tail = "\n" + indent if new.getnext() is not None else (inhalt.text or "\n")[:-2]
+    return serialize(root)

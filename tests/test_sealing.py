@@ -1,0 +1,134 @@
+"""The hash seal (pruefsumme) over the Vorlage."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+import ratsdok
+from ratsdok.errors import RatsdokError
+from ratsdok.sealing import seal
+from ratsdok.verification import Status, TeilArt, verify
+from ratsdok.xmlformat import to_xml
+
+from .conftest import ROOT, require_tool
+
+DS = "http://www.w3.org/2000/09/xmldsig#"
+NS = {"r": "urn:ratsdok:schema:1", "ds": DS}
+
+
+def _vorlage_bytes(data: bytes) -> bytes:
+    m = re.search(rb"<ratsdok:vorlage id=.*?</ratsdok:vorlage>", data, re.S)
+    assert m is not None
+    return m.group(0)
+
+
+def test_seal_records_exc_c14n_sha256_of_the_vorlage(example_xml: Path) -> None:
+    sealed = seal(example_xml.read_bytes())
+    root = etree.fromstring(sealed)
+    vorlage = root.find("r:nachrichteninhalt/r:vorlage", NS)
+    assert vorlage is not None
+    expected = base64.b64encode(
+        hashlib.sha256(
+            etree.tostring(vorlage, method="c14n", exclusive=True, with_comments=False)
+        ).digest()
+    ).decode()
+    ref = root.find("r:nachrichteninhalt/r:pruefsumme/ds:Reference", NS)
+    assert ref is not None
+    assert ref.get("URI") == "#" + vorlage.get("id", "")
+    assert ref.findtext("ds:DigestValue", namespaces=NS) == expected
+    assert [t.get("Algorithm") for t in ref.iterfind("ds:Transforms/ds:Transform", NS)] == [
+        "http://www.w3.org/2001/10/xml-exc-c14n#"
+    ]
+    assert ref.find("ds:DigestMethod", NS).get("Algorithm") == (  # type: ignore[union-attr]
+        "http://www.w3.org/2001/04/xmlenc#sha256"
+    )
+
+
+def test_seal_keeps_the_vorlage_bytes_and_is_idempotent(example_xml: Path) -> None:
+    original = example_xml.read_bytes()
+    sealed = seal(original)
+    assert _vorlage_bytes(sealed) == _vorlage_bytes(original)
+    assert sealed.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+    assert seal(sealed) == sealed
+    # the rest of the document is unchanged apart from the inserted block
+    without = re.sub(
+        rb"\n    <ratsdok:pruefsumme>.*?</ratsdok:pruefsumme>", b"", sealed, flags=re.S
+    )
+    assert without == original
+
+
+def test_seal_of_a_model_equals_seal_of_its_xml(example: ratsdok.Vorlage) -> None:
+    assert seal(example) == seal(to_xml(example))
+
+
+def test_sealed_document_is_schema_valid_and_loads(tmp_path: Path, example_xml: Path) -> None:
+    sealed = seal(example_xml.read_bytes())
+    out = tmp_path / "kt.xml"
+    out.write_bytes(sealed)
+    (tmp_path / "integrationskonzept.pdf").write_bytes(
+        (example_xml.parent / "integrationskonzept.pdf").read_bytes()
+    )
+    assert ratsdok.load(out).betreff.startswith("Legitimation")
+    xmllint = require_tool("xmllint")
+    import subprocess
+
+    run = subprocess.run(
+        [xmllint, "--noout", "--schema", str(ROOT / "schemas" / "ratsdok.xsd"), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+
+
+def test_header_lies_outside_the_seal(example_xml: Path) -> None:
+    sealed = seal(example_xml.read_bytes())
+    resent = sealed.replace(
+        b"b6a0e1d2-7f3c-4a59-8e21-5d9c0f4b7a36", b"00000000-7f3c-4a59-8e21-5d9c0f4b7a36"
+    ).replace(b"2020-05-15T10:00:00.000+02:00", b"2021-01-01T00:00:00.000Z")
+    assert resent != sealed
+    seal_part = verify(resent).parts[0]
+    assert seal_part.kind is TeilArt.SEAL
+    assert seal_part.status is Status.VALID
+
+
+def test_refreshing_the_seal_after_an_edit(example_xml: Path) -> None:
+    sealed = seal(example_xml.read_bytes())
+    edited = sealed.replace(b"<ratsdok:betreff>Legitimation", b"<ratsdok:betreff>Bestaetigung")
+    assert verify(edited).parts[0].status is Status.BROKEN
+    refreshed = seal(edited)
+    assert refreshed != edited
+    assert verify(refreshed).parts[0].status is Status.VALID
+
+
+def test_seal_refuses_invalid_documents(example_xml: Path) -> None:
+    bad = example_xml.read_bytes().replace(b"<ratsdok:betreff>", b"<ratsdok:titel>", 1)
+    with pytest.raises(RatsdokError):
+        seal(bad)
+
+
+def test_resealing_keeps_existing_signatures_valid(example_xml: Path) -> None:
+    from ratsdok.signing import sign
+
+    from .pki import pki
+
+    p = pki()
+    signed = sign(
+        example_xml.read_bytes(), key=p["landrat"].key, cert=p["landrat"].cert, unterzeichnung=1
+    )
+    # a re-sent message: new header, a comment outside the Vorlage, single quotes
+    resent = signed.replace(
+        b"<ratsdok:nachrichtenkopf.g2g>", b"<!-- erneut gesendet --><ratsdok:nachrichtenkopf.g2g>"
+    ).replace(b'listVersionID="1.0"', b"listVersionID='1.0'")
+    assert resent != signed
+    resealed = seal(resent)
+    assert b"erneut gesendet" in resealed
+    assert b"signatur-1" in resealed
+    result = verify(resealed, trust=[p["ca"].cert_pem], folder=example_xml.parent)
+    assert result.ok, result.to_dict()
