@@ -177,3 +177,35 @@ def test_shipped_font_and_profile_with_licences() -> None:
     icc = base.joinpath("icc", "sRGB.icc").read_bytes()
     assert icc[36:40] == b"acsp" and icc[16:20] == b"RGB "
     assert "zlib" in base.joinpath("icc", "LICENSE-sRGB.txt").read_text("utf-8")
+
+
+def test_signed_blocks_show_signed_and_the_pruefwert_that_verify_reports(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    from ratsdok.signing import sign
+    from ratsdok.verification import signature_marks, verify
+
+    from .pki import pki
+
+    p = pki()
+    signed = sign(
+        example_copy.read_bytes(), key=p["landrat"].key, cert=p["landrat"].cert, unterzeichnung=1
+    )
+    example_copy.write_bytes(signed)
+    marks = signature_marks(example_copy)
+    pruefwert = verify(example_copy).pruefwert
+    assert marks == {1: pruefwert}
+    assert len(pruefwert.replace(" ", "")) == 16
+
+    out = tmp_path / "signed.pdf"
+    assert main(["render", str(example_copy), "-o", str(out)]) == 0
+    text = pdftotext(out)
+    assert text.count("elektronisch signiert") == 1
+    assert f"Prüfwert {pruefwert}" in text
+    # The mark sits under the signed block (Krebs), not under the unsigned one.
+    assert text.index("Krebs") < text.index("elektronisch signiert")
+
+    plain = tmp_path / "plain.pdf"
+    v = ratsdok.load(example_copy)
+    plain.write_bytes(render_pdf(v))
+    assert "elektronisch signiert" not in pdftotext(plain)

@@ -67,6 +67,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 signer = ", ".join(x for x in (part.name, part.funktion) if x)
                 line += f" [Unterzeichnung {part.unterzeichnung} {signer}; {part.subject}]"
             print(line)
+        print(f"{name}: Prüfwert {result.pruefwert}")
         print(f"{name}: {'OK' if result.ok else 'NOT OK'}")
     if args.json:
         json.dump(

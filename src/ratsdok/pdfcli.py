@@ -15,9 +15,11 @@ __all__ = ["add_pdf_commands"]
 def _cmd_render(args: argparse.Namespace) -> int:
     from ratsdok.atomic import write_atomic
     from ratsdok.render import render_pdf
+    from ratsdok.verification import signature_marks
 
-    v = load(Path(args.file), anlagen=AnlagenCheck.IGNORE)
-    write_atomic(Path(args.output), render_pdf(v))
+    path = Path(args.file)
+    v = load(path, anlagen=AnlagenCheck.IGNORE)
+    write_atomic(Path(args.output), render_pdf(v, signiert=signature_marks(path)))
     return 0
 
 

@@ -19,7 +19,7 @@ Vorlage gives the same bytes.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from importlib.resources import files
@@ -219,15 +219,21 @@ def _beratungsfolge(
 
 
 def _unterzeichnungen(
-    items: Sequence[Unterzeichnung], st: dict[str, ParagraphStyle], width: float
+    items: Sequence[Unterzeichnung],
+    st: dict[str, ParagraphStyle],
+    width: float,
+    signiert: Mapping[int, str],
 ) -> list[Flowable]:
     cells: list[list[Flowable]] = []
-    for u in items:
+    for number, u in enumerate(items, 1):
         block: list[Flowable] = [_p(f"{u.vermerk.bezeichnung} {u.name}", st["sig"])]
         if u.funktion is not None:
             block.append(_p(u.funktion, st["sig"]))
         if u.datum is not None:
             block.append(_p(_datum(u.datum), st["small"]))
+        if number in signiert:
+            block.append(_p("elektronisch signiert", st["small"]))
+            block.append(_p(f"Prüfwert {signiert[number]}", st["small"]))
         cells.append(block)
     per_row = 2
     rows: list[list[Any]] = []
@@ -262,7 +268,7 @@ def _anlagen(anlagen: Sequence[Anlage], st: dict[str, ParagraphStyle]) -> list[F
     return out
 
 
-def _story(v: Vorlage, width: float) -> list[Flowable]:
+def _story(v: Vorlage, width: float, signiert: Mapping[int, str]) -> list[Flowable]:
     st = _styles()
     story = _header(v, st, width)
     if v.beratungsfolge:
@@ -271,7 +277,7 @@ def _story(v: Vorlage, width: float) -> list[Flowable]:
         story.append(_p(f"{roman(i)}. {ab.titel}", st["h2"]))
         story += [_p(text, st["justify"]) for text in ab.absaetze]
     if v.unterzeichnungen:
-        story += _unterzeichnungen(v.unterzeichnungen, st, width)
+        story += _unterzeichnungen(v.unterzeichnungen, st, width, signiert)
     if v.anlagen:
         story += _anlagen(v.anlagen, st)
     return story
@@ -309,8 +315,13 @@ class _NumberedCanvas(Canvas):
         self.restoreState()
 
 
-def render_pdf(v: Vorlage) -> bytes:
-    """Render *v* as a PDF and return its bytes (deterministic, fonts embedded)."""
+def render_pdf(v: Vorlage, *, signiert: Mapping[int, str] | None = None) -> bytes:
+    """Render *v* as a PDF and return its bytes (deterministic, fonts embedded).
+
+    *signiert* maps Unterzeichnung numbers (1-based) to the Prüfwert printed
+    under that block as "elektronisch signiert"; see
+    :func:`ratsdok.verification.signature_marks`.
+    """
     register_fonts()
     buf = io.BytesIO()
     art = v.art.bezeichnung if v.art is not None else "Vorlage"
@@ -334,5 +345,5 @@ def render_pdf(v: Vorlage) -> bytes:
         return _NumberedCanvas(filename, footer, **kwargs)
 
     # The frame pads its content by 6 pt on each side.
-    doc.build(_story(v, doc.width - 12), canvasmaker=canvas_maker)
+    doc.build(_story(v, doc.width - 12, signiert or {}), canvasmaker=canvas_maker)
     return buf.getvalue()

@@ -68,6 +68,16 @@ def vorlage_digest(vorlage: etree._Element) -> str:
     return base64.b64encode(hashlib.sha256(canonical_vorlage(vorlage)).digest()).decode("ascii")
 
 
+def pruefwert(vorlage: etree._Element) -> str:
+    """Short, printable digest of the Vorlage (first 64 bits of the seal's SHA-256, hex).
+
+    Printed under signed "gez." blocks so a paper copy can be matched to its
+    record; ``ratsdok verify`` reports the same value.
+    """
+    h = hashlib.sha256(canonical_vorlage(vorlage)).hexdigest()[:16]
+    return " ".join(h[i : i + 4] for i in range(0, 16, 4))
+
+
 def _reference(uri: str, digest: str, indent: str) -> etree._Element:
     i1, i2, i3 = indent + "  ", indent + "    ", indent + "      "
     text = (

@@ -32,12 +32,20 @@ from ratsdok.anlagen import AnlagenStatus, check_anlagen
 from ratsdok.errors import InvalidDocumentError, Problem, RatsdokError
 from ratsdok.files import read_bytes
 from ratsdok.models import Vorlage
-from ratsdok.sealing import C14N_EXC, DS, SHA256, canonical_vorlage, vorlage_digest, vorlage_element
+from ratsdok.sealing import (
+    C14N_EXC,
+    DS,
+    SHA256,
+    canonical_vorlage,
+    pruefwert,
+    vorlage_digest,
+    vorlage_element,
+)
 from ratsdok.signing import ECDSA_SHA256, OBJECT_TYPE, RSA_SHA256
 from ratsdok.version import NAMESPACE
 from ratsdok.xmlformat import parse_document
 
-__all__ = ["Status", "Teil", "TeilArt", "VerificationResult", "verify"]
+__all__ = ["Status", "Teil", "TeilArt", "VerificationResult", "signature_marks", "verify"]
 
 PathLike = str | os.PathLike[str]
 _Q: Final = "{" + NAMESPACE + "}"
@@ -129,6 +137,8 @@ class VerificationResult:
     source: str
     vorlage: Vorlage
     parts: tuple[Teil, ...] = field(default_factory=tuple)
+    pruefwert: str = ""
+    """Short digest of the Vorlage as printed under signed blocks (see sealing.pruefwert)."""
 
     @property
     def ok(self) -> bool:
@@ -141,6 +151,7 @@ class VerificationResult:
             "source": self.source,
             "ok": self.ok,
             "vorlage": str(self.vorlage.nummer),
+            "pruefwert": self.pruefwert,
             "parts": [p.to_dict() for p in self.parts],
         }
 
@@ -484,4 +495,21 @@ def verify(
                 Path(ca_file).write_bytes(trust_pem)
             for i, sig in enumerate(sigs):
                 parts.append(_check_signature(root, vorlage, model, i, sig, ca_file))
-    return VerificationResult(name, model, tuple(parts))
+    return VerificationResult(name, model, tuple(parts), pruefwert(vorlage))
+
+
+_INTACT: Final = frozenset({Status.VALID, Status.UNTRUSTED, Status.EXPIRED})
+
+
+def signature_marks(source: PathLike | bytes) -> dict[int, str]:
+    """Unterzeichnung number (1-based) → Prüfwert, for every signature that verifies.
+
+    Trust is not judged here (the mark says "signed", not "trusted"); only
+    signatures whose cryptography and binding check out are marked.
+    """
+    result = verify(source)
+    return {
+        p.unterzeichnung: result.pruefwert
+        for p in result.parts
+        if p.kind is TeilArt.SIGNATUR and p.status in _INTACT and p.unterzeichnung is not None
+    }
