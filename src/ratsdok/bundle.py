@@ -30,6 +30,15 @@ Layout of a bundle:
 The bundle is reproducible: all dates come from the Vorlage (never from the
 clock) and the file is saved with ``deterministic_id=True``.
 
+Large inputs: :func:`bundle_to_file` builds the bundle on disk when an Anlage
+file has at least :data:`STREAM_THRESHOLD` bytes (pages merged by qpdf,
+the file embedded by an incremental update that copies it in chunks), so that
+memory stays bounded by about the largest single page stream (measured: peak
+RSS under 100 MiB with a 300 MB Anlage PDF, ``bench/bench_pdf.py``).
+:func:`build_bundle` and :func:`bundle` return bytes and hold the whole bundle
+in memory. In the streamed bundle an Anlage's own bookmarks point to the top of
+their page (the destination's view parameters are not kept).
+
 The public variant (``oeffentlich_only=True``) is built from a copy of the
 Vorlage without its non-public Anlagen, so neither their pages, bytes, file
 names, titles nor their entries in the embedded XML reach the file.
@@ -40,6 +49,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -73,6 +84,9 @@ XML_MEDIENTYP = "application/xml"
 PDF_MEDIENTYP = "application/pdf"
 DEFAULT_MAX_ANLAGE_BYTES = 512 * 1024 * 1024
 """Largest Anlage file read into memory (embedding costs about 3× its size)."""
+STREAM_THRESHOLD = 16 * 1024 * 1024
+"""Anlage files at least this large are streamed by :func:`bundle_to_file`."""
+_CHUNK = 1024 * 1024
 
 # Page keys that only concern presentation and that pikepdf's validator cannot
 # approve; dropping them from the *merged copy* changes no content (the
@@ -250,10 +264,22 @@ def _sanitize_pages(src: Pdf) -> None:
                 del page.obj[key]
 
 
-def _probe_conforms(src: Pdf) -> list[str]:
-    """Reasons why *src*'s pages would break PDF/A-3b once merged (empty: fine)."""
-    probe = Pdf.new()
-    probe.add_pages_from(src, outlines="ignore")
+def _probe_conforms(src: Pdf, work: Path | None = None) -> list[str]:
+    """Reasons why *src*'s pages would break PDF/A-3b once merged (empty: fine).
+
+    With *work* (a folder), the pages are copied by qpdf into a file there
+    (streamed) instead of in memory (page copying buffers all stream data).
+    """
+    if work is None:
+        probe = Pdf.new()
+        probe.add_pages_from(src, outlines="ignore")
+    else:
+        probe_file = work / "probe.pdf"
+        pikepdf.Job(
+            ["qpdf", "--empty", "--pages", str(Path(src.filename).resolve()), "--", str(probe_file)]
+        ).run()
+        probe = Pdf.open(probe_file)
+        _sanitize_pages(probe)
     _add_output_intent(probe)
     with probe.open_metadata(set_pikepdf_as_editor=False) as meta:
         meta["pdfaid:part"] = "3"
@@ -261,6 +287,7 @@ def _probe_conforms(src: Pdf) -> list[str]:
         meta["xmp:CreateDate"] = "2000-01-01T00:00:00Z"
         meta["xmp:ModifyDate"] = "2000-01-01T00:00:00Z"
     report = pikepdf.pdfa.check(probe, "3b")
+    probe.close()
     if report.passed:
         return []
     return [f"{f.rule}: {f.message}" for f in report.findings][:5]
@@ -434,9 +461,327 @@ def bundle_to_file(
     *,
     oeffentlich_only: bool = False,
     nicht_konform: NichtKonform | str = NichtKonform.FEHLER,
+    stream_threshold: int = STREAM_THRESHOLD,
 ) -> tuple[Problem, ...]:
-    """Build the bundle and write it to *out* atomically; return the Hinweise."""
+    """Build the bundle and write it to *out* atomically; return the Hinweise.
+
+    When an Anlage file is at least *stream_threshold* bytes, the bundle is
+    built on disk next to *out* (see :func:`_stream_bundle`), so that memory
+    stays bounded by about the largest single stream, not the total size.
+    """
+    base = Path(folder) if folder is not None else None
+    vv = public_copy(v) if oeffentlich_only else v
+    big = base is not None and any(
+        a.inhalt is None and _file_size(base / a.dateiname) >= stream_threshold for a in vv.anlagen
+    )
+    if big:
+        return _stream_bundle(vv, base, Path(out), NichtKonform(nicht_konform), stream_threshold)
     result = build_bundle(v, folder, oeffentlich_only=oeffentlich_only, nicht_konform=nicht_konform)
     with atomic_output(out) as f:
         f.write(result.data)
     return result.hinweise
+
+
+# --- streaming path -------------------------------------------------------
+#
+# Pages are merged by qpdf (``pikepdf.Job`` with ``--empty --pages``) into a
+# file; that file is opened lazily to add the outline, page labels, XMP,
+# OutputIntent and the small attachments, and saved with a classic xref table
+# (qpdf copies each stream from its input, buffering one stream at a time).
+# A large Anlage is attached as a placeholder EmbeddedFile stream (with its
+# real /Params /Size and /CheckSum); an incremental update written here then
+# replaces that object by a stream whose data is copied from the Anlage file
+# in chunks. The written file is validated before it is moved to *out*.
+
+
+@dataclass(frozen=True)
+class _BigFile:
+    path: Path
+    size: int
+    md5: bytes
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reported by _read_anlage
+
+
+def _check_big(i: int, a: Anlage, path: Path, max_bytes: int) -> _BigFile:
+    where = f"anlagen[{i}]"
+    sha, md5, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(_CHUNK):
+                sha.update(chunk)
+                md5.update(chunk)
+                size += len(chunk)
+                if size > max_bytes:
+                    raise AnlagenError(
+                        Problem(
+                            f"Anlage {a.nummer}: larger than the limit of {max_bytes:,} bytes",
+                            file=str(path),
+                            field=where,
+                        )
+                    )
+    except OSError as exc:
+        raise AnlagenError(
+            Problem(
+                f"Anlage {a.nummer}: cannot read: {exc.strerror or exc}",
+                file=str(path),
+                field=where,
+            )
+        ) from None
+    changes = []
+    if a.groesse is not None and a.groesse != size:
+        changes.append(f"size is {size} bytes, recorded {a.groesse}")
+    if a.sha256 is not None and sha.hexdigest() != a.sha256:
+        changes.append(f"SHA-256 is {sha.hexdigest()}, recorded {a.sha256}")
+    if changes:
+        raise AnlagenError(
+            Problem(f"Anlage {a.nummer}: {'; '.join(changes)}", file=str(path), field=where)
+        )
+    return _BigFile(path, size, md5.digest())
+
+
+def _open_pdf_file(a: Anlage, path: Path) -> Pdf:
+    try:
+        src = Pdf.open(path)
+    except pikepdf.PasswordError:
+        raise AnlagenError(
+            Problem(f"Anlage {a.nummer}: the PDF is encrypted (password protected)", file=str(path))
+        ) from None
+    except pikepdf.PdfError as exc:
+        raise AnlagenError(
+            Problem(f"Anlage {a.nummer}: not a readable PDF ({exc})", file=str(path))
+        ) from None
+    if src.is_encrypted or len(src.pages) == 0:
+        src.close()
+        what = "the PDF is encrypted" if src.is_encrypted else "the PDF has no pages"
+        raise AnlagenError(Problem(f"Anlage {a.nummer}: {what}", file=str(path)))
+    return src
+
+
+def _dest_page(src: Pdf, item: OutlineItem, index: dict[tuple[int, int], int]) -> int:
+    """Page index (in *src*) an outline item points to; 0 when unknown."""
+    dest: object = item.destination
+    if dest is None and item.action is not None and "/D" in item.action:
+        dest = item.action.D
+    try:
+        if isinstance(dest, (String, Name, str)):
+            key = str(dest)
+            found: object = None
+            if "/Names" in src.Root and "/Dests" in src.Root.Names:
+                found = pikepdf.NameTree(src.Root.Names.Dests).get(key)
+            elif "/Dests" in src.Root:
+                found = src.Root.Dests.get("/" + key.lstrip("/"))
+            if isinstance(found, Dictionary) and "/D" in found:
+                found = found.D
+            dest = found
+        if isinstance(dest, Array) and len(dest) > 0:
+            target = dest[0]
+            if isinstance(target, Dictionary):
+                return index.get(target.objgen, 0)
+            if isinstance(target, int):
+                return target
+    except (pikepdf.PdfError, KeyError, TypeError, ValueError):
+        pass
+    return 0
+
+
+def _copy_outline(
+    items: list[OutlineItem], src: Pdf, offset: int, index: dict[tuple[int, int], int]
+) -> list[OutlineItem]:
+    result = []
+    for it in items:
+        new = OutlineItem(it.title, offset + _dest_page(src, it, index))
+        new.children.extend(_copy_outline(it.children, src, offset, index))
+        result.append(new)
+    return result
+
+
+def _outline_of(src: Pdf, offset: int) -> list[OutlineItem]:
+    index = {page.obj.objgen: n for n, page in enumerate(src.pages)}
+    with src.open_outline() as ol:
+        return _copy_outline(list(ol.root), src, offset, index)
+
+
+def _stream_bundle(
+    vv: Vorlage, base: Path | None, out: Path, policy: NichtKonform, threshold: int
+) -> tuple[Problem, ...]:
+    _check_names(vv)
+    tag = stichtag(vv)
+    titel = _titel(vv)
+    contents: list[bytes | _BigFile] = []
+    for i, a in enumerate(vv.anlagen):
+        if base is not None and a.inhalt is None and _file_size(base / a.dateiname) >= threshold:
+            contents.append(_check_big(i, a, base / a.dateiname, DEFAULT_MAX_ANLAGE_BYTES))
+        else:
+            contents.append(_read_anlage(i, a, base, DEFAULT_MAX_ANLAGE_BYTES))
+    hinweise: list[Problem] = []
+    work_parent = out.parent if out.parent.is_dir() else None
+    with tempfile.TemporaryDirectory(prefix=".ratsdok-", dir=work_parent) as tmp:
+        work = Path(tmp)
+        vorlage_pdf = work / "vorlage.pdf"
+        vorlage_pdf.write_bytes(render_pdf(vv))
+        inputs = [str(vorlage_pdf.resolve())]
+        with Pdf.open(vorlage_pdf) as vp:
+            outline = _outline_of(vp, 0)
+            pages = len(vp.pages)
+        outline.append(OutlineItem(titel, 0))
+        label_starts: list[tuple[int, str]] = []
+        merged_flags: list[bool] = []
+        for n, (a, data) in enumerate(zip(vv.anlagen, contents, strict=True)):
+            merged = False
+            if a.medientyp == PDF_MEDIENTYP:
+                if isinstance(data, _BigFile):
+                    path = data.path
+                    src = _open_pdf_file(a, path)
+                    try:
+                        src.check_pdf_syntax()
+                    except pikepdf.PdfError as exc:
+                        src.close()
+                        raise AnlagenError(
+                            Problem(f"Anlage {a.nummer}: broken PDF ({exc})", file=str(path))
+                        ) from None
+                else:
+                    path = work / f"anlage-{n}.pdf"
+                    path.write_bytes(data)
+                    src = _open_anlage_pdf(a, data, base)
+                with src:
+                    _sanitize_pages(src)
+                    reasons = _probe_conforms(src, work if isinstance(data, _BigFile) else None)
+                    if reasons and policy is NichtKonform.FEHLER:
+                        raise AnlagenError(
+                            Problem(
+                                f"Anlage {a.nummer}: its pages would break PDF/A-3b "
+                                f"({'; '.join(reasons)}); fix the file, or embed it without "
+                                "merging its pages",
+                                file=a.dateiname,
+                            )
+                        )
+                    if reasons:
+                        hinweise.append(
+                            Problem(
+                                f"Anlage {a.nummer}: embedded as a file only, its pages are not "
+                                f"merged because they would break PDF/A-3b ({'; '.join(reasons)})",
+                                file=a.dateiname,
+                            )
+                        )
+                    else:
+                        item = OutlineItem(f"Anlage {a.nummer} – {a.titel}", pages)
+                        item.children.extend(_outline_of(src, pages))
+                        outline.append(item)
+                        label_starts.append((pages, f"A{a.nummer}-"))
+                        pages += len(src.pages)
+                        inputs.append(str(path.resolve()))  # never read as an option
+                        merged = True
+            merged_flags.append(merged)
+        merged_pdf = work / "merged.pdf"
+        pikepdf.Job(
+            ["qpdf", "--deterministic-id", "--empty", "--pages", *inputs, "--", str(merged_pdf)]
+        ).run()
+        base_pdf = work / "base.pdf"
+        placeholders: list[tuple[str, _BigFile]] = []
+        with Pdf.open(merged_pdf) as pdf:
+            for key in ("/OpenAction", "/Outlines", "/PageLabels", "/Names", "/AF"):
+                if key in pdf.Root:
+                    del pdf.Root[key]
+            _sanitize_pages(pdf)
+            labels = NumberTree.new(pdf)
+            labels[0] = Dictionary(S=Name.D)
+            for start, prefix in label_starts:
+                labels[start] = Dictionary(S=Name.D, P=String(prefix))
+            with pdf.open_outline() as ol:
+                ol.root.extend(outline)
+            for a, data, merged in zip(vv.anlagen, contents, merged_flags, strict=True):
+                rel = Name.Source if merged else Name.Supplement
+                desc = f"Anlage {a.nummer} – {a.titel}"
+                if isinstance(data, _BigFile):
+                    _attach(pdf, a.dateiname, b"", mime=a.medientyp, desc=desc, rel=rel, tag=tag)
+                    ef = pdf.attachments[a.dateiname].obj.EF.F
+                    ef.Params.Size = data.size
+                    ef.Params.CheckSum = String(data.md5)
+                    placeholders.append((a.dateiname, data))
+                else:
+                    _attach(pdf, a.dateiname, data, mime=a.medientyp, desc=desc, rel=rel, tag=tag)
+            _attach(
+                pdf,
+                XML_NAME,
+                to_xml(vv),
+                mime=XML_MEDIENTYP,
+                desc=f"ratsdok-XML der {titel}",
+                rel=Name.Alternative,
+                tag=tag,
+            )
+            pdf.Root.PageLabels = labels.obj
+            pdf.Root.Lang = String("de-DE")
+            pdf.Root.PageMode = Name.UseOutlines
+            _add_output_intent(pdf)
+            _set_metadata(pdf, vv, titel, tag)
+            kwargs = pikepdf.pdfa.resolve_save_kwargs(
+                "3b", deterministic_id=True, min_version="1.7"
+            )
+            kwargs["object_stream_mode"] = pikepdf.ObjectStreamMode.disable
+            pdf.save(base_pdf, **kwargs)
+        _append_embedded_files(base_pdf, placeholders)
+        report = pikepdf.pdfa.validate_written(base_pdf, "3b")
+        if not report.passed:
+            raise RatsdokError(
+                [
+                    Problem(f"the bundle is not valid PDF/A-3b: {f.rule}: {f.message} ({f.where})")
+                    for f in report.findings
+                ]
+            )
+        with atomic_output(out) as f, base_pdf.open("rb") as g:
+            shutil.copyfileobj(g, f, _CHUNK)
+    return tuple(hinweise)
+
+
+def _startxref(path: Path) -> int:
+    with path.open("rb") as f:
+        f.seek(max(0, path.stat().st_size - 1024))
+        tail = f.read()
+    pos = tail.rindex(b"startxref")
+    return int(tail[pos + len(b"startxref") :].split()[0])
+
+
+def _append_embedded_files(path: Path, placeholders: list[tuple[str, _BigFile]]) -> None:
+    """Replace each placeholder EmbeddedFile stream by the file's bytes (incremental update)."""
+    if not placeholders:
+        return
+    prev = _startxref(path)
+    heads: list[tuple[int, int, bytes, _BigFile]] = []
+    with Pdf.open(path) as pdf:
+        for name, big in placeholders:
+            ef = pdf.attachments[name].obj.EF.F
+            num, gen = ef.objgen
+            dropped = ("/Length", "/Filter", "/DecodeParms", "/DL")
+            d = Dictionary({k: val for k, val in ef.stream_dict.items() if k not in dropped})
+            d.Length = big.size
+            heads.append((num, gen, d.unparse(resolved=True), big))
+        trailer = pdf.trailer
+        size = int(trailer.Size)
+        root = "{} {} R".format(*trailer.Root.objgen)
+        info = "/Info {} {} R ".format(*trailer.Info.objgen) if "/Info" in trailer else ""
+        ident = trailer.ID.unparse().decode("latin-1")
+    offsets: dict[int, tuple[int, int]] = {}
+    with path.open("r+b") as f:
+        f.seek(0, os.SEEK_END)
+        for num, gen, head, big in heads:
+            offsets[num] = (f.tell(), gen)
+            f.write(f"{num} {gen} obj\n".encode() + head + b"\nstream\n")
+            with big.path.open("rb") as g:
+                shutil.copyfileobj(g, f, _CHUNK)
+            f.write(b"\nendstream\nendobj\n")
+        xref = f.tell()
+        lines = [b"xref\n"]
+        for num in sorted(offsets):
+            off, gen = offsets[num]
+            lines.append(f"{num} 1\n{off:010d} {gen:05d} n\r\n".encode())
+        lines.append(
+            f"trailer\n<< /Size {size} /Root {root} {info}/ID {ident} /Prev {prev} >>\n"
+            f"startxref\n{xref}\n%%EOF\n".encode()
+        )
+        f.write(b"".join(lines))

@@ -1,0 +1,162 @@
+"""A bundle with a large Anlage PDF is built with bounded memory (issue 3, §2).
+
+The Anlage is a generated ~48 MiB PDF of incompressible images; the bundle is
+built in child processes (so that their peak RSS can be measured) through
+:func:`ratsdok.bundle.bundle_to_file`, which streams files of at least
+``STREAM_THRESHOLD`` bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+import ratsdok
+from bench.bench_pdf import big_vorlage, make_big_pdf
+from ratsdok.bundle import STREAM_THRESHOLD, XML_NAME
+from tests.conftest import require_tool
+
+pytestmark = pytest.mark.slow
+
+SIZE_MB = 48
+
+_CHILD = """
+import json, resource, sys
+from pathlib import Path
+import ratsdok
+from ratsdok.bundle import bundle_to_file
+v = ratsdok.from_xml(Path(sys.argv[1]).read_bytes())
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+bundle_to_file(v, sys.argv[2], sys.argv[3])
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"before_kib": before, "after_kib": after}))
+"""
+
+
+def _bundle_in_child(v: ratsdok.Vorlage, folder: Path, out: Path) -> int:
+    """Bundle *v* in a child process; how much its peak RSS grew while bundling (bytes)."""
+    xml = folder / "vorlage.xml"
+    xml.write_bytes(ratsdok.to_xml(v))
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(xml), str(folder), str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    return (int(figures["after_kib"]) - int(figures["before_kib"])) * 1024
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ratsdok.Vorlage, list[int]]:
+    folder = tmp_path_factory.mktemp("large")
+    size = make_big_pdf(folder / "gross.pdf", SIZE_MB)
+    assert size >= STREAM_THRESHOLD
+    v = big_vorlage(folder / "gross.pdf")
+    growth = [_bundle_in_child(v, folder, folder / f"bundle-{i}.pdf") for i in range(2)]
+    return folder, v, growth
+
+
+def test_memory_stays_well_below_the_input_size(
+    large: tuple[Path, ratsdok.Vorlage, list[int]],
+) -> None:
+    folder, _, growth = large
+    size = (folder / "gross.pdf").stat().st_size
+    # The in-memory pipeline grows by several times the Anlage size.
+    assert max(growth) < size // 2, (growth, size)
+
+
+def test_bundle_is_deterministic(large: tuple[Path, ratsdok.Vorlage, list[int]]) -> None:
+    folder, _, _ = large
+    first = hashlib.sha256((folder / "bundle-0.pdf").read_bytes()).hexdigest()
+    second = hashlib.sha256((folder / "bundle-1.pdf").read_bytes()).hexdigest()
+    assert first == second
+
+
+def test_bundle_is_valid_pdfa_and_passes_qpdf(
+    large: tuple[Path, ratsdok.Vorlage, list[int]],
+) -> None:
+    folder, _, _ = large
+    out = folder / "bundle-0.pdf"
+    report = pikepdf.pdfa.validate_written(out, "3b")
+    assert report.passed, report.findings
+    qpdf = require_tool("qpdf")
+    proc = subprocess.run([qpdf, "--check", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # The large file went through the streaming path (an incremental update).
+    with out.open("rb") as f:
+        f.seek(-1024, 2)
+        assert b"/Prev" in f.read()
+
+
+def test_anlage_is_embedded_byte_exact(large: tuple[Path, ratsdok.Vorlage, list[int]]) -> None:
+    folder, v, _ = large
+    original = (folder / "gross.pdf").read_bytes()
+    with pikepdf.open(folder / "bundle-0.pdf") as pdf:
+        spec = pdf.attachments["gross.pdf"]
+        assert spec.obj.AFRelationship == pikepdf.Name.Source
+        ef = spec.get_file()
+        assert ef.read_bytes() == original
+        assert ef.size == len(original)
+        assert ef.md5 == hashlib.md5(original, usedforsecurity=False).digest()
+        xml = pdf.attachments[XML_NAME].get_file().read_bytes()
+    assert ratsdok.from_xml(xml) == v
+
+
+def test_pages_outline_and_labels(large: tuple[Path, ratsdok.Vorlage, list[int]]) -> None:
+    folder, v, _ = large
+    with pikepdf.open(folder / "gross.pdf") as src:
+        n_anlage = len(src.pages)
+    n_vorlage = len(pikepdf.open(io.BytesIO(ratsdok.render_pdf(v))).pages)
+    with pikepdf.open(folder / "bundle-0.pdf") as pdf:
+        assert len(pdf.pages) == n_vorlage + n_anlage
+        with pdf.open_outline() as ol:
+            titles = [item.title for item in ol.root]
+        assert titles == ["Beschlussvorlage KT 0134/2020", "Anlage 1 – Großer Plan"]
+        labels = pikepdf.NumberTree(pdf.Root.PageLabels)
+        assert labels[n_vorlage].P == "A1-"
+
+
+def _structure(pdf: pikepdf.Pdf) -> object:
+    index = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+
+    def walk(items: list[pikepdf.OutlineItem]) -> list[object]:
+        result: list[object] = []
+        for item in items:
+            dest = item.destination
+            page = index[dest[0].objgen] if isinstance(dest, pikepdf.Array) else None
+            result.append((item.title, page, walk(item.children)))
+        return result
+
+    with pdf.open_outline() as ol:
+        outline = walk(list(ol.root))
+    files = {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
+    rels = {name: str(spec.obj.AFRelationship) for name, spec in pdf.attachments.items()}
+    labels = [(k, repr(val)) for k, val in pikepdf.NumberTree(pdf.Root.PageLabels).items()]
+    return outline, len(pdf.pages), files, rels, labels
+
+
+def test_streaming_path_matches_the_in_memory_bundle(tmp_path: Path) -> None:
+    """With threshold 0 every Anlage file of the example is streamed: same content."""
+    from ratsdok.bundle import build_bundle, bundle_to_file
+    from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML
+
+    v = ratsdok.load(EXAMPLE_XML)
+    out = tmp_path / "b.pdf"
+    bundle_to_file(v, EXAMPLE_DIR, out, stream_threshold=0)
+    assert pikepdf.pdfa.validate_written(out, "3b").passed
+    with out.open("rb") as f:
+        f.seek(-1024, 2)
+        assert b"/Prev" in f.read()
+    with (
+        pikepdf.open(out) as streamed,
+        pikepdf.open(io.BytesIO(build_bundle(v, EXAMPLE_DIR).data)) as mem,
+    ):
+        assert _structure(streamed) == _structure(mem)
