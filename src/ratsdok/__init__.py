@@ -55,8 +55,9 @@ if TYPE_CHECKING:
     from ratsdok.sealing import seal
     from ratsdok.signing import load_certificate, load_private_key, sign
     from ratsdok.verification import Status, Teil, TeilArt, VerificationResult, verify
+    from ratsdok.xdomea import ArchiveResult, archive, verify_archive
 
-# The PDF and signature side (pikepdf, ReportLab, signxml) loads on first use,
+# The PDF, signature and archive side (pikepdf, ReportLab, signxml) loads on first use,
 # so `import ratsdok` stays light.
 _LAZY = {
     "BundleResult": "ratsdok.bundle",
@@ -77,6 +78,9 @@ _LAZY = {
     "Status": "ratsdok.verification",
     "Teil": "ratsdok.verification",
     "TeilArt": "ratsdok.verification",
+    "archive": "ratsdok.xdomea",
+    "verify_archive": "ratsdok.xdomea",
+    "ArchiveResult": "ratsdok.xdomea",
 }
 
 
@@ -102,6 +106,7 @@ __all__ = [
     "AnlagenError",
     "AnlagenPruefung",
     "AnlagenStatus",
+    "ArchiveResult",
     "Behoerde",
     "Beratung",
     "Beschlussergebnis",
@@ -134,6 +139,7 @@ __all__ = [
     "XmlSyntaxError",
     "Zustaendigkeit",
     "__version__",
+    "archive",
     "build_bundle",
     "bundle",
     "bundle_to_file",
@@ -155,4 +161,5 @@ __all__ = [
     "to_xml",
     "validate_xml",
     "verify",
+    "verify_archive",
 ]

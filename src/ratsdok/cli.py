@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ratsdok.anlagen import check_anlagen
+from ratsdok.archivecli import add_archive_commands
 from ratsdok.errors import Problem, RatsdokError
 from ratsdok.files import AnlagenCheck, load, validate_xml
 from ratsdok.integritycli import add_integrity_commands
@@ -152,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_oparl(sub)
     add_pdf_commands(sub)
     add_integrity_commands(sub)
+    add_archive_commands(sub)
     return parser
 
 
