@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 
 import ratsdok
-from ratsdok.bundle import XML_NAME, bundle
+from ratsdok.bundling import XML_NAME, bundle
 from ratsdok.cli import main
 from ratsdok.pdfextract import embedded_files, extract, from_pdf
 from ratsdok.render import render_pdf

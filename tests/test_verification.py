@@ -428,7 +428,7 @@ def test_cli_errors_name_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 def test_bundle_built_by_ratsdok_reports_its_missing_seal(example: Vorlage) -> None:
     # bundle.py embeds the XML it generates (unsealed) next to the Anlagen.
-    from ratsdok.bundle import bundle
+    from ratsdok.bundling import bundle
 
     result = verify(bundle(example, EXAMPLE_DIR))
     assert _status(result, TeilArt.SEAL) == [Status.MISSING]

@@ -49,7 +49,7 @@ from ratsdok.version import FORMAT_VERSION, NAMESPACE, __version__
 from ratsdok.xmlformat import from_xml, nachricht_from_xml, to_xml
 
 if TYPE_CHECKING:
-    from ratsdok.bundle import BundleResult, NichtKonform, build_bundle, bundle, bundle_to_file
+    from ratsdok.bundling import BundleResult, NichtKonform, build_bundle, bundle, bundle_to_file
     from ratsdok.pdfextract import ExtractResult, extract, from_pdf
     from ratsdok.render import render_pdf
     from ratsdok.sealing import seal
@@ -60,11 +60,11 @@ if TYPE_CHECKING:
 # The PDF, signature and archive side (pikepdf, ReportLab, signxml) loads on first use,
 # so `import ratsdok` stays light.
 _LAZY = {
-    "BundleResult": "ratsdok.bundle",
-    "NichtKonform": "ratsdok.bundle",
-    "build_bundle": "ratsdok.bundle",
-    "bundle": "ratsdok.bundle",
-    "bundle_to_file": "ratsdok.bundle",
+    "BundleResult": "ratsdok.bundling",
+    "NichtKonform": "ratsdok.bundling",
+    "build_bundle": "ratsdok.bundling",
+    "bundle": "ratsdok.bundling",
+    "bundle_to_file": "ratsdok.bundling",
     "ExtractResult": "ratsdok.pdfextract",
     "extract": "ratsdok.pdfextract",
     "from_pdf": "ratsdok.pdfextract",

@@ -24,7 +24,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_bundle(args: argparse.Namespace) -> int:
-    from ratsdok.bundle import NichtKonform, bundle_to_file
+    from ratsdok.bundling import NichtKonform, bundle_to_file
 
     path = Path(args.file)
     v = load(path, anlagen=AnlagenCheck.REQUIRE)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pikepdf
 
 from ratsdok.atomic import write_atomic
-from ratsdok.bundle import XML_NAME
+from ratsdok.bundling import XML_NAME
 from ratsdok.errors import InvalidDocumentError, OutputError, Problem
 from ratsdok.files import read_bytes
 from ratsdok.models import Vorlage

@@ -32,7 +32,7 @@ import pikepdf
 from lxml import etree
 
 from ratsdok.atomic import atomic_output
-from ratsdok.bundle import _add_output_intent
+from ratsdok.bundling import _add_output_intent
 from ratsdok.errors import OutputError, Problem, RatsdokError
 from ratsdok.files import load
 from ratsdok.models import Anlage, Vorlage

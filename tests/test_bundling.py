@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 
 import ratsdok
-from ratsdok.bundle import XML_NAME, NichtKonform, build_bundle, bundle, public_copy
+from ratsdok.bundling import XML_NAME, NichtKonform, build_bundle, bundle, public_copy
 from ratsdok.cli import main
 from ratsdok.pdfextract import from_pdf
 from ratsdok.render import render_pdf
@@ -119,7 +119,7 @@ def test_tools_accept_it(example_bundle: bytes, tmp_path: Path) -> None:
 
 def test_deterministic_across_processes(example_bundle: bytes) -> None:
     code = (
-        "import sys, hashlib, ratsdok; from ratsdok.bundle import bundle; "
+        "import sys, hashlib, ratsdok; from ratsdok.bundling import bundle; "
         f"v = ratsdok.load({str(EXAMPLE_XML)!r}); "
         f"sys.stdout.write(hashlib.sha256(bundle(v, {str(EXAMPLE_DIR)!r})).hexdigest())"
     )
@@ -312,7 +312,7 @@ def test_cli_bundle_public(tmp_path: Path) -> None:
 
 
 def test_unwritable_output_leaves_nothing(tmp_path: Path) -> None:
-    from ratsdok.bundle import bundle_to_file
+    from ratsdok.bundling import bundle_to_file
 
     v = ratsdok.load(EXAMPLE_XML)
     with pytest.raises(ratsdok.OutputError, match="missing"):
@@ -354,7 +354,7 @@ def embedded(path: Path) -> dict[str, bytes]:
 def test_stichtag_comes_from_content() -> None:
     from datetime import date
 
-    from ratsdok.bundle import stichtag
+    from ratsdok.bundling import stichtag
 
     assert stichtag(vorlage()) == date(2021, 3, 4)
     assert stichtag(vorlage(datum=None)) == date(2021, 3, 30)
