@@ -284,3 +284,31 @@ def test_cli_archive_and_verify(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "archive ok" in capsys.readouterr().out
     zip_path.write_bytes(zip_path.read_bytes()[:-100])
     assert main(["archive-verify", str(zip_path)]) == 1
+
+
+def test_ratsdok_verify_routes_a_zip_to_the_archive_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ratsdok.xdomea import archive
+
+    out = tmp_path / "abgabe"
+    out.mkdir()
+    zip_path = archive(
+        [EXAMPLE_XML],
+        out,
+        prozess_id=UUID("00000000-0000-4000-8000-000000000007"),
+        zeitpunkt=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert main(["verify", str(zip_path)]) == 0
+    assert "archive ok" in capsys.readouterr().out
+
+    # Change one byte of the Anlage inside the ZIP: verify must say so and fail.
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(zip_path) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if "_Anlage1" in info.filename:
+                data = bytes([data[0] ^ 1]) + data[1:]
+            dst.writestr(info, data)
+    assert main(["verify", str(tampered)]) == 1
+    assert "archive NOT ok" in capsys.readouterr().out

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 __all__ = ["add_archive_commands"]
+
+if TYPE_CHECKING:
+    from ratsdok.xdomea import ArchiveResult
 
 
 def _cmd_archive(args: argparse.Namespace) -> int:
@@ -24,18 +28,23 @@ def _cmd_archive(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_archive_verify(args: argparse.Namespace) -> int:
-    from ratsdok.xdomea import verify_archive
-
-    result = verify_archive(args.zip)
+def print_archive_result(result: ArchiveResult, *, verbose: bool = False) -> None:
+    """Print a verify_archive result, one line per part (bad parts always)."""
     for teil in result.allgemein:
         sys.stdout.write(f"{'ok ' if teil.ok else 'BAD'} {teil.name}: {teil.reason}\n")
     for vg in result.vorgaenge:
         sys.stdout.write(f"{'ok ' if vg.ok else 'BAD'} Vorgang {vg.nummer} ({vg.uuid})\n")
         for teil in vg.teile:
-            if not teil.ok or args.verbose:
+            if not teil.ok or verbose:
                 sys.stdout.write(f"    {'ok ' if teil.ok else 'BAD'} {teil.name}: {teil.reason}\n")
     sys.stdout.write("archive ok\n" if result.ok else "archive NOT ok\n")
+
+
+def _cmd_archive_verify(args: argparse.Namespace) -> int:
+    from ratsdok.xdomea import verify_archive
+
+    result = verify_archive(args.zip)
+    print_archive_result(result, verbose=args.verbose)
     return 0 if result.ok else 1
 
 
