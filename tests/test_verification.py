@@ -426,11 +426,47 @@ def test_cli_errors_name_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[
         verify(tmp_path / "nope.xml")
 
 
-def test_bundle_built_by_ratsdok_reports_its_missing_seal(example: Vorlage) -> None:
-    # bundle.py embeds the XML it generates (unsealed) next to the Anlagen.
+def test_bundle_built_by_ratsdok_verifies(example: Vorlage) -> None:
+    # The bundle embeds a sealed XML next to the Anlagen' original bytes.
     from ratsdok.bundling import bundle
 
     result = verify(bundle(example, EXAMPLE_DIR))
-    assert _status(result, TeilArt.SEAL) == [Status.MISSING]
+    assert _status(result, TeilArt.SEAL) == [Status.VALID]
     assert _status(result, TeilArt.ANLAGE) == [Status.OK]
-    assert not result.ok
+    assert result.ok
+
+
+def test_bundle_of_a_signed_file_keeps_the_signatures_and_marks_the_blocks(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    from ratsdok.bundling import bundle
+
+    p = pki()
+    signed = sign(
+        example_copy.read_bytes(), key=p["landrat"].key, cert=p["landrat"].cert, unterzeichnung=1
+    )
+    v = ratsdok.xmlformat.from_xml(signed)
+    pdf = bundle(v, EXAMPLE_DIR, xml=signed)
+    ca = tmp_path / "ca.pem"
+    ca.write_bytes(pki()["ca"].cert_pem)
+    result = verify(pdf, trust=[ca])
+    assert result.ok, [p.to_dict() for p in result.parts]
+    assert _status(result, TeilArt.SIGNATUR) == [Status.VALID]
+    # Every Anlage of the example is public: the public variant has the same content,
+    # so the signature carries over.
+    public = verify(bundle(v, EXAMPLE_DIR, xml=signed, oeffentlich_only=True), trust=[ca])
+    assert _status(public, TeilArt.SIGNATUR) == [Status.VALID]
+    # With a non-public Anlage the content differs: no signature can be carried over.
+    secret = Anlage(
+        nummer=2,
+        titel="Vertraulich",
+        dateiname="vertraulich.txt",
+        medientyp="text/plain",
+        oeffentlich=False,
+        inhalt=b"geheim",
+    )
+    v2 = v.model_copy(update={"anlagen": (*v.anlagen, secret)})
+    signed2 = sign(to_xml(v2), key=p["landrat"].key, cert=p["landrat"].cert, unterzeichnung=1)
+    public2 = verify(bundle(v2, EXAMPLE_DIR, xml=signed2, oeffentlich_only=True), trust=[ca])
+    assert _status(public2, TeilArt.SIGNATUR) == []
+    assert _status(public2, TeilArt.SEAL) == [Status.VALID]

@@ -326,6 +326,33 @@ def _titel(v: Vorlage) -> str:
     return f"{art} {v.nummer}"
 
 
+def _xml_to_embed(
+    v: Vorlage, vv: Vorlage, xml: bytes | None
+) -> tuple[bytes, dict[int, str], list[Problem]]:
+    """The sealed ratsdok XML to embed, the signed-block marks, and any Hinweis.
+
+    The given document (e.g. a signed file) is embedded, sealed, when it
+    describes the bundled Vorlage; the public variant and a document that
+    does not match get a freshly written, sealed XML.
+    """
+    from ratsdok.sealing import seal
+    from ratsdok.verification import signature_marks
+    from ratsdok.xmlformat import from_xml
+
+    hinweise: list[Problem] = []
+    if xml is not None and vv is v:
+        if from_xml(xml) == v:
+            sealed = seal(xml)
+            return sealed, signature_marks(sealed), hinweise
+        hinweise.append(
+            Problem(
+                "the given XML does not describe this Vorlage (e.g. Anlage digests were filled "
+                "in from files); a new sealed XML is embedded and signatures are not carried over"
+            )
+        )
+    return seal(to_xml(vv)), {}, hinweise
+
+
 def build_bundle(
     v: Vorlage,
     folder: str | os.PathLike[str] | None = None,
@@ -333,6 +360,7 @@ def build_bundle(
     oeffentlich_only: bool = False,
     nicht_konform: NichtKonform | str = NichtKonform.FEHLER,
     max_anlage_bytes: int = DEFAULT_MAX_ANLAGE_BYTES,
+    xml: bytes | None = None,
 ) -> BundleResult:
     """Build the PDF/A-3b bundle of *v*; Anlage files are looked up in *folder*.
 
@@ -340,18 +368,23 @@ def build_bundle(
     unreadable or changed Anlage file and for a broken or encrypted Anlage PDF.
     With ``nicht_konform="einbetten"`` a PDF Anlage whose pages would break
     PDF/A is embedded as a file only and reported in :attr:`BundleResult.hinweise`.
+
+    The embedded ``ratsdok.xml`` is sealed. Pass the source document as *xml*
+    to embed it (with its signatures; signed blocks are then marked in the
+    rendered pages); without it, a sealed XML is written from *v*.
     """
     policy = NichtKonform(nicht_konform)
     base = Path(folder) if folder is not None else None
     vv = public_copy(v) if oeffentlich_only else v
+    embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml)
     _check_names(vv)
     tag = stichtag(vv)
     titel = _titel(vv)
     contents = [_read_anlage(i, a, base, max_anlage_bytes) for i, a in enumerate(vv.anlagen)]
-    hinweise: list[Problem] = []
+    hinweise: list[Problem] = list(xml_hinweise)
     opened: list[Pdf] = []
     try:
-        main = Pdf.open(io.BytesIO(render_pdf(vv)))
+        main = Pdf.open(io.BytesIO(render_pdf(vv, signiert=marks)))
         opened.append(main)
         if "/OpenAction" in main.Root:
             del main.Root.OpenAction
@@ -410,7 +443,7 @@ def build_bundle(
         _attach(
             main,
             XML_NAME,
-            to_xml(vv),
+            embedded,
             mime=XML_MEDIENTYP,
             desc=f"ratsdok-XML der {titel}",
             rel=Name.Alternative,
@@ -444,6 +477,7 @@ def bundle(
     folder: str | os.PathLike[str] | None = None,
     *,
     oeffentlich_only: bool = False,
+    xml: bytes | None = None,
 ) -> bytes:
     """The PDF/A-3b bundle of *v* as bytes (see :func:`build_bundle`).
 
@@ -451,7 +485,7 @@ def bundle(
     :func:`build_bundle` with ``nicht_konform="einbetten"`` to embed such files
     without merging them.
     """
-    return build_bundle(v, folder, oeffentlich_only=oeffentlich_only).data
+    return build_bundle(v, folder, oeffentlich_only=oeffentlich_only, xml=xml).data
 
 
 def bundle_to_file(
@@ -462,6 +496,7 @@ def bundle_to_file(
     oeffentlich_only: bool = False,
     nicht_konform: NichtKonform | str = NichtKonform.FEHLER,
     stream_threshold: int = STREAM_THRESHOLD,
+    xml: bytes | None = None,
 ) -> tuple[Problem, ...]:
     """Build the bundle and write it to *out* atomically; return the Hinweise.
 
@@ -475,8 +510,13 @@ def bundle_to_file(
         a.inhalt is None and _file_size(base / a.dateiname) >= stream_threshold for a in vv.anlagen
     )
     if big:
-        return _stream_bundle(vv, base, Path(out), NichtKonform(nicht_konform), stream_threshold)
-    result = build_bundle(v, folder, oeffentlich_only=oeffentlich_only, nicht_konform=nicht_konform)
+        embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml)
+        return tuple(xml_hinweise) + _stream_bundle(
+            vv, base, Path(out), NichtKonform(nicht_konform), stream_threshold, embedded, marks
+        )
+    result = build_bundle(
+        v, folder, oeffentlich_only=oeffentlich_only, nicht_konform=nicht_konform, xml=xml
+    )
     with atomic_output(out) as f:
         f.write(result.data)
     return result.hinweise
@@ -608,7 +648,13 @@ def _outline_of(src: Pdf, offset: int) -> list[OutlineItem]:
 
 
 def _stream_bundle(
-    vv: Vorlage, base: Path | None, out: Path, policy: NichtKonform, threshold: int
+    vv: Vorlage,
+    base: Path | None,
+    out: Path,
+    policy: NichtKonform,
+    threshold: int,
+    embedded: bytes,
+    marks: dict[int, str],
 ) -> tuple[Problem, ...]:
     _check_names(vv)
     tag = stichtag(vv)
@@ -624,7 +670,7 @@ def _stream_bundle(
     with tempfile.TemporaryDirectory(prefix=".ratsdok-", dir=work_parent) as tmp:
         work = Path(tmp)
         vorlage_pdf = work / "vorlage.pdf"
-        vorlage_pdf.write_bytes(render_pdf(vv))
+        vorlage_pdf.write_bytes(render_pdf(vv, signiert=marks))
         inputs = [str(vorlage_pdf.resolve())]
         with Pdf.open(vorlage_pdf) as vp:
             outline = _outline_of(vp, 0)
@@ -709,7 +755,7 @@ def _stream_bundle(
             _attach(
                 pdf,
                 XML_NAME,
-                to_xml(vv),
+                embedded,
                 mime=XML_MEDIENTYP,
                 desc=f"ratsdok-XML der {titel}",
                 rel=Name.Alternative,

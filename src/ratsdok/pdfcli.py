@@ -34,6 +34,7 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
         Path(args.output),
         oeffentlich_only=args.oeffentlich,
         nicht_konform=NichtKonform.EINBETTEN if args.embed_nonconforming else NichtKonform.FEHLER,
+        xml=path.read_bytes(),
     )
     for h in hinweise:
         print(f"Hinweis: {h}", file=sys.stderr)
