@@ -326,6 +326,30 @@ def _titel(v: Vorlage) -> str:
     return f"{art} {v.nummer}"
 
 
+def _mergeable(
+    a: Anlage, reasons: list[str], policy: NichtKonform, hinweise: list[Problem]
+) -> bool:
+    """Whether an Anlage's pages can be merged; refuse or note it when they cannot."""
+    if not reasons:
+        return True
+    if policy is NichtKonform.FEHLER:
+        raise AnlagenError(
+            Problem(
+                f"Anlage {a.nummer}: its pages would break PDF/A-3b ({'; '.join(reasons)}); "
+                "fix the file, or embed it without merging its pages",
+                file=a.dateiname,
+            )
+        )
+    hinweise.append(
+        Problem(
+            f"Anlage {a.nummer}: embedded as a file only, its pages are not merged because "
+            f"they would break PDF/A-3b ({'; '.join(reasons)})",
+            file=a.dateiname,
+        )
+    )
+    return False
+
+
 def _xml_to_embed(
     v: Vorlage, vv: Vorlage, xml: bytes | None
 ) -> tuple[bytes, dict[int, str], list[Problem]]:
@@ -399,25 +423,7 @@ def build_bundle(
                 src = _open_anlage_pdf(a, data, base)
                 opened.append(src)
                 _sanitize_pages(src)
-                reasons = _probe_conforms(src)
-                if reasons and policy is NichtKonform.FEHLER:
-                    raise AnlagenError(
-                        Problem(
-                            f"Anlage {a.nummer}: its pages would break PDF/A-3b "
-                            f"({'; '.join(reasons)}); fix the file, or embed it without "
-                            "merging its pages",
-                            file=a.dateiname,
-                        )
-                    )
-                if reasons:
-                    hinweise.append(
-                        Problem(
-                            f"Anlage {a.nummer}: embedded as a file only, its pages are not "
-                            f"merged because they would break PDF/A-3b ({'; '.join(reasons)})",
-                            file=a.dateiname,
-                        )
-                    )
-                else:
+                if _mergeable(a, _probe_conforms(src), policy, hinweise):
                     start = len(main.pages)
                     with main.open_outline() as ol:
                         before = len(ol.root)
@@ -698,24 +704,7 @@ def _stream_bundle(
                 with src:
                     _sanitize_pages(src)
                     reasons = _probe_conforms(src, work if isinstance(data, _BigFile) else None)
-                    if reasons and policy is NichtKonform.FEHLER:
-                        raise AnlagenError(
-                            Problem(
-                                f"Anlage {a.nummer}: its pages would break PDF/A-3b "
-                                f"({'; '.join(reasons)}); fix the file, or embed it without "
-                                "merging its pages",
-                                file=a.dateiname,
-                            )
-                        )
-                    if reasons:
-                        hinweise.append(
-                            Problem(
-                                f"Anlage {a.nummer}: embedded as a file only, its pages are not "
-                                f"merged because they would break PDF/A-3b ({'; '.join(reasons)})",
-                                file=a.dateiname,
-                            )
-                        )
-                    else:
+                    if _mergeable(a, reasons, policy, hinweise):
                         item = OutlineItem(f"Anlage {a.nummer} – {a.titel}", pages)
                         item.children.extend(_outline_of(src, pages))
                         outline.append(item)
