@@ -330,9 +330,34 @@ def test_paper_types(paper_type: str, art: Vorlagenart) -> None:
     assert import_paper(paper(paperType=paper_type)).vorlage.art is art
 
 
-def test_vendor_keys_are_reported() -> None:
-    result = import_paper(paper(**{"sternberg:intern": {"x": 1}}))
-    assert "vendor extension" in reasons(result)["$.sternberg:intern"]
+def test_vendor_keys_of_the_paper_are_kept_through_xml_and_export() -> None:
+    value = {"x": 1, "raum": "Saal „Wartburg“"}
+    result = import_paper(paper(**{"sternberg:intern": value}))
+    assert "$.sternberg:intern" not in reasons(result)
+    v = result.vorlage
+    assert [(e.schluessel, json.loads(e.wert)) for e in v.erweiterungen] == [
+        ("sternberg:intern", value)
+    ]
+    again = ratsdok.from_xml(ratsdok.to_xml(v))
+    assert again == v
+    exported = export_paper(
+        again,
+        base_url="https://ris.example.de/oparl",
+        stand=datetime(2020, 5, 26, tzinfo=UTC),
+    )
+    assert exported["sternberg:intern"] == value
+    assert import_paper(exported).vorlage.erweiterungen == v.erweiterungen
+
+
+def test_vendor_keys_of_nested_objects_are_reported() -> None:
+    consultation = {
+        "id": "https://o.example/c/1",
+        "organization": ["https://o.example/org/1"],
+        "role": "Vorberatung",
+        "ris:x": 1,
+    }
+    result = import_paper(paper(consultation=[consultation]))
+    assert "vendor extension" in reasons(result)["$.consultation[0].ris:x"]
 
 
 def test_unsafe_and_duplicate_file_names_are_sanitised() -> None:

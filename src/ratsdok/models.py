@@ -35,6 +35,7 @@ __all__ = [
     "Beratung",
     "Bezug",
     "Ergebnis",
+    "Erweiterung",
     "FieldPath",
     "Organisationseinheit",
     "Unterzeichnung",
@@ -150,6 +151,17 @@ class Bezug(_Model):
     uuid: UUID | None = None
 
 
+class Erweiterung(_Model):
+    """Data from another system that ratsdok has no field for, kept verbatim.
+
+    For example a vendor-prefixed OParl key: ``schluessel`` is the key,
+    ``wert`` its value as compact JSON text.
+    """
+
+    schluessel: Text
+    wert: Text
+
+
 class Vorlage(_Model):
     """A Vorlage (Drucksache) for a council or one of its committees.
 
@@ -173,6 +185,7 @@ class Vorlage(_Model):
     unterzeichnungen: tuple[Unterzeichnung, ...] = ()
     anlagen: tuple[Anlage, ...] = ()
     bezuege: tuple[Bezug, ...] = ()
+    erweiterungen: tuple[Erweiterung, ...] = ()
 
     @property
     def id(self) -> str:

@@ -172,6 +172,11 @@ def _write_vorlage(out: list[str], d: int, v: Vorlage) -> None:
         _leaf(out, e + 1, "vorlagennummer", str(bz.nummer))
         _opt(out, e + 1, "identifikation", None if bz.uuid is None else str(bz.uuid))
         _close(out, e, "bezug")
+    for er in v.erweiterungen:
+        _open(out, e, "erweiterung")
+        _leaf(out, e + 1, "schluessel", er.schluessel)
+        _leaf(out, e + 1, "wert", er.wert)
+        _close(out, e, "erweiterung")
     _close(out, d, "vorlage")
 
 
@@ -335,6 +340,7 @@ def _read_vorlage(el: _Element) -> dict[str, Any]:
     unterzeichnungen: list[dict[str, Any]] = []
     anlagen: list[dict[str, Any]] = []
     bezuege: list[dict[str, Any]] = []
+    erweiterungen: list[dict[str, Any]] = []
     for c in el:
         name = _local(c.tag)
         if name is None:
@@ -374,12 +380,15 @@ def _read_vorlage(el: _Element) -> dict[str, Any]:
                 else:
                     bz["uuid"] = _text(x)
             bezuege.append(bz)
+        elif name == "erweiterung":
+            erweiterungen.append({n: _text(x) for n, x in _children(c)})
         else:
             d[name] = _text(c)
     d["abschnitte"] = abschnitte
     d["unterzeichnungen"] = unterzeichnungen
     d["anlagen"] = anlagen
     d["bezuege"] = bezuege
+    d["erweiterungen"] = erweiterungen
     return d
 
 
@@ -433,6 +442,7 @@ _LIST_ITEM: Final[dict[str, str]] = {
     "unterzeichnungen": "unterzeichnung",
     "anlagen": "anlage",
     "bezuege": "bezug",
+    "erweiterungen": "erweiterung",
     "absaetze": "absatz",
     "beratungsfolge": "beratung",
 }
@@ -514,9 +524,7 @@ def parse_document(
         found.extend(_problems_from(exc, vorlage_el, source))
     except _MappingError as exc:
         found.append(
-            Problem(
-                str(exc), file=source, line=exc.element.sourceline, field=format_path(exc.path)
-            )
+            Problem(str(exc), file=source, line=exc.element.sourceline, field=format_path(exc.path))
         )
     # The schema guarantees identifikation is a lower-case UUID.
     expected_id = "vorlage-" + (vorlage_el.findtext(_Q + "identifikation") or "")

@@ -38,6 +38,7 @@ gives the same Vorlage (minus non-public Anlagen and inline bytes).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from datetime import date, datetime, time
 from pathlib import Path
@@ -195,4 +196,7 @@ def export_paper(
         if items:
             ext[key] = [_dump(x) for x in items]
     paper[EXTENSION_KEY] = ext
+    for er in v.erweiterungen:
+        if er.schluessel not in paper:  # never let a kept key override OParl fields
+            paper[er.schluessel] = json.loads(er.wert)
     return paper

@@ -21,7 +21,8 @@ Rules (see ``shared/reference/oparl.md`` §3, §4, §7):
 * The Vorlage UUID is UUIDv5 of the Paper ``id`` (:func:`~ratsdok.oparl.oparl_uuid`),
   unless the Paper carries a ratsdok extension object (written by
   :func:`~ratsdok.oparl.export_paper`), whose data then restores the Vorlage exactly.
-* Deleted stubs are skipped and reported; vendor-prefixed keys are reported
+* Deleted stubs are skipped and reported; vendor-prefixed keys of the Paper are kept
+  as :class:`~ratsdok.models.Erweiterung` entries; those of nested objects are reported
   (the model cannot store them yet).
 """
 
@@ -58,6 +59,7 @@ from ratsdok.models import (
     Beratung,
     Bezug,
     Ergebnis,
+    Erweiterung,
     Organisationseinheit,
     Unterzeichnung,
     Vorlage,
@@ -165,6 +167,10 @@ def _type_name(obj: Mapping[str, Any]) -> str | None:
     if isinstance(t, str):
         return t.rstrip("/").rsplit("/", 1)[-1]
     return None
+
+
+def _compact_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _is_vendor_key(key: str) -> bool:
@@ -423,6 +429,13 @@ class _Importer:
             used |= self.originators(obj, path, data)
         if ext is not None:
             self.extension(data, ext, path)
+        vendor = sorted(k for k in obj if _is_vendor_key(k) and k not in used)
+        if vendor:
+            # Kept verbatim on the Vorlage; export writes them back.
+            data["erweiterungen"] = tuple(
+                Erweiterung(schluessel=k, wert=_compact_json(obj[k])) for k in vendor
+            )
+            used |= set(vendor)
         self.rest(obj, path, used, "Paper")
         return self.build(data, path)
 
