@@ -9,7 +9,7 @@ from pathlib import Path
 from ratsdok.hashing import Digest, digest_bytes, digest_stream
 from ratsdok.models import Anlage, Vorlage
 
-__all__ = ["AnlagenPruefung", "AnlagenStatus", "check_anlagen", "fill_in"]
+__all__ = ["AnlagenPruefung", "AnlagenStatus", "check_anlagen", "compare", "fill_in"]
 
 
 class AnlagenStatus(StrEnum):
@@ -54,7 +54,8 @@ def _read(path: Path) -> Digest | str:
         return f"cannot read: {exc.strerror or exc}"
 
 
-def _compare(a: Anlage, ist: Digest) -> tuple[AnlagenStatus, str]:
+def compare(a: Anlage, ist: Digest) -> tuple[AnlagenStatus, str]:
+    """Compare bytes (their :class:`Digest`) with what *a* records."""
     if a.groesse is None and a.sha256 is None:
         return AnlagenStatus.UNRECORDED, "no size or digest recorded"
     changes = []
@@ -83,7 +84,7 @@ def check_anlagen(vorlage: Vorlage, folder: Path | None) -> list[AnlagenPruefung
         if isinstance(found, str):
             results.append(AnlagenPruefung(i, a, AnlagenStatus.MISSING, found, datei, None))
         else:
-            status, reason = _compare(a, found)
+            status, reason = compare(a, found)
             results.append(AnlagenPruefung(i, a, status, reason, datei, found))
     return results
 

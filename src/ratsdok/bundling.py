@@ -60,8 +60,10 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NumberTree, OutlineItem, Pdf, String
 
+from ratsdok.anlagen import AnlagenStatus, compare
 from ratsdok.atomic import atomic_output
 from ratsdok.errors import AnlagenError, Problem, RatsdokError
+from ratsdok.hashing import digest_bytes
 from ratsdok.models import Anlage, Vorlage
 from ratsdok.render import render_pdf
 from ratsdok.xmlformat import to_xml
@@ -177,17 +179,9 @@ def _read_anlage(i: int, a: Anlage, folder: Path | None, max_bytes: int) -> byte
                     field=where,
                 )
             )
-    changes = []
-    if a.groesse is not None and a.groesse != len(data):
-        changes.append(f"size is {len(data)} bytes, recorded {a.groesse}")
-    if a.sha256 is not None:
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != a.sha256:
-            changes.append(f"SHA-256 is {digest}, recorded {a.sha256}")
-    if changes:
-        raise AnlagenError(
-            Problem(f"Anlage {a.nummer}: {'; '.join(changes)}", file=name, field=where)
-        )
+    status, reason = compare(a, digest_bytes(data))
+    if status is AnlagenStatus.CHANGED:
+        raise AnlagenError(Problem(f"Anlage {a.nummer}: {reason}", file=name, field=where))
     return data
 
 
@@ -326,6 +320,27 @@ def _titel(v: Vorlage) -> str:
     return f"{art} {v.nummer}"
 
 
+def _finish(
+    pdf: Pdf, vv: Vorlage, embedded: bytes, labels: NumberTree, titel: str, tag: date
+) -> None:
+    """Steps both bundle paths end with: the XML as associated file, page labels,
+    language, outline view, OutputIntent and PDF/A metadata."""
+    _attach(
+        pdf,
+        XML_NAME,
+        embedded,
+        mime=XML_MEDIENTYP,
+        desc=f"ratsdok-XML der {titel}",
+        rel=Name.Alternative,
+        tag=tag,
+    )
+    pdf.Root.PageLabels = labels.obj
+    pdf.Root.Lang = String("de-DE")
+    pdf.Root.PageMode = Name.UseOutlines
+    _add_output_intent(pdf)
+    _set_metadata(pdf, vv, titel, tag)
+
+
 def _mergeable(
     a: Anlage, reasons: list[str], policy: NichtKonform, hinweise: list[Problem]
 ) -> bool:
@@ -446,20 +461,7 @@ def build_bundle(
                 rel=rel,
                 tag=tag,
             )
-        _attach(
-            main,
-            XML_NAME,
-            embedded,
-            mime=XML_MEDIENTYP,
-            desc=f"ratsdok-XML der {titel}",
-            rel=Name.Alternative,
-            tag=tag,
-        )
-        main.Root.PageLabels = labels.obj
-        main.Root.Lang = String("de-DE")
-        main.Root.PageMode = Name.UseOutlines
-        _add_output_intent(main)
-        _set_metadata(main, vv, titel, tag)
+        _finish(main, vv, embedded, labels, titel, tag)
         buf = io.BytesIO()
         kwargs = pikepdf.pdfa.resolve_save_kwargs("3b", deterministic_id=True, min_version="1.7")
         main.save(buf, **kwargs)
@@ -741,20 +743,7 @@ def _stream_bundle(
                     placeholders.append((a.dateiname, data))
                 else:
                     _attach(pdf, a.dateiname, data, mime=a.medientyp, desc=desc, rel=rel, tag=tag)
-            _attach(
-                pdf,
-                XML_NAME,
-                embedded,
-                mime=XML_MEDIENTYP,
-                desc=f"ratsdok-XML der {titel}",
-                rel=Name.Alternative,
-                tag=tag,
-            )
-            pdf.Root.PageLabels = labels.obj
-            pdf.Root.Lang = String("de-DE")
-            pdf.Root.PageMode = Name.UseOutlines
-            _add_output_intent(pdf)
-            _set_metadata(pdf, vv, titel, tag)
+            _finish(pdf, vv, embedded, labels, titel, tag)
             kwargs = pikepdf.pdfa.resolve_save_kwargs(
                 "3b", deterministic_id=True, min_version="1.7"
             )

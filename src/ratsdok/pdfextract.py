@@ -10,7 +10,6 @@ with ``force=True``.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 from dataclasses import dataclass
@@ -18,10 +17,12 @@ from pathlib import Path
 
 import pikepdf
 
+from ratsdok.anlagen import AnlagenStatus, compare
 from ratsdok.atomic import write_atomic
 from ratsdok.bundling import XML_NAME
 from ratsdok.errors import InvalidDocumentError, OutputError, Problem
 from ratsdok.files import read_bytes
+from ratsdok.hashing import digest_bytes
 from ratsdok.models import Vorlage
 from ratsdok.xmlformat import from_xml
 
@@ -136,17 +137,9 @@ def extract(pdf_path: PathLike | bytes, out_dir: PathLike, *, force: bool = Fals
                 )
             )
             continue
-        changes = []
-        if a.groesse is not None and a.groesse != len(data):
-            changes.append(f"size is {len(data)} bytes, recorded {a.groesse}")
-        if a.sha256 is not None:
-            digest = hashlib.sha256(data).hexdigest()
-            if digest != a.sha256:
-                changes.append(f"SHA-256 is {digest}, recorded {a.sha256}")
-        if changes:
-            problems.append(
-                Problem(f"Anlage {a.nummer}: {'; '.join(changes)}", file=a.dateiname, field=where)
-            )
+        status, reason = compare(a, digest_bytes(data))
+        if status is AnlagenStatus.CHANGED:
+            problems.append(Problem(f"Anlage {a.nummer}: {reason}", file=a.dateiname, field=where))
         plan.append((_target(out, a.dateiname), data))
     for extra in sorted(set(found) - listed):
         problems.append(
