@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,8 @@ from lxml import etree
 
 import ratsdok
 from ratsdok.errors import RatsdokError
-from ratsdok.sealing import seal
+from ratsdok.sealing import seal, vorlage_digest, vorlage_element
+from ratsdok.signing import sign
 from ratsdok.verification import Status, TeilArt, verify
 from ratsdok.xmlformat import to_xml
 
@@ -132,3 +135,58 @@ def test_resealing_keeps_existing_signatures_valid(example_xml: Path) -> None:
     assert b"signatur-1" in resealed
     result = verify(resealed, trust=[p["ca"].cert_pem], folder=example_xml.parent)
     assert result.ok, result.to_dict()
+
+
+def _readme_check_block() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    after = readme[readme.index("Checking with standard tools") :]
+    m = re.search(r"```sh\n(.*?)```", after, re.S)
+    assert m is not None, "README lost its standard-tools block"
+    return m.group(1)
+
+
+@pytest.mark.parametrize(
+    "betreff",
+    [None, "Satzung „A & B“ <neu> für 'Straße' \"Nord\" – 100 € > 99 €"],
+    ids=["example", "markup-characters"],
+)
+def test_readme_standard_tool_check_works(
+    example: ratsdok.Vorlage, tmp_path: Path, betreff: str | None
+) -> None:
+    """The README's sha256sum / xmllint / openssl / xmlsec1 block, run as printed."""
+    for tool in ("xmllint", "xmlsec1", "openssl", "sha256sum", "base64", "sed"):
+        require_tool(tool)
+    from .pki import pki
+
+    v = example if betreff is None else example.model_copy(update={"betreff": betreff})
+    shutil.copy(ROOT / "examples" / "kt-0134-2020" / "integrationskonzept.pdf", tmp_path)
+    (tmp_path / "ca.pem").write_bytes(pki()["ca"].cert_pem)
+    signer = pki()["landrat"]
+    doc = tmp_path / "vorlage.xml"
+    doc.write_bytes(sign(seal(v), key=signer.key, cert=signer.cert, unterzeichnung=1))
+    vorlage = vorlage_element(etree.parse(str(doc)).getroot())
+    block = _readme_check_block()
+
+    def run() -> tuple[int, list[str]]:
+        done = subprocess.run(
+            ["bash", "-e", "-o", "pipefail", "-c", block],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return done.returncode, done.stdout.splitlines()
+
+    code, lines = run()
+    assert code == 0
+    data = (tmp_path / "integrationskonzept.pdf").read_bytes()
+    assert v.anlagen[0].sha256 == hashlib.sha256(data).hexdigest()
+    assert lines[0] == f"{v.anlagen[0].sha256}  integrationskonzept.pdf"
+    assert lines[1] == lines[2] == vorlage_digest(vorlage)
+
+    # An edit without resealing: the recomputed digest differs and xmlsec1 fails.
+    doc.write_bytes(doc.read_bytes().replace(b"<ratsdok:betreff>", b"<ratsdok:betreff>X", 1))
+    code, lines = run()
+    assert code != 0
+    assert lines[1] != lines[2]
+    assert lines[2] == vorlage_digest(vorlage)
