@@ -19,6 +19,7 @@ from ratsdok import (
     Bezug,
     Bezugsart,
     Ergebnis,
+    Erweiterung,
     Vorlage,
     Zustaendigkeit,
 )
@@ -325,6 +326,54 @@ def test_negative_size_and_number_zero_are_refused() -> None:
         _anlage(groesse=-1)
     with pytest.raises(pydantic.ValidationError):
         _anlage(nummer=0)
+
+
+# ---------------------------------------------------------------- Erweiterungen
+
+
+def test_beratung_and_anlage_end_with_erweiterungen() -> None:
+    for model in (Beratung, Anlage, Vorlage):
+        assert list(model.model_fields)[-1] == "erweiterungen"
+    assert Beratung(gremium="Rat").erweiterungen == ()
+    assert _anlage().erweiterungen == ()
+
+
+def test_nested_erweiterungen_are_normalised_tuples() -> None:
+    b = Beratung(
+        gremium="Rat", erweiterungen=[{"schluessel": "ris:x", "wert": ' "Mu\u0308nchen"\r\n'}]
+    )
+    a = _anlage(erweiterungen=[Erweiterung(schluessel="vendor:y", wert="1")])
+    assert isinstance(b.erweiterungen, tuple) and isinstance(a.erweiterungen, tuple)
+    assert b.erweiterungen == (Erweiterung(schluessel="ris:x", wert='"München"'),)
+    v = Vorlage(nummer="1", betreff="x", beratungsfolge=[b], anlagen=[a])
+    assert v.anlagen[0].erweiterungen[0].schluessel == "vendor:y"
+    with pytest.raises(pydantic.ValidationError):
+        b.erweiterungen[0].wert = "2"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("field", "item"),
+    [
+        ("beratungsfolge", {"gremium": "Rat"}),
+        ("anlagen", {"nummer": 1, "titel": "T", "dateiname": "t.pdf", "medientyp": "a/b"}),
+    ],
+)
+def test_bad_nested_erweiterung_names_the_nested_field(field: str, item: dict[str, Any]) -> None:
+    bad = {**item, "oeffentlich": True} if field == "anlagen" else dict(item)
+    bad["erweiterungen"] = [
+        {"schluessel": "ris:ok", "wert": "1"},
+        {"schluessel": "ris:leer", "wert": "  "},
+    ]
+    with pytest.raises(pydantic.ValidationError) as info:
+        Vorlage(nummer="1", betreff="x", **{field: [bad]})
+    assert _error_locs(info.value) == [(field, 0, "erweiterungen", 1, "wert")]
+
+
+def test_erweiterungen_take_part_in_equality() -> None:
+    plain = _anlage()
+    extended = _anlage(erweiterungen=[Erweiterung(schluessel="vendor:y", wert="1")])
+    assert plain != extended
+    assert plain == extended.model_copy(update={"erweiterungen": ()})
 
 
 # ---------------------------------------------------------------- immutability and helpers

@@ -349,15 +349,165 @@ def test_vendor_keys_of_the_paper_are_kept_through_xml_and_export() -> None:
     assert import_paper(exported).vorlage.erweiterungen == v.erweiterungen
 
 
-def test_vendor_keys_of_nested_objects_are_reported() -> None:
-    consultation = {
-        "id": "https://o.example/c/1",
-        "organization": ["https://o.example/org/1"],
-        "role": "Vorberatung",
-        "ris:x": 1,
-    }
-    result = import_paper(paper(consultation=[consultation]))
-    assert "vendor extension" in reasons(result)["$.consultation[0].ris:x"]
+def _nested_vendor_paper() -> dict[str, Any]:
+    """A Paper whose Consultations and Files carry vendor-prefixed keys."""
+    return paper(
+        consultation=[
+            consultation(1, role="Vorberatung", **{"ris:x": 1, "ris:raum": {"nr": "A 1"}}),
+            consultation(3, role="Entscheidung", **{"sternberg:sitzung": [1, None, ""]}),
+        ],
+        mainFile={
+            "id": "https://oparl.example.org/file/1",
+            "fileName": "plan.pdf",
+            "name": "Plan",
+            "vendor:seiten": 12,
+        },
+        auxiliaryFile=[
+            {"id": "https://oparl.example.org/file/2", "fileName": "karte.png", "name": "Karte"},
+            {
+                "id": "https://oparl.example.org/file/3",
+                "fileName": "vertrag.pdf",
+                "name": "Vertrag",
+                "ris:intern": {"b": False, "a": "Saal „Wartburg“"},
+            },
+        ],
+    )
+
+
+def _kept(erweiterungen: tuple[ratsdok.Erweiterung, ...]) -> list[tuple[str, Any]]:
+    return [(e.schluessel, json.loads(e.wert)) for e in erweiterungen]
+
+
+def test_vendor_keys_of_consultations_and_files_are_kept() -> None:
+    result = import_paper(_nested_vendor_paper(), organizations=ORGS)
+    assert not any("vendor" in u.reason for u in result.unmapped)
+    assert not any(":" in u.path.rsplit(".", 1)[-1] for u in result.unmapped)
+    v = result.vorlage
+    first, second = v.beratungsfolge
+    assert _kept(first.erweiterungen) == [("ris:raum", {"nr": "A 1"}), ("ris:x", 1)]
+    # Vendor values are kept verbatim: null and "" are not dropped as in OParl fields.
+    assert _kept(second.erweiterungen) == [("sternberg:sitzung", [1, None, ""])]
+    assert [_kept(a.erweiterungen) for a in v.anlagen] == [
+        [("vendor:seiten", 12)],
+        [],
+        [("ris:intern", {"a": "Saal „Wartburg“", "b": False})],
+    ]
+    # Compact JSON with sorted keys, like the Paper level.
+    assert v.anlagen[2].erweiterungen[0].wert == '{"a":"Saal „Wartburg“","b":false}'
+    assert v.erweiterungen == ()
+
+
+def test_nested_vendor_keys_survive_xml_and_export() -> None:
+    raw = _nested_vendor_paper()
+    v = import_paper(raw, organizations=ORGS).vorlage
+    data = ratsdok.to_xml(v)
+    assert data.count(b"<ratsdok:erweiterung>") == 5
+    again = ratsdok.from_xml(data)
+    assert again == v
+    stand = datetime(2021, 6, 1, tzinfo=UTC)
+    out = export_paper(again, base_url=BASE, stand=stand)
+    assert schema_errors(out) == []
+    c1, c2 = out["consultation"]
+    assert (c1["ris:x"], c1["ris:raum"]) == (1, {"nr": "A 1"})
+    assert c2["sternberg:sitzung"] == [1, None, ""]
+    files = out["auxiliaryFile"]
+    assert [f.get("vendor:seiten") for f in files] == [12, None, None]
+    assert files[2]["ris:intern"] == raw["auxiliaryFile"][1]["ris:intern"]
+    # Vendor keys travel on the objects only, not a second time in the ratsdok extension.
+    assert "erweiterungen" not in json.dumps(out[EXTENSION_KEY])
+    # import → export → import is exact, export → import → export keeps every key.
+    back = import_paper(json.loads(dump_json(out)))
+    assert back.vorlage == v
+    assert dump_json(export_paper(back.vorlage, base_url=BASE, stand=stand)) == dump_json(out)
+
+
+def test_nested_vendor_keys_without_the_ratsdok_extension() -> None:
+    v = import_paper(_nested_vendor_paper(), organizations=ORGS).vorlage
+    out = export_paper(v, base_url=BASE, stand=datetime(2021, 6, 1, tzinfo=UTC))
+    del out[EXTENSION_KEY]
+    back = import_paper(out).vorlage
+    assert [b.erweiterungen for b in back.beratungsfolge] == [
+        b.erweiterungen for b in v.beratungsfolge
+    ]
+    assert [a.erweiterungen for a in back.anlagen] == [a.erweiterungen for a in v.anlagen]
+
+
+def test_erweiterungen_never_override_oparl_keys() -> None:
+    clash = [
+        ratsdok.Erweiterung(schluessel=k, wert='"x"')
+        for k in ("role", "meeting", "id", EXTENSION_KEY, "ris:ok")
+    ]
+    v = ratsdok.Vorlage(
+        nummer="BV 1/2021",
+        betreff="Kollision",
+        datum=date(2021, 1, 1),
+        beratungsfolge=[
+            ratsdok.Beratung(
+                gremium="Rat", zustaendigkeit=Zustaendigkeit.VORBERATUNG, erweiterungen=clash
+            )
+        ],
+        anlagen=[
+            ratsdok.Anlage(
+                nummer=1,
+                titel="Plan",
+                dateiname="plan.pdf",
+                medientyp="application/pdf",
+                oeffentlich=True,
+                erweiterungen=[
+                    ratsdok.Erweiterung(schluessel="fileName", wert='"evil.exe"'),
+                    ratsdok.Erweiterung(schluessel="ris:ok", wert="1"),
+                ],
+            )
+        ],
+        erweiterungen=[ratsdok.Erweiterung(schluessel=EXTENSION_KEY, wert="1")],
+    )
+    out = export_paper(v, base_url=BASE)
+    assert schema_errors(out) == []
+    (c,) = out["consultation"]
+    assert c["role"] == "Vorberatung" and c["id"].startswith(BASE)
+    assert "meeting" not in c and EXTENSION_KEY not in c
+    assert c["ris:ok"] == "x"
+    (f,) = out["auxiliaryFile"]
+    assert f["fileName"] == "plan.pdf" and f["ris:ok"] == 1
+    assert isinstance(out[EXTENSION_KEY], dict)
+
+
+def test_erweiterung_that_is_not_json_is_an_export_error() -> None:
+    b = ratsdok.Beratung(
+        gremium="Rat", erweiterungen=[ratsdok.Erweiterung(schluessel="ris:x", wert="{kaputt")]
+    )
+    v = ratsdok.Vorlage(nummer="BV 1/2021", betreff="x", datum=date(2021, 1, 1), beratungsfolge=[b])
+    with pytest.raises(ratsdok.InvalidDocumentError) as info:
+        export_paper(v, base_url=BASE)
+    (problem,) = info.value.problems
+    assert problem.field == "beratungsfolge[0].erweiterungen[0].wert"
+
+
+def test_vendor_keys_that_cannot_be_kept_unchanged_are_reported() -> None:
+    odd = "a\x85b\ud800\x7f"
+    c = consultation(1, **{"ris:x ": 1, "ris:\x85": 2, EXTENSION_KEY: {}, "ris:steuer": odd})
+    result = import_paper(paper(consultation=[c]), organizations=ORGS)
+    why = reasons(result)
+    for key in ("ris:x ", "ris:\x85", EXTENSION_KEY):
+        assert "vendor extension not kept" in why[f"$.consultation[0].{key}"]
+    # Characters ratsdok text refuses are escaped in the value; it parses back exactly.
+    (kept,) = result.vorlage.beratungsfolge[0].erweiterungen
+    assert kept.schluessel == "ris:steuer"
+    assert kept.wert == '"a\\u0085b\\ud800\\u007f"'
+    assert json.loads(kept.wert) == odd
+    assert ratsdok.from_xml(ratsdok.to_xml(result.vorlage)) == result.vorlage
+
+
+def test_extension_with_other_erweiterungen_is_reported(example: ratsdok.Vorlage) -> None:
+    out = export_paper(example, base_url=BASE)
+    out["consultation"][0]["ris:x"] = 1
+    out[EXTENSION_KEY]["beratungsfolge"][0]["erweiterungen"] = [
+        {"schluessel": "ris:y", "wert": "2"}
+    ]
+    result = import_paper(out)
+    assert _kept(result.vorlage.beratungsfolge[0].erweiterungen) == [("ris:x", 1)]
+    path = f"$.{EXTENSION_KEY}.beratungsfolge[0].erweiterungen"
+    assert "vendor keys of the consultation object are kept" in reasons(result)[path]
 
 
 def test_unsafe_and_duplicate_file_names_are_sanitised() -> None:

@@ -21,6 +21,7 @@ from ratsdok import (
     Bezug,
     Bezugsart,
     Ergebnis,
+    Erweiterung,
     Organisationseinheit,
     Sitzungsart,
     Unterzeichnung,
@@ -62,6 +63,9 @@ nummern = st.one_of(
     _free_nummer,
 )
 
+# Often none, sometimes a few: data of another system kept with a Beratung, Anlage, Vorlage.
+erweiterungen = st.lists(st.builds(Erweiterung, schluessel=texts, wert=texts), max_size=2)
+
 ergebnisse = st.builds(
     Ergebnis,
     beschlussergebnis=st.sampled_from(Beschlussergebnis),
@@ -94,6 +98,7 @@ def beratungsfolgen(draw: st.DrawFn) -> list[Beratung]:
             zustaendigkeit=zustaendigkeit,
             tagesordnungspunkt=draw(optional_texts),
             ergebnis=ergebnis,
+            erweiterungen=draw(erweiterungen),
         )
         decided = decided or b.entscheidet
         result.append(b)
@@ -139,6 +144,7 @@ def anlagen_listen(draw: st.DrawFn) -> list[Anlage]:
                 else None,
                 oeffentlich=draw(st.booleans()),
                 inhalt=inline,
+                erweiterungen=draw(erweiterungen),
             )
         except pydantic.ValidationError:
             assume(False)
@@ -200,6 +206,7 @@ def vorlagen(draw: st.DrawFn) -> Vorlage:
                 max_size=2,
             )
         ),
+        "erweiterungen": draw(erweiterungen),
     }
     try:
         return Vorlage(**values)
@@ -216,6 +223,21 @@ def test_strategy_builds_valid_vorlagen() -> None:
         assert isinstance(v, Vorlage)
 
     check()
+
+
+def test_strategy_reaches_nested_erweiterungen() -> None:
+    # Without this the round-trip tests could pass without ever writing one. About
+    # half the examples carry some, so 50 without any would be a broken strategy.
+    seen: set[str] = set()
+
+    @settings(max_examples=50, deadline=None, database=None)
+    @given(vorlagen())
+    def check(v: Vorlage) -> None:
+        seen.update(["beratung"] if any(b.erweiterungen for b in v.beratungsfolge) else [])
+        seen.update(["anlage"] if any(a.erweiterungen for a in v.anlagen) else [])
+
+    check()
+    assert seen == {"beratung", "anlage"}
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -26,6 +26,7 @@ from ratsdok import (
     Bezug,
     Bezugsart,
     Ergebnis,
+    Erweiterung,
     InvalidDocumentError,
     Nachricht,
     Nachrichtenkopf,
@@ -69,6 +70,10 @@ def _full_vorlage() -> Vorlage:
                     abstimmung=Abstimmung(ja=10, nein=2, enthaltung=0),
                     beschlusstext="Wie vorgeschlagen,\nmit Änderung.",
                 ),
+                erweiterungen=[
+                    Erweiterung(schluessel="ris:raum", wert='{"name":"Saal <A> & B"}'),
+                    Erweiterung(schluessel="ris:x", wert="1"),
+                ],
             ),
             Beratung(gremium="Gemeinderat", zustaendigkeit=Zustaendigkeit.ENTSCHEIDUNG),
         ],
@@ -101,6 +106,10 @@ def _full_vorlage() -> Vorlage:
                 medientyp="text/plain",
                 oeffentlich=True,
                 inhalt=b"\x00\x01binary\xff",
+                erweiterungen=[
+                    Erweiterung(schluessel="vendor:seiten", wert="12"),
+                    Erweiterung(schluessel="vendor:intern", wert='"nur „intern“"'),
+                ],
             ),
         ],
         bezuege=[
@@ -111,6 +120,7 @@ def _full_vorlage() -> Vorlage:
                 uuid=UUID("99999999-2222-4333-8444-555555555555"),
             ),
         ],
+        erweiterungen=[Erweiterung(schluessel="sternberg:intern", wert="[1,null]")],
     )
 
 
@@ -165,6 +175,27 @@ def test_inline_content_is_base64_in_the_xml() -> None:
     data = to_xml(_full_vorlage())
     expected = base64.b64encode(b"\x00\x01binary\xff").decode()
     assert f"<ratsdok:inhalt>{expected}</ratsdok:inhalt>".encode() in data
+
+
+def test_nested_erweiterungen_are_the_last_children() -> None:
+    tree = _parse(to_xml(_full_vorlage()))
+    ns = {"r": ratsdok.NAMESPACE}
+
+    def children(xpath: str) -> list[str]:
+        (el,) = tree.xpath(xpath, namespaces=ns)
+        return [etree.QName(c).localname for c in el]
+
+    assert children("//r:beratung[1]")[-3:] == ["ergebnis", "erweiterung", "erweiterung"]
+    assert children("//r:anlage[2]")[-3:] == ["inhalt", "erweiterung", "erweiterung"]
+    assert "erweiterung" not in children("//r:beratung[2]") + children("//r:anlage[1]")
+    assert children("//r:vorlage")[-1] == "erweiterung"
+    texts = tree.xpath("//r:beratung[1]/r:erweiterung/r:wert/text()", namespaces=ns)
+    assert texts == ['{"name":"Saal <A> & B"}', "1"]
+
+
+def test_empty_erweiterungen_write_nothing(example: Vorlage) -> None:
+    assert b"erweiterung" not in to_xml(example)
+    assert b"erweiterung" not in to_xml(_minimal_vorlage())
 
 
 def test_output_is_deterministic() -> None:
@@ -528,6 +559,31 @@ def test_xmllint_accepts_example_and_generated_documents(tmp_path: Path) -> None
         assert "validates" in result.stderr
 
 
+def test_xmllint_accepts_nested_erweiterungen_only_in_place(tmp_path: Path) -> None:
+    xmllint = require_tool("xmllint")
+    schema = Path(__file__).resolve().parent.parent / "schemas" / "ratsdok.xsd"
+    text = _full_text()
+    assert text.count("<ratsdok:erweiterung>") == 5
+    good = tmp_path / "nested.xml"
+    good.write_text(text, encoding="utf-8")
+    # The same erweiterung before ergebnis instead of after it.
+    block = text[text.index("          <ratsdok:erweiterung>") :]
+    block = block[: block.index("</ratsdok:erweiterung>\n") + len("</ratsdok:erweiterung>\n")]
+    moved = text.replace(block, "", 1).replace(
+        "          <ratsdok:ergebnis>", block + "          <ratsdok:ergebnis>", 1
+    )
+    bad = tmp_path / "misplaced.xml"
+    bad.write_text(moved, encoding="utf-8")
+    for path, ok in ((good, True), (bad, False)):
+        result = subprocess.run(
+            [xmllint, "--noout", "--nonet", "--schema", str(schema), str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert (result.returncode == 0) is ok, result.stderr
+
+
 def test_xmllint_rejects_a_broken_document(tmp_path: Path, example_text: str) -> None:
     xmllint = require_tool("xmllint")
     schema = Path(__file__).resolve().parent.parent / "schemas" / "ratsdok.xsd"
@@ -553,6 +609,56 @@ def test_blank_absatz_passes_schema_but_not_model(example_text: str) -> None:
     assert problem.field == "abschnitte[1].absaetze[1]"
     assert problem.line == line
     assert "empty" in problem.message
+
+
+def _full_text() -> str:
+    return to_xml(_full_vorlage()).decode("utf-8")
+
+
+def test_blank_nested_erweiterung_wert_points_at_its_line() -> None:
+    text = _full_text()
+    good = '<ratsdok:wert>"nur „intern“"</ratsdok:wert>'
+    line = line_of(text, good)
+    bad = text.replace(good, "<ratsdok:wert> \t </ratsdok:wert>")
+    assert schema_problems(_parse(bad.encode())) == []
+    err = _errors(bad, InvalidDocumentError)
+    (problem,) = err.problems
+    assert problem.field == "anlagen[1].erweiterungen[1].wert"
+    assert problem.line == line
+    assert "empty" in problem.message
+
+
+def test_control_character_in_beratung_erweiterung_points_at_its_line() -> None:
+    text = _full_text()
+    line = line_of(text, "<ratsdok:wert>1</ratsdok:wert>")
+    bad = text.replace("<ratsdok:wert>1</ratsdok:wert>", "<ratsdok:wert>1&#x85;2</ratsdok:wert>")
+    err = _errors(bad, InvalidDocumentError)
+    (problem,) = err.problems
+    assert problem.field == "beratungsfolge[0].erweiterungen[1].wert"
+    assert problem.line == line
+    assert "U+0085" in problem.message
+
+
+def test_nested_erweiterung_in_the_wrong_place_is_a_schema_error() -> None:
+    text = _full_text()
+    erweiterung = (
+        "        <ratsdok:erweiterung>\n"
+        "          <ratsdok:schluessel>vendor:seiten</ratsdok:schluessel>\n"
+        "          <ratsdok:wert>12</ratsdok:wert>\n"
+        "        </ratsdok:erweiterung>\n"
+    )
+    assert erweiterung in text
+    without = text.replace(erweiterung, "")
+    inhalt = line_of(without, "<ratsdok:inhalt>")
+    lines = without.splitlines(keepends=True)
+    lines.insert(inhalt - 1, erweiterung)  # before inhalt instead of after it
+    err = _errors("".join(lines), SchemaError)
+    # inhalt is the element out of place now, four lines further down.
+    assert {p.line for p in err.problems} == {inhalt + 4}
+    assert "inhalt" in str(err)
+    missing_wert = text.replace("          <ratsdok:wert>12</ratsdok:wert>\n", "")
+    err = _errors(missing_wert, SchemaError)
+    assert {p.line for p in err.problems} == {line_of(text, "vendor:seiten") - 1}
 
 
 def test_all_model_problems_are_reported_together(example_text: str) -> None:

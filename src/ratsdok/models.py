@@ -74,6 +74,17 @@ class Ergebnis(_Model):
     beschlusstext: Text | None = None
 
 
+class Erweiterung(_Model):
+    """Data from another system that ratsdok has no field for, kept verbatim.
+
+    For example a vendor-prefixed OParl key: ``schluessel`` is the key,
+    ``wert`` its value as compact JSON text.
+    """
+
+    schluessel: Text
+    wert: Text
+
+
 class Beratung(_Model):
     """One step of the Beratungsfolge: a Gremium dealing with the Vorlage in a Sitzung.
 
@@ -86,6 +97,8 @@ class Beratung(_Model):
     zustaendigkeit: Zustaendigkeit | None = None
     tagesordnungspunkt: Text | None = None
     ergebnis: Ergebnis | None = None
+    erweiterungen: tuple[Erweiterung, ...] = ()
+    """Data of another system about this step (e.g. vendor keys of an OParl Consultation)."""
 
     @property
     def entscheidet(self) -> bool:
@@ -132,6 +145,8 @@ class Anlage(_Model):
     sha256: Sha256 | None = None
     oeffentlich: bool
     inhalt: bytes | None = Field(default=None, repr=False)
+    erweiterungen: tuple[Erweiterung, ...] = ()
+    """Data of another system about this Anlage (e.g. vendor keys of an OParl File)."""
 
     @model_validator(mode="after")
     def _fill_from_inhalt(self) -> Self:
@@ -149,17 +164,6 @@ class Bezug(_Model):
     art: Bezugsart
     nummer: Drucksachennummer
     uuid: UUID | None = None
-
-
-class Erweiterung(_Model):
-    """Data from another system that ratsdok has no field for, kept verbatim.
-
-    For example a vendor-prefixed OParl key: ``schluessel`` is the key,
-    ``wert`` its value as compact JSON text.
-    """
-
-    schluessel: Text
-    wert: Text
 
 
 class Vorlage(_Model):

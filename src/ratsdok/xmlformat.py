@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from ratsdok.codes import CODELISTEN, Code
 from ratsdok.errors import InvalidDocumentError, Problem, SchemaError
-from ratsdok.models import Anlage, Beratung, FieldPath, Vorlage, format_path
+from ratsdok.models import Anlage, Beratung, Erweiterung, FieldPath, Vorlage, format_path
 from ratsdok.nachricht import Behoerde, Nachricht, Nachrichtenkopf
 from ratsdok.parsing import DEFAULT_MAX_BYTES, parse_xml
 from ratsdok.schema import schema_problems
@@ -91,6 +91,14 @@ def _date(d: date | None) -> str | None:
     return None if d is None else d.isoformat()
 
 
+def _write_erweiterungen(out: list[str], d: int, items: tuple[Erweiterung, ...]) -> None:
+    for er in items:
+        _open(out, d, "erweiterung")
+        _leaf(out, d + 1, "schluessel", er.schluessel)
+        _leaf(out, d + 1, "wert", er.wert)
+        _close(out, d, "erweiterung")
+
+
 def _write_beratung(out: list[str], d: int, b: Beratung) -> None:
     _open(out, d, "beratung")
     _leaf(out, d + 1, "gremium", b.gremium)
@@ -112,6 +120,7 @@ def _write_beratung(out: list[str], d: int, b: Beratung) -> None:
             _close(out, d + 2, "abstimmung")
         _opt(out, d + 2, "beschlusstext", e.beschlusstext)
         _close(out, d + 1, "ergebnis")
+    _write_erweiterungen(out, d + 1, b.erweiterungen)
     _close(out, d, "beratung")
 
 
@@ -126,6 +135,7 @@ def _write_anlage(out: list[str], d: int, a: Anlage) -> None:
     _leaf(out, d + 1, "oeffentlich", "true" if a.oeffentlich else "false")
     if a.inhalt is not None:
         _leaf(out, d + 1, "inhalt", base64.b64encode(a.inhalt).decode("ascii"))
+    _write_erweiterungen(out, d + 1, a.erweiterungen)
     _close(out, d, "anlage")
 
 
@@ -172,11 +182,7 @@ def _write_vorlage(out: list[str], d: int, v: Vorlage) -> None:
         _leaf(out, e + 1, "vorlagennummer", str(bz.nummer))
         _opt(out, e + 1, "identifikation", None if bz.uuid is None else str(bz.uuid))
         _close(out, e, "bezug")
-    for er in v.erweiterungen:
-        _open(out, e, "erweiterung")
-        _leaf(out, e + 1, "schluessel", er.schluessel)
-        _leaf(out, e + 1, "wert", er.wert)
-        _close(out, e, "erweiterung")
+    _write_erweiterungen(out, e, v.erweiterungen)
     _close(out, d, "vorlage")
 
 
@@ -281,8 +287,13 @@ def _code_value(el: _Element) -> str:
     return ""
 
 
+def _read_erweiterung(el: _Element) -> dict[str, Any]:
+    return {n: _text(x) for n, x in _children(el)}
+
+
 def _read_beratung(el: _Element) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    erweiterungen: list[dict[str, Any]] = []
     for c in el:
         name = _local(c.tag)
         if name is None:
@@ -299,8 +310,11 @@ def _read_beratung(el: _Element) -> dict[str, Any]:
             d[name] = e
         elif name in ("sitzungsart", "zustaendigkeit"):
             d[name] = _code_value(c)
+        elif name == "erweiterung":
+            erweiterungen.append(_read_erweiterung(c))
         else:
             d[name] = _text(c)
+    d["erweiterungen"] = erweiterungen
     return d
 
 
@@ -315,6 +329,7 @@ class _MappingError(Exception):
 
 def _read_anlage(el: _Element, index: int) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    erweiterungen: list[dict[str, Any]] = []
     for c in el:
         name = _local(c.tag)
         if name is None:
@@ -329,8 +344,11 @@ def _read_anlage(el: _Element, index: int) -> dict[str, Any]:
                 raise _MappingError(
                     f"not valid base64: {exc}", c, ("anlagen", index, "inhalt")
                 ) from None
+        elif name == "erweiterung":
+            erweiterungen.append(_read_erweiterung(c))
         else:
             d[name] = _text(c)
+    d["erweiterungen"] = erweiterungen
     return d
 
 
@@ -381,7 +399,7 @@ def _read_vorlage(el: _Element) -> dict[str, Any]:
                     bz["uuid"] = _text(x)
             bezuege.append(bz)
         elif name == "erweiterung":
-            erweiterungen.append({n: _text(x) for n, x in _children(c)})
+            erweiterungen.append(_read_erweiterung(c))
         else:
             d[name] = _text(c)
     d["abschnitte"] = abschnitte
@@ -442,7 +460,7 @@ _LIST_ITEM: Final[dict[str, str]] = {
     "unterzeichnungen": "unterzeichnung",
     "anlagen": "anlage",
     "bezuege": "bezug",
-    "erweiterungen": "erweiterung",
+    "erweiterungen": "erweiterung",  # in vorlage, beratung and anlage alike
     "absaetze": "absatz",
     "beratungsfolge": "beratung",
 }

@@ -6,12 +6,17 @@ import json
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-__all__ = ["EXTENSION_KEY", "EXTENSION_VERSION", "dump_json", "oparl_uuid"]
+__all__ = ["EXTENSION_KEY", "EXTENSION_VERSION", "dump_json", "is_vendor_key", "oparl_uuid"]
 
 EXTENSION_KEY = "ratsdok:vorlage"
 """Vendor-prefixed Paper property holding ratsdok-only data (see :mod:`ratsdok.oparl.exporter`)."""
 
 EXTENSION_VERSION = "1"
+
+
+def is_vendor_key(key: str) -> bool:
+    """A vendor-prefixed property such as ``ris:raum`` (OParl: ``Vendor:property``)."""
+    return ":" in key and not key.startswith(("http:", "https:"))
 
 
 def oparl_uuid(object_id: str) -> UUID:

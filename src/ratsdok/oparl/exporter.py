@@ -31,8 +31,13 @@ Everything OParl has no field for goes into one vendor extension object under
      "abschnitte": [...], "unterzeichnungen": [...], "bezuege": [...]}
 
 Each entry is the JSON form of the ratsdok model (codes as code values, no
-nulls); :func:`~ratsdok.oparl.import_paper` reads it back, so export → import
-gives the same Vorlage (minus non-public Anlagen and inline bytes).
+nulls, no ``erweiterungen``); :func:`~ratsdok.oparl.import_paper` reads it back, so
+export → import gives the same Vorlage (minus non-public Anlagen and inline bytes).
+
+Erweiterungen of the Vorlage, of each Beratung and of each Anlage become properties
+of the Paper, its Consultation and its File again (the value parsed from the JSON
+text). Only vendor-prefixed keys are written, and never one that the object already
+has or the ratsdok extension key, so an Erweiterung cannot override OParl data.
 """
 
 from __future__ import annotations
@@ -49,8 +54,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ratsdok.codes import Zustaendigkeit
 from ratsdok.errors import AnlagenError, InvalidDocumentError, Problem
-from ratsdok.models import Anlage, Vorlage
-from ratsdok.oparl.common import EXTENSION_KEY, EXTENSION_VERSION
+from ratsdok.models import Anlage, Erweiterung, Vorlage
+from ratsdok.oparl.common import EXTENSION_KEY, EXTENSION_VERSION, is_vendor_key
 
 __all__ = ["export_paper"]
 
@@ -93,6 +98,24 @@ def _bytes_of(a: Anlage, folder: Path | None) -> bytes | None:
 def _dump(model: Any, **kw: Any) -> dict[str, Any]:
     out: dict[str, Any] = model.model_dump(mode="json", exclude_none=True, **kw)
     return out
+
+
+def _put_erweiterungen(
+    obj: dict[str, Any], erweiterungen: tuple[Erweiterung, ...], field: str
+) -> None:
+    """Write kept vendor keys back into *obj*; *field* names them in errors."""
+    for i, er in enumerate(erweiterungen):
+        key = er.schluessel
+        # A kept key never overrides OParl data, the ratsdok extension or a standard
+        # property the object lacks (OParl requires extensions to be prefixed).
+        if key in obj or key == EXTENSION_KEY or not is_vendor_key(key):
+            continue
+        try:
+            obj[key] = json.loads(er.wert)
+        except ValueError:
+            raise InvalidDocumentError(
+                Problem(f"the value of {key!r} is not JSON text", field=f"{field}[{i}].wert")
+            ) from None
 
 
 def export_paper(
@@ -159,14 +182,15 @@ def export_paper(
         if b.zustaendigkeit is not None:
             c["role"] = b.zustaendigkeit.bezeichnung
             c["authoritative"] = b.zustaendigkeit is Zustaendigkeit.ENTSCHEIDUNG
+        _put_erweiterungen(c, b.erweiterungen, f"beratungsfolge[{i - 1}].erweiterungen")
         consultations.append(c)
     if consultations:
         paper["consultation"] = consultations
-        ext["beratungsfolge"] = [_dump(b) for b in v.beratungsfolge]
+        ext["beratungsfolge"] = [_dump(b, exclude={"erweiterungen"}) for b in v.beratungsfolge]
 
     files = []
     exported: list[Anlage] = []
-    for a in v.anlagen:
+    for j, a in enumerate(v.anlagen):
         if not a.oeffentlich:
             continue
         fid = f"{pid}/file/{a.nummer}"
@@ -183,11 +207,12 @@ def export_paper(
         if data is not None:
             f["size"] = len(data)
             f["sha512Checksum"] = hashlib.sha512(data).hexdigest()
+        _put_erweiterungen(f, a.erweiterungen, f"anlagen[{j}].erweiterungen")
         files.append(f)
         exported.append(a)
     if files:
         paper["auxiliaryFile"] = files
-        ext["anlagen"] = [_dump(a, exclude={"inhalt"}) for a in exported]
+        ext["anlagen"] = [_dump(a, exclude={"inhalt", "erweiterungen"}) for a in exported]
     related = [f"{base}/paper/{bz.uuid}" for bz in v.bezuege if bz.uuid is not None]
     if related:
         paper["relatedPaper"] = related
@@ -196,7 +221,5 @@ def export_paper(
         if items:
             ext[key] = [_dump(x) for x in items]
     paper[EXTENSION_KEY] = ext
-    for er in v.erweiterungen:
-        if er.schluessel not in paper:  # never let a kept key override OParl fields
-            paper[er.schluessel] = json.loads(er.wert)
+    _put_erweiterungen(paper, v.erweiterungen, "erweiterungen")
     return paper

@@ -21,9 +21,13 @@ Rules (see ``shared/reference/oparl.md`` §3, §4, §7):
 * The Vorlage UUID is UUIDv5 of the Paper ``id`` (:func:`~ratsdok.oparl.oparl_uuid`),
   unless the Paper carries a ratsdok extension object (written by
   :func:`~ratsdok.oparl.export_paper`), whose data then restores the Vorlage exactly.
-* Deleted stubs are skipped and reported; vendor-prefixed keys of the Paper are kept
-  as :class:`~ratsdok.models.Erweiterung` entries; those of nested objects are reported
-  (the model cannot store them yet).
+* Deleted stubs are skipped and reported.
+* Vendor-prefixed keys (``ris:raum``) of the Paper, of each Consultation and of each
+  File are kept as :class:`~ratsdok.models.Erweiterung` entries (sorted by key, value
+  as compact JSON) on the Vorlage, the Beratung and the Anlage; export writes them
+  back. A key that cannot be stored unchanged is reported instead. Looked-up
+  Meetings, Organizations and AgendaItems are not one to one with a model object;
+  their keys are not kept.
 """
 
 from __future__ import annotations
@@ -66,7 +70,7 @@ from ratsdok.models import (
     rule_violations,
 )
 from ratsdok.nummer import Drucksachennummer
-from ratsdok.oparl.common import EXTENSION_KEY, oparl_uuid
+from ratsdok.oparl.common import EXTENSION_KEY, is_vendor_key, oparl_uuid
 
 __all__ = ["ImportResult", "Unmapped", "import_paper", "load_json"]
 
@@ -143,12 +147,23 @@ def _parse(data: bytes, name: str | None) -> Any:
 
 
 def _clean(value: Any) -> Any:
-    """Empty or blank strings count as absent (removed from objects and arrays)."""
+    """Empty or blank strings count as absent (removed from objects and arrays).
+
+    Values of vendor-prefixed keys are left exactly as they are: they are kept verbatim.
+    """
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items() if not _blank(v)}
+        return {
+            k: v if _verbatim(k) else _clean(v)
+            for k, v in value.items()
+            if _verbatim(k) or not _blank(v)
+        }
     if isinstance(value, list):
         return [_clean(v) for v in value if not _blank(v)]
     return value
+
+
+def _verbatim(key: Any) -> bool:
+    return isinstance(key, str) and is_vendor_key(key) and key != EXTENSION_KEY
 
 
 def _blank(value: Any) -> bool:
@@ -169,12 +184,15 @@ def _type_name(obj: Mapping[str, Any]) -> str | None:
     return None
 
 
+# Characters json.dumps(ensure_ascii=False) leaves raw but ratsdok text refuses (DEL,
+# C1 controls, lone surrogates, U+FFFE/U+FFFF). They can only occur inside JSON strings,
+# so a \u escape keeps the text valid JSON that parses back to the same value.
+_UNSAFE_IN_TEXT = re.compile("[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def _compact_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _is_vendor_key(key: str) -> bool:
-    return ":" in key and not key.startswith(("http:", "https:"))
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _UNSAFE_IN_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _parse_date(value: Any) -> date | None:
@@ -362,10 +380,33 @@ class _Importer:
         for k, v in obj.items():
             if k in used or k == "type":
                 continue
-            if _is_vendor_key(k):
-                self.note(f"{path}.{k}", "vendor extension; the Vorlage model has no field", v)
+            if is_vendor_key(k):
+                self.note(
+                    f"{path}.{k}",
+                    "vendor extension not kept: the key is reserved or not storable unchanged",
+                    v,
+                )
             else:
                 self.note(f"{path}.{k}", f"{what}.{k} has no Vorlage field", v)
+
+    def vendor(self, obj: Mapping[str, Any], used: set[str]) -> tuple[Erweiterung, ...]:
+        """The vendor-prefixed keys of *obj* not in *used* as Erweiterungen, sorted by key.
+
+        Kept keys are added to *used*. A key that would not come back unchanged (white
+        space or control characters in it) or the ratsdok key is left for :meth:`rest`.
+        """
+        kept: list[Erweiterung] = []
+        for k in sorted(obj):
+            if not is_vendor_key(k) or k in used or k == EXTENSION_KEY:
+                continue
+            try:
+                er = Erweiterung(schluessel=k, wert=_compact_json(obj[k]))
+            except ValidationError:
+                continue
+            if er.schluessel == k:
+                kept.append(er)
+                used.add(k)
+        return tuple(kept)
 
     # -- paper ------------------------------------------------------------------
 
@@ -429,13 +470,7 @@ class _Importer:
             used |= self.originators(obj, path, data)
         if ext is not None:
             self.extension(data, ext, path)
-        vendor = sorted(k for k in obj if _is_vendor_key(k) and k not in used)
-        if vendor:
-            # Kept verbatim on the Vorlage; export writes them back.
-            data["erweiterungen"] = tuple(
-                Erweiterung(schluessel=k, wert=_compact_json(obj[k])) for k in vendor
-            )
-            used |= set(vendor)
+        data["erweiterungen"] = self.vendor(obj, used)
         self.rest(obj, path, used, "Paper")
         return self.build(data, path)
 
@@ -608,6 +643,7 @@ class _Importer:
             if item.get("number") is not None:
                 data["tagesordnungspunkt"] = str(item["number"])
             data["ergebnis"] = self.result(item, path)
+        data["erweiterungen"] = self.vendor(c, used)
         self.rest(c, path, used, "Consultation")
         try:
             return Beratung.model_validate(data)
@@ -699,6 +735,7 @@ class _Importer:
         groesse = _parse_int(f.get("size"))
         if f.get("size") is not None and groesse is None:
             self.note(f"{path}.size", "not a byte count", f.get("size"))
+        erweiterungen = self.vendor(f, used)
         self.rest(f, path, used, "File")
         try:
             return Anlage(
@@ -708,6 +745,7 @@ class _Importer:
                 medientyp=medientyp,
                 groesse=groesse,
                 oeffentlich=True,
+                erweiterungen=erweiterungen,
             )
         except ValidationError as exc:
             self.note(
@@ -726,6 +764,7 @@ class _Importer:
         path = f"{ppath}.{EXTENSION_KEY}"
         new = dict(data)
         restored_lists: list[str] = []
+        ignored: list[tuple[str, str]] = []
         try:
             if "uuid" in ext:
                 new["uuid"] = UUID(str(ext["uuid"]))
@@ -748,8 +787,18 @@ class _Importer:
                 if key not in ext:
                     continue
                 restored = tuple(model2.model_validate(x) for x in _as_list(ext[key]))
-                if len(restored) == len(data.get(key, ())):
-                    new[key] = restored
+                objects = data.get(key, ())
+                if len(restored) == len(objects):
+                    # Vendor keys live on the OParl objects, not in the extension.
+                    new[key] = tuple(
+                        r.model_copy(update={"erweiterungen": o.erweiterungen})
+                        for r, o in zip(restored, objects, strict=True)
+                    )
+                    ignored += [
+                        (f"{path}.{key}[{i}].erweiterungen", oparl_key)
+                        for i, (r, o) in enumerate(zip(restored, objects, strict=True))
+                        if r.erweiterungen and r.erweiterungen != o.erweiterungen
+                    ]
                     restored_lists.append(oparl_key)
                 else:
                     self.note(
@@ -761,6 +810,8 @@ class _Importer:
             self.note(path, f"ratsdok extension not usable ({exc}); OParl fields used", dict(ext))
             return
         data.update(new)
+        for epath, oparl_key in ignored:
+            self.note(epath, f"ignored; the vendor keys of the {oparl_key} object are kept")
         resolved = [f"{ppath}.{k}" for k in restored_lists]
         if "bezuege" in ext:
             resolved += [f"{ppath}.{k}" for k in _RELATIONS]
@@ -771,6 +822,7 @@ class _Importer:
             for u in self.unmapped
             if "has no Vorlage field" in u.reason
             or "kept only" in u.reason
+            or "vendor extension" in u.reason
             or not any(u.path.startswith(r) for r in resolved)
         ]
 
