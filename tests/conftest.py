@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 import ratsdok
 
@@ -14,6 +15,23 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = ROOT / "examples" / "kt-0134-2020"
 EXAMPLE_XML = EXAMPLE_DIR / "vorlage.xml"
 CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def mutate_bytes(data: st.DataObject, original: bytes, *, truncate: bool = True) -> bytes:
+    """Flip a bit, insert or delete one byte at a drawn position, or cut the bytes there."""
+    out = bytearray(original)
+    pos = data.draw(st.integers(0, len(out) - 1), label="pos")
+    ops = ["flip", "insert", "delete"] + (["truncate"] if truncate else [])
+    op = data.draw(st.sampled_from(ops), label="op")
+    if op == "flip":
+        out[pos] ^= 1 << data.draw(st.integers(0, 7), label="bit")
+    elif op == "insert":
+        out.insert(pos, data.draw(st.integers(0, 255), label="byte"))
+    elif op == "delete":
+        del out[pos]
+    else:
+        del out[pos:]
+    return bytes(out)
 
 
 def require_tool(name: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -12,6 +14,8 @@ from uuid import UUID
 
 import pikepdf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from ratsdok.cli import main
@@ -24,7 +28,7 @@ from ratsdok.xdomea import (
     verify_archive,
 )
 
-from .conftest import EXAMPLE_XML, require_corpus
+from .conftest import EXAMPLE_XML, mutate_bytes, require_corpus
 from .pdfhelpers import vorlage, with_anlagen
 
 PID = UUID("9fde4e7a-b41b-11ec-9225-005056871b7c")
@@ -312,3 +316,269 @@ def test_ratsdok_verify_routes_a_zip_to_the_archive_check(
             dst.writestr(info, data)
     assert main(["verify", str(tampered)]) == 1
     assert "archive NOT ok" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- adversarial
+#
+# Invariant: verify_archive never raises for a hostile ZIP (its verdict is a result),
+# writes nothing, and is ok only when every member has the original name and bytes.
+# Changes to ZIP metadata that leave names and bytes alone (a time stamp, say) may
+# keep ok; a changed, renamed, added or missing member, a changed manifest and a
+# truncated ZIP never do.
+
+
+@pytest.fixture(scope="module")
+def good_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _make(tmp_path_factory.mktemp("good"), with_anlagen())
+
+
+def _members(data: bytes) -> dict[str, str] | None:
+    """name → SHA-256 of every member, or None if zipfile cannot read them all."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return {i.filename: hashlib.sha256(zf.read(i)).hexdigest() for i in zf.infolist()}
+    except Exception:
+        return None
+
+
+def _check_bytes(folder: Path, name: str, data: bytes) -> bool:
+    """verify_archive on *data* saved as folder/name; asserts that nothing was written."""
+    target = folder / name
+    target.write_bytes(data)
+    before = sorted(folder.parent.rglob("*"))
+    ok = verify_archive(target).ok
+    assert sorted(folder.parent.rglob("*")) == before
+    return ok
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_random_byte_mutations_of_the_zip(
+    good_zip: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """Flip, insert or delete one byte anywhere, or cut the ZIP short."""
+    original = good_zip.read_bytes()
+    zbytes = mutate_bytes(data, original)
+    folder = tmp_path_factory.mktemp("z") / "in"
+    folder.mkdir()
+    if _check_bytes(folder, good_zip.name, zbytes):
+        assert len(zbytes) >= len(original) - 1  # a cut-short ZIP is never ok
+        assert _members(zbytes) == _members(original)
+
+
+def _rewritten(
+    src: Path, folder: Path, change: Callable[[str, bytes], tuple[str, bytes] | None]
+) -> Path:
+    folder.mkdir()
+    dst = folder / src.name
+    _rewrite(src, dst, change)
+    return dst
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_changed_member_bytes_are_never_ok(
+    good_zip: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """One member (the manifest and the message included) with one bit flipped."""
+    with zipfile.ZipFile(good_zip) as zf:
+        names = zf.namelist()
+    target = data.draw(st.sampled_from(names), label="member")
+    pos = data.draw(st.integers(min_value=0), label="pos")
+    bit = data.draw(st.integers(0, 7), label="bit")
+
+    def change(n: str, d: bytes) -> tuple[str, bytes]:
+        if n != target or not d:
+            return n, d
+        b = bytearray(d)
+        b[pos % len(b)] ^= 1 << bit
+        return n, bytes(b)
+
+    bad = _rewritten(good_zip, tmp_path_factory.mktemp("m") / "in", change)
+    assert not verify_archive(bad).ok
+
+
+_SAFE_NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_.-", min_size=1, max_size=40)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_renamed_member_is_never_ok(
+    good_zip: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """Rename one member to any other name (also ../x, a/b, an absolute path)."""
+    with zipfile.ZipFile(good_zip) as zf:
+        names = zf.namelist()
+    target = data.draw(st.sampled_from(names), label="member")
+    new = data.draw(
+        st.one_of(
+            _SAFE_NAME, _SAFE_NAME.map(lambda s: "../" + s), _SAFE_NAME.map(lambda s: "/" + s)
+        ).filter(lambda s: s not in names),
+        label="new name",
+    )
+    bad = _rewritten(
+        good_zip, tmp_path_factory.mktemp("r") / "in", lambda n, d: (new if n == target else n, d)
+    )
+    before = sorted(bad.parent.parent.rglob("*"))
+    assert not verify_archive(bad).ok
+    assert sorted(bad.parent.parent.rglob("*")) == before
+
+
+def test_added_dotdot_member_is_refused_and_nothing_is_written(
+    good_zip: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bad = folder / good_zip.name
+    with zipfile.ZipFile(good_zip) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+        zout.writestr("../../evil.txt", b"x")
+    before = sorted(tmp_path.rglob("*"))
+    result = verify_archive(bad)
+    assert not result.ok
+    assert "unsafe" in result.allgemein[0].reason
+    assert sorted(tmp_path.rglob("*")) == before
+    assert not (tmp_path / "evil.txt").exists()
+
+
+def test_dropped_manifest_is_not_ok(good_zip: Path, tmp_path: Path) -> None:
+    bad = _rewritten(
+        good_zip, tmp_path / "in", lambda n, d: None if n == "manifest.sha256" else (n, d)
+    )
+    result = verify_archive(bad)
+    assert not result.ok
+    assert "manifest" in result.allgemein[0].reason
+
+
+@pytest.mark.parametrize("keep", [0.0, 0.25, 0.5, 0.9, 0.999])
+def test_truncated_zip_is_not_ok(good_zip: Path, tmp_path: Path, keep: float) -> None:
+    data = good_zip.read_bytes()
+    assert not _check_bytes(tmp_path, good_zip.name, data[: int(len(data) * keep)])
+
+
+def _central_entry(data: bytes, name: str) -> int:
+    """Offset of *name*'s central directory record."""
+    pos = data.find(b"PK\x01\x02")
+    while pos >= 0:
+        n = int.from_bytes(data[pos + 28 : pos + 30], "little")
+        if data[pos + 46 : pos + 46 + n] == name.encode():
+            return pos
+        pos = data.find(b"PK\x01\x02", pos + 4)
+    raise AssertionError(f"{name} not in the central directory")
+
+
+def _anlage_member(data: bytes) -> zipfile.ZipInfo:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return next(i for i in zf.infolist() if "_Anlage1" in i.filename)
+
+
+def _corrupt_deflate(data: bytes) -> bytes:
+    info = _anlage_member(data)
+    h = info.header_offset
+    start = h + 30 + int.from_bytes(data[h + 26 : h + 28], "little")
+    start += int.from_bytes(data[h + 28 : h + 30], "little")
+    b = bytearray(data)
+    b[start] = 0xFF  # deflate block type 3 (reserved): zlib.error
+    return bytes(b)
+
+
+def _central_field(offset: int, value: int) -> Callable[[bytes], bytes]:
+    def change(data: bytes) -> bytes:
+        b = bytearray(data)
+        pos = _central_entry(data, _anlage_member(data).filename) + offset
+        b[pos : pos + 2] = value.to_bytes(2, "little")
+        return bytes(b)
+
+    return change
+
+
+def _manifest_change(change: Callable[[bytes], bytes]) -> Callable[[Path, Path], None]:
+    def rewrite(src: Path, dst: Path) -> None:
+        _rewrite(src, dst, lambda n, d: (n, change(d) if n == "manifest.sha256" else d))
+
+    return rewrite
+
+
+def _doctype_message(src: Path, dst: Path) -> None:
+    """A DOCTYPE in the message, with the manifest updated to match."""
+    with zipfile.ZipFile(src) as zf:
+        name = next(n for n in zf.namelist() if n.endswith("0503.xml"))
+        head, _, rest = zf.read(name).partition(b"\n")
+    message = head + b'\n<!DOCTYPE x SYSTEM "file:///etc/passwd">\n' + rest
+    digest = hashlib.sha256(message).hexdigest().encode()
+
+    def change(n: str, d: bytes) -> tuple[str, bytes]:
+        if n == name:
+            return n, message
+        if n == "manifest.sha256":
+            lines = d.splitlines(keepends=True)
+            return n, b"".join(digest + x[64:] if name.encode() in x else x for x in lines)
+        return n, d
+
+    _rewrite(src, dst, change)
+
+
+@pytest.mark.parametrize(
+    ("patch", "reason"),
+    [
+        (_corrupt_deflate, "unreadable entry"),
+        (_central_field(8, 0x0001), "unreadable entry"),  # flagged as encrypted
+        (_central_field(10, 99), "unreadable entry"),  # unknown compression method
+    ],
+    ids=["corrupt deflate", "encrypted", "compression 99"],
+)
+def test_unreadable_entries_are_reported_not_raised(
+    good_zip: Path, tmp_path: Path, patch: Callable[[bytes], bytes], reason: str
+) -> None:
+    """Regression: zlib.error (and the like) escaped verify_archive and the CLI."""
+    bad = tmp_path / good_zip.name
+    bad.write_bytes(patch(good_zip.read_bytes()))
+    result = verify_archive(bad)
+    assert not result.ok
+    assert reason in result.allgemein[0].reason
+    assert main(["verify", str(bad)]) == 1
+
+
+@pytest.mark.parametrize(
+    "rewrite",
+    [
+        _manifest_change(lambda d: d.replace(b"\n", b"\v", 1)),
+        _manifest_change(lambda d: d.rstrip(b"\n")),
+        _manifest_change(lambda d: d + d.splitlines(keepends=True)[0]),
+        _doctype_message,
+    ],
+    ids=["vertical tab", "no final newline", "duplicate line", "doctype in message"],
+)
+def test_odd_manifest_and_message_are_not_ok(
+    good_zip: Path, tmp_path: Path, rewrite: Callable[[Path, Path], None]
+) -> None:
+    """Regression: the manifest was split with splitlines(), so a \\v for a \\n kept ok."""
+    bad = tmp_path / good_zip.name
+    rewrite(good_zip, bad)
+    assert _members(bad.read_bytes()) != _members(good_zip.read_bytes())
+    assert not verify_archive(bad).ok
+
+
+def test_cli_verify_broken_zips_without_traceback(good_zip: Path, tmp_path: Path) -> None:
+    """`ratsdok verify` on broken ZIPs: non-zero exit, no traceback."""
+    data = good_zip.read_bytes()
+    variants = {
+        "deflate": _corrupt_deflate(data),
+        "encrypted": _central_field(8, 0x0001)(data),
+        "truncated": data[: len(data) // 2],
+    }
+    for label, content in variants.items():
+        folder = tmp_path / label
+        folder.mkdir()
+        path = folder / good_zip.name
+        path.write_bytes(content)
+        proc = subprocess.run(
+            [sys.executable, "-m", "ratsdok", "verify", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert proc.returncode != 0, label
+        assert "Traceback" not in proc.stderr, proc.stderr

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import base64
+import copy
+import functools
 import hashlib
 import io
 import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from uuid import uuid4
 
 import pikepdf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 import ratsdok.xmlformat
@@ -22,7 +31,7 @@ from ratsdok.signing import sign
 from ratsdok.verification import Status, TeilArt, VerificationResult, verify
 from ratsdok.xmlformat import to_xml
 
-from .conftest import EXAMPLE_DIR
+from .conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes
 from .pki import pki
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
@@ -298,6 +307,7 @@ def test_certificate_from_another_ca_is_untrusted(example_copy: Path, trust: lis
     data = sign(example_copy.read_bytes(), key=fremd.key, cert=fremd.cert, unterzeichnung=1)
     result = verify(data, trust=trust, folder=example_copy.parent)
     assert _status(result, TeilArt.SIGNATUR) == [Status.UNTRUSTED]
+    assert "does not chain to a trusted CA" in result.parts[2].reason
     assert not result.ok
     # without any trust anchor an intact signature is "untrusted", never "valid"
     assert _status(
@@ -310,6 +320,7 @@ def test_expired_certificate(example_copy: Path, trust: list[Path]) -> None:
     data = sign(example_copy.read_bytes(), key=alt.key, cert=alt.cert, unterzeichnung=1)
     result = verify(data, trust=trust, folder=example_copy.parent)
     assert _status(result, TeilArt.SIGNATUR) == [Status.EXPIRED]
+    assert "outside its validity period" in result.parts[2].reason
     assert not result.ok
 
 
@@ -411,7 +422,11 @@ def test_cli_seal_sign_verify(
         example_copy.read_bytes().replace(b"Legitimation des", b"Legitimierung des")
     )
     assert main(["verify", f, "--trust", str(ca)]) == 1
-    assert "pruefsumme: broken" in capsys.readouterr().out
+    out_text = capsys.readouterr().out
+    assert "pruefsumme: broken" in out_text
+    # the subject is shown only when the certificate was verified
+    assert "[Unterzeichnung 1 Krebs, Landrat; certificate not verified]" in out_text
+    assert "None" not in out_text
 
 
 def test_cli_errors_name_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -470,3 +485,537 @@ def test_bundle_of_a_signed_file_keeps_the_signatures_and_marks_the_blocks(
     public2 = verify(bundle(v2, EXAMPLE_DIR, xml=signed2, oeffentlich_only=True), trust=[ca])
     assert _status(public2, TeilArt.SIGNATUR) == []
     assert _status(public2, TeilArt.SEAL) == [Status.VALID]
+
+
+# --------------------------------------------------------------------------- adversarial
+#
+# The invariant every test below checks, derived from verification.py and sealing.py:
+# verify() either raises a RatsdokError (never another exception type) or returns a
+# result; and if that result is ok, then
+#   * an independent look-up (plain lxml, by position) finds exactly one
+#     nachrichteninhalt/vorlage whose exclusive C14N (without comments) equals the
+#     original's: the seal and the signatures cover nothing else, so a change to the
+#     header, to whitespace outside the Vorlage or to comments between its elements
+#     may keep ok, any other change must not;
+#   * what is reported equals the original: the Vorlage model, the Prüfwert, and per
+#     signature the Unterzeichnung and the certificate subject.
+# Anlage bytes are covered because the model records their SHA-256: an ok Anlage
+# part means the bytes match what the (unchanged) model records.
+
+_ORACLE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _canonical_by_position(data: bytes) -> bytes | None:
+    """Exclusive C14N of root/nachrichteninhalt/vorlage, found without ratsdok."""
+    try:
+        root = etree.fromstring(data, _ORACLE)
+    except etree.XMLSyntaxError:
+        return None
+    found = root.xpath(
+        "/*/*[local-name()='nachrichteninhalt']/*[local-name()='vorlage']"
+        "[namespace-uri()='urn:ratsdok:schema:1']"
+    )
+    inhalt = root.xpath("/*/*[local-name()='nachrichteninhalt']")
+    if len(found) != 1 or len(inhalt) != 1:
+        return None
+    el = found[0]
+    assert isinstance(el, etree._Element)
+    try:
+        return etree.tostring(el, method="c14n", exclusive=True, with_comments=False)
+    except etree.C14NError:  # e.g. an unexpanded entity reference
+        return None
+
+
+@functools.cache
+def _signed_example() -> bytes:
+    """The example, sealed and signed by Unterzeichnung 1 (RSA) and 2 (ECDSA)."""
+    return _signed(EXAMPLE_XML.read_bytes())
+
+
+def _ca() -> bytes:
+    return pki()["ca"].cert_pem
+
+
+def _report(result: VerificationResult) -> tuple[object, ...]:
+    sigs = sorted(
+        (p.unterzeichnung or 0, p.subject or "", p.name or "")
+        for p in result.parts
+        if p.kind is TeilArt.SIGNATUR
+    )
+    return result.vorlage, result.pruefwert, sigs
+
+
+def _verify_or_none(data: bytes, folder: Path = EXAMPLE_DIR) -> VerificationResult | None:
+    """verify(); None for a RatsdokError; any other exception fails the test."""
+    try:
+        return verify(data, trust=[_ca()], folder=folder)
+    except RatsdokError:
+        return None
+
+
+def _assert_invariant(mutated: bytes, original: bytes = b"") -> VerificationResult | None:
+    original = original or _signed_example()
+    result = _verify_or_none(mutated)
+    if result is not None and result.ok:
+        assert _canonical_by_position(mutated) == _canonical_by_position(original)
+        expected = verify(original, trust=[_ca()], folder=EXAMPLE_DIR)
+        assert _report(result) == _report(expected)
+    return result
+
+
+def test_signed_example_passes_the_invariant() -> None:
+    result = _assert_invariant(_signed_example())
+    assert result is not None and result.ok
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_random_byte_mutations_never_verify_changed_content(data: st.DataObject) -> None:
+    """Flip, insert or delete one byte anywhere in the signed XML."""
+    _assert_invariant(mutate_bytes(data, _signed_example(), truncate=False))
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.data())
+def test_random_text_mutations_inside_the_vorlage_are_detected(data: st.DataObject) -> None:
+    """Replace, insert or delete one character inside the Vorlage element: never ok."""
+    text = _signed_example().decode("utf-8")
+    start = text.index("<ratsdok:vorlage ")
+    end = text.index("</ratsdok:vorlage>") + len("</ratsdok:vorlage>")
+    pos = data.draw(st.integers(start, end - 1), label="pos")
+    char = data.draw(st.characters(codec="utf-8", exclude_characters="\r"), label="char")
+    op = data.draw(st.sampled_from(["replace", "insert", "delete"]), label="op")
+    if op == "replace":
+        mutated = text[:pos] + char + text[pos + 1 :]
+    elif op == "insert":
+        mutated = text[:pos] + char + text[pos:]
+    else:
+        mutated = text[:pos] + text[pos + 1 :]
+    result = _assert_invariant(mutated.encode("utf-8"))
+    if _canonical_by_position(mutated.encode("utf-8")) != _canonical_by_position(_signed_example()):
+        assert result is None or not result.ok
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_whitespace_outside_the_vorlage_keeps_the_verdict(data: st.DataObject) -> None:
+    """Whitespace between header elements is outside the seal: ok stays ok, and the
+    same Vorlage is reported."""
+    text = _signed_example()
+    gaps = [i for i in range(text.index(b"<ratsdok:vorlage ")) if text[i : i + 2] == b">\n"]
+    pos = data.draw(st.sampled_from(gaps), label="gap") + 1
+    ws = data.draw(st.text(alphabet=" \t\n", min_size=1, max_size=5), label="ws").encode()
+    result = _assert_invariant(text[:pos] + ws + text[pos:])
+    assert result is not None and result.ok
+
+
+def _tree() -> etree._Element:
+    return etree.fromstring(_signed_example())
+
+
+def _v(root: etree._Element) -> etree._Element:
+    el = root.find("r:nachrichteninhalt/r:vorlage", NS)
+    assert el is not None
+    return el
+
+
+def _m_duplicate_vorlage(root: etree._Element) -> None:
+    _v(root).addnext(copy.deepcopy(_v(root)))
+
+
+def _m_vorlage_into_signaturen(root: etree._Element) -> None:
+    sigs = root.find("r:nachrichteninhalt/r:signaturen", NS)
+    assert sigs is not None
+    sigs.append(copy.deepcopy(_v(root)))
+
+
+def _m_swap_signatures(root: etree._Element) -> None:
+    sigs = root.find("r:nachrichteninhalt/r:signaturen", NS)
+    assert sigs is not None
+    sigs.append(sigs[0])
+
+
+def _m_signature_into_vorlage(root: etree._Element) -> None:
+    sig = root.find(".//ds:Signature", NS)
+    assert sig is not None
+    _v(root).append(sig)
+
+
+def _m_rename_vorlage_id(root: etree._Element) -> None:
+    _v(root).set("id", "vorlage-00000000-0000-4000-8000-000000000000")
+    for ref in root.iter(f"{{{DS}}}Reference"):
+        if ref.get("URI", "").startswith("#vorlage-"):
+            ref.set("URI", "#vorlage-00000000-0000-4000-8000-000000000000")
+
+
+def _m_rename_signature_id(root: etree._Element) -> None:
+    sig = root.find(".//ds:Signature", NS)
+    assert sig is not None
+    sig.set("Id", "signatur-2")
+
+
+def _m_list_version(root: etree._Element) -> None:
+    art = _v(root).find("r:vorlagenart", NS)
+    assert art is not None
+    art.set("listVersionID", "9.9")
+
+
+def _m_second_seal_reference(root: etree._Element) -> None:
+    ref = root.find("r:nachrichteninhalt/r:pruefsumme/ds:Reference", NS)
+    assert ref is not None
+    ref.addnext(copy.deepcopy(ref))
+
+
+def _m_second_signed_reference(root: etree._Element) -> None:
+    ref = root.find(".//ds:SignedInfo/ds:Reference", NS)
+    assert ref is not None
+    ref.addnext(copy.deepcopy(ref))
+
+
+def _algorithm(xpath: str, uri: str) -> Callable[[etree._Element], None]:
+    def change(root: etree._Element) -> None:
+        el = root.find(xpath, NS)
+        assert el is not None
+        el.set("Algorithm", uri)
+
+    return change
+
+
+def _m_comment_in_value(root: etree._Element) -> None:
+    betreff = _v(root).find("r:betreff", NS)
+    assert betreff is not None
+    text = betreff.text or ""
+    betreff.text = text[:5]
+    comment = etree.Comment(" x ")
+    comment.tail = text[5:]
+    betreff.append(comment)
+
+
+def _m_comment_between_elements(root: etree._Element) -> None:
+    betreff = _v(root).find("r:betreff", NS)
+    assert betreff is not None
+    comment = etree.Comment(" Anmerkung ")
+    betreff.addnext(comment)
+    comment.tail, betreff.tail = betreff.tail, None
+
+
+def _m_pi_in_value(root: etree._Element) -> None:
+    name = _v(root).find("r:unterzeichnung/r:name", NS)
+    assert name is not None
+    pi = etree.ProcessingInstruction("x", "y")
+    pi.tail = "-Mallory"
+    name.append(pi)
+
+
+def _m_whitespace_in_vorlage(root: etree._Element) -> None:
+    betreff = _v(root).find("r:betreff", NS)
+    assert betreff is not None
+    betreff.tail = (betreff.tail or "") + " "
+
+
+def _m_xml_base_on_vorlage(root: etree._Element) -> None:
+    _v(root).set("{http://www.w3.org/XML/1998/namespace}base", "http://example.org/")
+
+
+def _m_xml_lang_on_root(root: etree._Element) -> None:
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", "en")
+
+
+def _prefix(data: bytes) -> bytes:
+    return data.replace(b"ratsdok:", b"r:").replace(b"xmlns:ratsdok=", b"xmlns:r=")
+
+
+def _doctype(data: bytes) -> bytes:
+    head, _, rest = data.partition(b"\n")
+    return (
+        head + b'\n<!DOCTYPE x [<!ENTITY e "Mallory">]>\n' + rest.replace(b"Landrat<", b"&e;<", 1)
+    )
+
+
+def _tree_mutation(change: Callable[[etree._Element], None]) -> Callable[[bytes], bytes]:
+    def mutate(data: bytes) -> bytes:
+        root = etree.fromstring(data)
+        change(root)
+        return etree.tostring(root)
+
+    return mutate
+
+
+_SIG_INFO = "r:nachrichteninhalt/r:signaturen/ds:Signature/ds:SignedInfo/"
+_STRUCTURED: dict[str, Callable[[bytes], bytes]] = {
+    "duplicate vorlage": _tree_mutation(_m_duplicate_vorlage),
+    "vorlage copy in signaturen": _tree_mutation(_m_vorlage_into_signaturen),
+    "signatures swapped": _tree_mutation(_m_swap_signatures),
+    "signature moved into the vorlage": _tree_mutation(_m_signature_into_vorlage),
+    "vorlage id renamed": _tree_mutation(_m_rename_vorlage_id),
+    "signature id renamed": _tree_mutation(_m_rename_signature_id),
+    "attribute value changed": _tree_mutation(_m_list_version),
+    "second seal reference": _tree_mutation(_m_second_seal_reference),
+    "second signed reference": _tree_mutation(_m_second_signed_reference),
+    "inclusive c14n": _tree_mutation(
+        _algorithm(
+            _SIG_INFO + "ds:CanonicalizationMethod",
+            "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+        )
+    ),
+    "rsa-sha1": _tree_mutation(
+        _algorithm(_SIG_INFO + "ds:SignatureMethod", "http://www.w3.org/2000/09/xmldsig#rsa-sha1")
+    ),
+    "seal sha1": _tree_mutation(
+        _algorithm("r:nachrichteninhalt/r:pruefsumme/ds:Reference/ds:DigestMethod", SHA1)
+    ),
+    "comment inside a value": _tree_mutation(_m_comment_in_value),
+    "comment between elements": _tree_mutation(_m_comment_between_elements),
+    "processing instruction inside a value": _tree_mutation(_m_pi_in_value),
+    "whitespace inside the vorlage": _tree_mutation(_m_whitespace_in_vorlage),
+    "xml:base on the vorlage": _tree_mutation(_m_xml_base_on_vorlage),
+    "xml:lang on the root": _tree_mutation(_m_xml_lang_on_root),
+    "namespace prefix": _prefix,
+    "doctype with entity": _doctype,
+}
+
+
+@pytest.mark.parametrize("name", sorted(_STRUCTURED))
+def test_structured_mutations(name: str) -> None:
+    """Each structural change either keeps the canonical Vorlage (and then the same
+    report) or is refused / not ok."""
+    mutated = _STRUCTURED[name](_signed_example())
+    assert mutated != _signed_example()
+    result = _assert_invariant(mutated)
+    if _canonical_by_position(mutated) != _canonical_by_position(_signed_example()):
+        assert result is None or not result.ok
+
+
+def test_comment_inside_a_value_is_refused() -> None:
+    """Regression: a comment splitting <betreff> left seal and signatures valid while
+    the reported Betreff was cut at the comment."""
+    mutated = _STRUCTURED["comment inside a value"](_signed_example())
+    assert _canonical_by_position(mutated) == _canonical_by_position(_signed_example())
+    with pytest.raises(InvalidDocumentError, match="comment or processing instruction"):
+        verify(mutated, trust=[_ca()], folder=EXAMPLE_DIR)
+    with pytest.raises(InvalidDocumentError, match="comment or processing instruction"):
+        seal(mutated)
+    # between elements a comment changes nothing that is read: still fine
+    between = _STRUCTURED["comment between elements"](_signed_example())
+    assert verify(between, trust=[_ca()], folder=EXAMPLE_DIR).ok
+
+
+def _with_certificates(data: bytes, change: Callable[[list[str]], list[str]]) -> bytes:
+    root = etree.fromstring(data)
+    x509data = root.find(".//ds:Signature[@Id='signatur-1']/ds:KeyInfo/ds:X509Data", NS)
+    assert x509data is not None
+    texts = change([c.text or "" for c in x509data])
+    for c in list(x509data):
+        x509data.remove(c)
+    for t in texts:
+        etree.SubElement(x509data, f"{{{DS}}}X509Certificate").text = t
+    return etree.tostring(root)
+
+
+def test_certificate_with_the_signers_key_but_another_subject() -> None:
+    """Regression: KeyInfo is unsigned; a certificate with the signer's public key and
+    a forged subject placed first was reported as the signer (status valid)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    p = pki()
+    mallory = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "Mallory, Landrat")])
+    fake = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(p["landrat"].key.public_key())
+        .serial_number(1)
+        .not_valid_before(p["landrat"].cert.not_valid_before_utc)
+        .not_valid_after(p["landrat"].cert.not_valid_after_utc)
+        .sign(mallory, hashes.SHA256())
+    )
+    fake_b64 = base64.b64encode(fake.public_bytes(serialization.Encoding.DER)).decode()
+    for order in (lambda c: [fake_b64, *c], lambda c: [*c, fake_b64]):
+        result = _assert_invariant(_with_certificates(_signed_example(), order))
+        assert result is not None
+        subjects = [p.subject or "" for p in result.parts if p.kind is TeilArt.SIGNATUR]
+        assert not any("Mallory" in s for s in subjects), subjects
+        assert result.ok
+
+
+@pytest.mark.parametrize(
+    "cert",
+    ["AAAAAAAA", "QUJD", "MIIBCgKCAQEA", ""],
+    ids=["zeros", "abc", "truncated", "empty"],
+)
+def test_unreadable_certificate_is_an_invalid_signature(cert: str) -> None:
+    """Regression: signxml's ValueError for a malformed certificate escaped verify()."""
+    data = _with_certificates(_signed_example(), lambda c: [cert])
+    for trust in ([_ca()], None):
+        try:
+            result = verify(data, trust=trust, folder=EXAMPLE_DIR)
+        except RatsdokError:
+            continue
+        assert _status(result, TeilArt.SIGNATUR)[0] is Status.INVALID
+        assert not result.ok
+
+
+@pytest.mark.usefixtures("no_schema")
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda t: t.replace(b"signatur-1", b"signatur-" + b"1" * 5000),
+        lambda t: t.replace(b'Id="signatur-1"', b'Id="signatur-\xd9\xa1"'),
+        lambda t: re.sub(rb"<ds:SignatureValue>[^<]*<", b"<ds:SignatureValue><", t, count=1),
+    ],
+    ids=["5000 digits", "arabic digit", "empty SignatureValue"],
+)
+def test_odd_signature_values_are_invalid_not_crashes(change: Callable[[bytes], bytes]) -> None:
+    """Regression: int() of a 5000-digit Id and b64decode(None) raised bare errors."""
+    data = change(_signed_example())
+    assert data != _signed_example()
+    result = _verify_or_none(data)
+    assert result is not None
+    assert _status(result, TeilArt.SIGNATUR)[0] is Status.INVALID
+    assert not result.ok
+
+
+def test_unreadable_trust_anchor_is_a_ratsdok_error(tmp_path: Path) -> None:
+    """Regression: a PEM file with a broken certificate raised a bare ValueError."""
+    bad = tmp_path / "ca.pem"
+    bad.write_bytes(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    with pytest.raises(RatsdokError, match=r"not an X\.509 CA certificate"):
+        verify(_signed_example(), trust=[bad], folder=EXAMPLE_DIR)
+
+
+@settings(max_examples=40, deadline=None)
+@given(pos=st.integers(min_value=0), bit=st.integers(0, 7))
+def test_changed_anlage_file_beside_the_xml(
+    tmp_path_factory: pytest.TempPathFactory, pos: int, bit: int
+) -> None:
+    """One flipped bit in the Anlage next to the XML: never ok."""
+    folder = tmp_path_factory.mktemp("anlage")
+    original = (EXAMPLE_DIR / "integrationskonzept.pdf").read_bytes()
+    changed = bytearray(original)
+    changed[pos % len(changed)] ^= 1 << bit
+    (folder / "integrationskonzept.pdf").write_bytes(bytes(changed))
+    result = _verify_or_none(_signed_example(), folder)
+    assert result is not None
+    assert _status(result, TeilArt.ANLAGE) == [Status.CHANGED]
+    assert not result.ok
+
+
+# --------------------------------------------------------------------------- bundle PDF
+
+
+@functools.cache
+def _signed_bundle() -> bytes:
+    from ratsdok.bundling import bundle
+
+    signed = _signed_example()
+    return bundle(ratsdok.xmlformat.from_xml(signed), EXAMPLE_DIR, xml=signed)
+
+
+def _reembed(pdf: bytes, name: str, data: bytes) -> bytes:
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        doc.attachments[name] = pikepdf.AttachedFileSpec(doc, data, filename=name)
+        out = io.BytesIO()
+        doc.save(out)
+    return out.getvalue()
+
+
+def _assert_pdf_invariant(pdf: bytes) -> VerificationResult | None:
+    try:
+        result = verify(pdf, trust=[_ca()])
+    except RatsdokError:
+        return None
+    if result.ok:
+        assert _report(result) == _report(verify(_signed_bundle(), trust=[_ca()]))
+    return result
+
+
+def test_signed_bundle_verifies() -> None:
+    result = _assert_pdf_invariant(_signed_bundle())
+    assert result is not None and result.ok
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_random_byte_mutations_of_the_bundle(data: st.DataObject) -> None:
+    """Flip, insert, delete one byte of the PDF, or cut it short."""
+    _assert_pdf_invariant(mutate_bytes(data, _signed_bundle()))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_mutated_xml_reembedded_in_the_bundle(data: st.DataObject) -> None:
+    """The embedded ratsdok.xml with one byte changed, embedded again properly."""
+    xml = bytearray(_signed_example())
+    pos = data.draw(st.integers(0, len(xml) - 1), label="pos")
+    xml[pos] ^= 1 << data.draw(st.integers(0, 7), label="bit")
+    result = _assert_pdf_invariant(_reembed(_signed_bundle(), "ratsdok.xml", bytes(xml)))
+    if _canonical_by_position(bytes(xml)) != _canonical_by_position(_signed_example()):
+        assert result is None or not result.ok
+
+
+@settings(max_examples=30, deadline=None)
+@given(pos=st.integers(min_value=0), bit=st.integers(0, 7))
+def test_mutated_anlage_reembedded_in_the_bundle(pos: int, bit: int) -> None:
+    """The embedded Anlage with one bit flipped: never ok."""
+    original = (EXAMPLE_DIR / "integrationskonzept.pdf").read_bytes()
+    changed = bytearray(original)
+    changed[pos % len(changed)] ^= 1 << bit
+    pdf = _reembed(_signed_bundle(), "integrationskonzept.pdf", bytes(changed))
+    result = _assert_pdf_invariant(pdf)
+    assert result is not None
+    assert _status(result, TeilArt.ANLAGE) == [Status.CHANGED]
+    assert not result.ok
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def _broken_inputs(folder: Path) -> dict[str, Path]:
+    signed = _signed_example()
+    files = {
+        "comment.xml": _STRUCTURED["comment inside a value"](signed),
+        "badcert.xml": _with_certificates(signed, lambda c: ["AAAAAAAA"]),
+        "doctype.xml": _doctype(signed),
+        "truncated.xml": signed[: len(signed) // 2],
+        "truncated.pdf": _signed_bundle()[: len(_signed_bundle()) // 2],
+        "badxml.pdf": _reembed(_signed_bundle(), "ratsdok.xml", b"<x"),
+        "binary.xml": bytes(range(256)),
+    }
+    out = {}
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+        out[name] = folder / name
+    shutil.copy(EXAMPLE_DIR / "integrationskonzept.pdf", folder)
+    return out
+
+
+def test_cli_verify_broken_inputs_without_traceback(tmp_path: Path) -> None:
+    """`ratsdok verify` exits non-zero on each broken input and never prints a traceback."""
+    ca = tmp_path / "ca.pem"
+    ca.write_bytes(_ca())
+    bad_ca = tmp_path / "bad-ca.pem"
+    bad_ca.write_bytes(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    good = tmp_path / "good.xml"
+    good.write_bytes(_signed_example())
+    runs: list[list[str]] = [
+        [str(p), "--trust", str(ca)] for p in _broken_inputs(tmp_path).values()
+    ]
+    runs.append([str(good), "--trust", str(bad_ca)])
+    runs.append([str(good), "--trust", str(ca)])  # the control: exit 0
+    for args in runs:
+        proc = subprocess.run(
+            [sys.executable, "-m", "ratsdok", "verify", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert "Traceback" not in proc.stderr, (args, proc.stderr)
+        if args is runs[-1]:
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+        else:
+            assert proc.returncode != 0, (args, proc.stdout)
+            assert proc.stderr.strip() or "NOT OK" in proc.stdout

@@ -533,6 +533,16 @@ def test_comments_and_whitespace_layout_are_tolerated(example_text: str) -> None
     assert ratsdok.from_xml(relaxed.encode()) == ratsdok.from_xml(example_text.encode())
 
 
+def test_comment_or_pi_inside_a_value_does_not_cut_it(example_text: str) -> None:
+    """The text around a comment or PI is the value, as for the schema and C14N."""
+    original = ratsdok.from_xml(example_text.encode())
+    split = example_text.replace(
+        "<ratsdok:betreff>Legitimation des", "<ratsdok:betreff>Legit<!-- x -->imation des"
+    ).replace("<code>beschlussvorlage</code>", "<code>beschluss<?pi x?>vorlage</code>")
+    assert split != example_text
+    assert ratsdok.from_xml(split.encode()) == original
+
+
 # ---------------------------------------------------------------- external check
 
 

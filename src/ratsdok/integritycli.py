@@ -97,7 +97,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             line = f"{name}: {part.label}: {part.status.value}: {part.reason}"
             if part.subject is not None or part.name is not None:
                 signer = ", ".join(x for x in (part.name, part.funktion) if x)
-                line += f" [Unterzeichnung {part.unterzeichnung} {signer}; {part.subject}]"
+                subject = part.subject or "certificate not verified"
+                line += f" [Unterzeichnung {part.unterzeichnung} {signer}; {subject}]"
             print(line)
         print(f"{name}: Prüfwert {result.pruefwert}")
         print(f"{name}: {'OK' if result.ok else 'NOT OK'}")

@@ -48,13 +48,32 @@ _DECLARATION: Final = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def vorlage_element(root: etree._Element, *, source: str | None = None) -> etree._Element:
-    """The ``vorlage`` element, found by position (root/nachrichteninhalt/vorlage)."""
+    """The ``vorlage`` element, found by position (root/nachrichteninhalt/vorlage).
+
+    Refuses a comment or processing instruction inside a text value of the Vorlage.
+    """
     inhalt = [c for c in root if c.tag == _Q + "nachrichteninhalt"]
     vorlagen = [c for c in inhalt[0] if c.tag == _Q + "vorlage"] if len(inhalt) == 1 else []
     if len(vorlagen) != 1:
         raise InvalidDocumentError(
             Problem("the document must hold exactly one nachrichteninhalt/vorlage", file=source)
         )
+    # Comments are outside the seal and the signatures, so anyone could add one to a
+    # signed document. Inside a value it splits the text, and readers that take only
+    # the first text node (XPath text()[1], some viewers) would show a shortened
+    # value under a valid seal. Between elements they are harmless.
+    for node in vorlagen[0].iter(etree.Comment, etree.ProcessingInstruction):
+        parent = node.getparent()
+        if parent is not None and not any(isinstance(c.tag, str) for c in parent):
+            raise InvalidDocumentError(
+                Problem(
+                    "a comment or processing instruction inside a value of the Vorlage "
+                    "is not allowed (comments are not sealed; inside a value they could change "
+                    "what other readers show)",
+                    file=source,
+                    line=node.sourceline,
+                )
+            )
     return vorlagen[0]
 
 

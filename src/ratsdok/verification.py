@@ -17,6 +17,7 @@ import base64
 import copy
 import dataclasses
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ _Q: Final = "{" + NAMESPACE + "}"
 _D: Final = "{" + DS + "}"
 _XML_NAME: Final = "ratsdok.xml"
 _MAX_PDF_BYTES: Final = 4 * 1024 * 1024 * 1024
+_SIGNATURE_ID: Final = re.compile(r"signatur-([1-9][0-9]{0,5})")
 
 
 class TeilArt(StrEnum):
@@ -177,6 +179,12 @@ def _trust_pem(trust: Sequence[PathLike | bytes] | PathLike | bytes | None) -> b
                 where = "<bytes>" if isinstance(item, bytes) else str(item)
                 raise RatsdokError(Problem("not an X.509 CA certificate", file=where)) from None
             data = cert.public_bytes(serialization.Encoding.PEM)
+        else:
+            try:
+                x509.load_pem_x509_certificates(data)
+            except ValueError:
+                where = "<bytes>" if isinstance(item, bytes) else str(item)
+                raise RatsdokError(Problem("not an X.509 CA certificate", file=where)) from None
         out.append(data.strip() + b"\n")
     return b"".join(out)
 
@@ -267,10 +275,10 @@ def _signature_problem(sig: etree._Element, vid: str) -> tuple[int | None, str |
     if sig.tag != _D + "Signature":
         return None, f"{sig.tag!r} is not a ds:Signature; only signatures may stand in signaturen"
     sig_id = sig.get("Id") or ""
-    number = sig_id.removeprefix("signatur-")
-    if not sig_id.startswith("signatur-") or not number.isdigit():
-        return None, f"signature Id {sig_id!r} does not name an Unterzeichnung"
-    n = int(number)
+    match = _SIGNATURE_ID.fullmatch(sig_id)
+    if match is None:
+        return None, f"signature Id {sig_id[:40]!r} does not name an Unterzeichnung"
+    n = int(match.group(1))
     info = sig.find(_D + "SignedInfo")
     if info is None:
         return n, "no SignedInfo"
@@ -304,21 +312,34 @@ def _only(root: etree._Element, index: int) -> bytes:
     return etree.tostring(clone)
 
 
-def _cert_of(result_xml: etree._Element, key_pem: bytes) -> x509.Certificate | None:
-    # signxml verified with the first certificate whose key equals signature_key.
-    for el in result_xml.iter(_D + "X509Certificate"):
-        try:
-            cert = x509.load_der_x509_certificate(
-                base64.b64decode("".join((el.text or "").split()))
-            )
-        except ValueError:
-            continue
-        pem = cert.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-        if pem.strip() == key_pem.strip():
-            return cert
-    return None
+def _verify_trusted(data: bytes, ca_file: str, config: Any) -> tuple[Any, x509.Certificate]:
+    """signxml's verification against the CA file, and the certificate it verified with.
+
+    KeyInfo is not signed: anyone can add a certificate for the same key with another
+    subject. Only the certificate whose chain signxml validated names the signer.
+    """
+    from signxml.exceptions import InvalidInput
+    from signxml.verifier import XMLVerifier
+
+    used: list[x509.Certificate] = []
+
+    class _Verifier(XMLVerifier):
+        def get_cert_chain_verifier(self, *args: Any, **kwargs: Any) -> Any:
+            chain = super().get_cert_chain_verifier(*args, **kwargs)  # type: ignore[no-untyped-call]
+            inner = chain.verify
+
+            def verify(cert_chain: Any) -> Any:
+                cert = inner(cert_chain)
+                used.append(cert)
+                return cert
+
+            chain.verify = verify
+            return chain
+
+    results = _Verifier().verify(data, ca_pem_file=ca_file, expect_config=config)
+    if len(used) != 1:  # signxml changed how it validates chains: fail closed
+        raise InvalidInput("could not tell which certificate signxml validated")
+    return results, used[0]
 
 
 def _check_signature(
@@ -336,7 +357,7 @@ def _check_signature(
         InvalidInput,
         InvalidSignature,
     )
-    from signxml.verifier import SignatureConfiguration, XMLVerifier
+    from signxml.verifier import SignatureConfiguration
 
     vid = vorlage.get("id") or ""
     label = sig.get("Id") or f"Signatur {index + 1}"
@@ -367,13 +388,12 @@ def _check_signature(
         digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
     )
     data = _only(root, index)
-    trusted = ca_file is not None
     try:
         try:
-            if trusted:
-                results = XMLVerifier().verify(data, ca_pem_file=ca_file, expect_config=config)
+            if ca_file is not None:
+                results, cert = _verify_trusted(data, ca_file, config)
             else:
-                results = _verify_untrusted(data, sig, config)
+                results, cert = _verify_untrusted(data, sig, config)
         except InvalidCertificate as exc:
             # Distinguish "not trusted/expired" from a broken signature.
             text = str(exc)
@@ -384,11 +404,19 @@ def _check_signature(
                 _verify_untrusted(data, sig, config, within_validity=True)
             except (InvalidSignature, InvalidInput) as inner:
                 return teil(Status.INVALID, f"signature does not verify: {inner}")
-            return teil(status, f"certificate not accepted: {text}")
+            why = (
+                "the certificate is outside its validity period"
+                if expired
+                else "the certificate does not chain to a trusted CA"
+            )
+            return teil(status, f"signature is intact, but {why} ({text})")
     except InvalidDigest as exc:
         return teil(Status.INVALID, f"signed content was changed: {exc}")
     except (InvalidSignature, InvalidInput) as exc:
         return teil(Status.INVALID, f"signature does not verify: {exc}")
+    except (ValueError, TypeError, AttributeError, etree.LxmlError) as exc:
+        # signxml parses certificates and values itself and lets their errors through.
+        return teil(Status.INVALID, f"signature cannot be read: {exc}")
     assert isinstance(results, list)
     assert len(results) == 2
     main, binding = results
@@ -403,17 +431,16 @@ def _check_signature(
     )
     if nummer is None or nummer.strip() != str(n):
         return teil(Status.INVALID, f"the signed binding does not name Unterzeichnung {n}")
-    cert = _cert_of(main.signature_xml, main.signature_key)
-    subject = cert.subject.rfc4514_string() if cert is not None else None
-    if not trusted:
+    subject = cert.subject.rfc4514_string()
+    if ca_file is None:
         return teil(Status.UNTRUSTED, "signature is intact, but no trusted CA was given", subject)
     return teil(Status.VALID, "signature verified; certificate issued by a trusted CA", subject)
 
 
 def _verify_untrusted(
     data: bytes, sig: etree._Element, config: Any, *, within_validity: bool = False
-) -> Any:
-    """Cryptographic check against the certificate in the signature itself (no trust).
+) -> tuple[Any, x509.Certificate]:
+    """Cryptographic check against the signature's first certificate (no trust).
 
     With *within_validity*, the certificate's validity period is not held against
     it (used only to tell an expired or untrusted certificate from a bad signature).
@@ -424,14 +451,14 @@ def _verify_untrusted(
     certs = sig.findall(f"{_D}KeyInfo/{_D}X509Data/{_D}X509Certificate")
     if not certs:
         raise InvalidInput("the signature carries no certificate")
-    der = base64.b64decode("".join((certs[0].text or "").split()))
     try:
+        der = base64.b64decode("".join((certs[0].text or "").split()))
         cert = x509.load_der_x509_certificate(der)
     except ValueError as exc:
         raise InvalidInput(f"unreadable certificate: {exc}") from None
     if within_validity:
         config = dataclasses.replace(config, verification_time=cert.not_valid_before_utc)
-    return XMLVerifier().verify(data, x509_cert=cert, expect_config=config)
+    return XMLVerifier().verify(data, x509_cert=cert, expect_config=config), cert
 
 
 # --------------------------------------------------------------------------- entry point

@@ -19,6 +19,7 @@ import hashlib
 import io
 import sys
 import zipfile
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -36,6 +37,7 @@ from ratsdok.bundling import _add_output_intent
 from ratsdok.errors import OutputError, Problem, RatsdokError
 from ratsdok.files import load
 from ratsdok.models import Anlage, Vorlage
+from ratsdok.parsing import parse_xml
 from ratsdok.render import render_pdf
 from ratsdok.schema import schema_dir
 from ratsdok.xmlformat import from_xml, to_xml
@@ -557,7 +559,7 @@ def verify_archive(zip_path: Path | str, *, max_xml: int = 512 << 20) -> Archive
     path = Path(zip_path)
     try:
         zf = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
+    except (OSError, EOFError, ValueError, NotImplementedError, zipfile.BadZipFile) as exc:
         return _fail(path, f"not a readable ZIP: {exc}")
     with zf:
         infos = zf.infolist()
@@ -579,9 +581,12 @@ def verify_archive(zip_path: Path | str, *, max_xml: int = 512 << 20) -> Archive
         try:
             manifest_text = _read_small(zf, by_name[MANIFEST], 64 << 20).decode("ascii")
             soll: dict[str, str] = {}
-            for line in manifest_text.splitlines():
+            lines = manifest_text.split("\n")  # sha256sum format: LF-terminated lines
+            if lines.pop() != "":
+                return _fail(path, "manifest does not end with a line break", MANIFEST)
+            for line in lines:
                 h, sep, n = line.partition("  ")
-                if not sep or len(h) != 64:
+                if not sep or len(h) != 64 or n in soll:
                     return _fail(path, f"bad manifest line {line!r}", MANIFEST)
                 soll[n] = h
             ist: dict[str, tuple[str, int]] = {}
@@ -589,8 +594,18 @@ def verify_archive(zip_path: Path | str, *, max_xml: int = 512 << 20) -> Archive
                 if info.filename != MANIFEST:
                     ist[info.filename] = _hash_entry(zf, info)
             xml = _read_small(zf, by_name[xml_names[0]], max_xml)
-        except (_BombError, UnicodeDecodeError, zipfile.BadZipFile, OSError) as exc:
-            return _fail(path, str(exc))
+        except (
+            _BombError,
+            UnicodeDecodeError,
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            zlib.error,
+            RuntimeError,  # an encrypted entry
+            NotImplementedError,  # an unsupported compression method
+            ValueError,
+        ) as exc:
+            return _fail(path, f"unreadable entry: {exc}")
     extra = sorted(set(ist) - set(soll))
     missing = sorted(set(soll) - set(ist))
     for n in extra:
@@ -607,9 +622,9 @@ def verify_archive(zip_path: Path | str, *, max_xml: int = 512 << 20) -> Archive
         )
     )
     try:
-        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError as exc:
-        allgemein.append(ArchivTeil(xml_name, False, f"not well-formed: {exc}"))
+        root = parse_xml(xml, source=xml_name, max_bytes=max_xml).getroot()
+    except RatsdokError as exc:
+        allgemein.append(ArchivTeil(xml_name, False, str(exc)))
         return ArchiveResult(str(path), (), tuple(allgemein))
     vorgaenge: list[ArchivVorgang] = []
     referenced: set[str] = {xml_name}

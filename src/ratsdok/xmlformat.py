@@ -277,13 +277,17 @@ def _children(el: _Element) -> Iterator[tuple[str, _Element]]:
 
 
 def _text(el: _Element) -> str:
-    return el.text or ""
+    if len(el) == 0:
+        return el.text or ""
+    # After schema validation, the only children of a value are comments and processing
+    # instructions; like the schema and C14N, read the text around them.
+    return (el.text or "") + "".join(c.tail or "" for c in el)
 
 
 def _code_value(el: _Element) -> str:
     for child in el:  # code and name are unqualified
         if child.tag == "code":
-            return child.text or ""
+            return _text(child)
     return ""
 
 
