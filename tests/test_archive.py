@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -20,6 +21,8 @@ from lxml import etree
 
 from ratsdok.cli import main
 from ratsdok.models import Vorlage
+from ratsdok.signing import sign
+from ratsdok.verification import Status, TeilArt, verify
 from ratsdok.xdomea import (
     XDOMEA_NS,
     archive,
@@ -29,7 +32,8 @@ from ratsdok.xdomea import (
 )
 
 from .conftest import EXAMPLE_XML, mutate_bytes, require_corpus
-from .pdfhelpers import vorlage, with_anlagen
+from .pdfhelpers import pdftotext, vorlage, with_anlagen
+from .pki import pki
 
 PID = UUID("9fde4e7a-b41b-11ec-9225-005056871b7c")
 WHEN = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -582,3 +586,119 @@ def test_cli_verify_broken_zips_without_traceback(good_zip: Path, tmp_path: Path
         )
         assert proc.returncode != 0, label
         assert "Traceback" not in proc.stderr, proc.stderr
+
+
+# ------------------------------------------------------------ seal and signatures
+
+
+def _signed_example(folder: Path) -> Path:
+    """A copy of the example folder whose XML is sealed and signed by Unterzeichnung 1."""
+    shutil.copytree(EXAMPLE_XML.parent, folder)
+    signer = pki()["landrat"]
+    doc = folder / EXAMPLE_XML.name
+    doc.write_bytes(sign(doc.read_bytes(), key=signer.key, cert=signer.cert, unterzeichnung=1))
+    return doc
+
+
+def _signed_archive(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The signed example file, the CA file, and the archive ZIP of the example."""
+    doc = _signed_example(tmp_path / "in")
+    ca = tmp_path / "ca.pem"
+    ca.write_bytes(pki()["ca"].cert_pem)
+    out = tmp_path / "out"
+    out.mkdir()
+    return doc, ca, archive([doc], out, prozess_id=PID, zeitpunkt=WHEN, workers=1)
+
+
+def test_signed_source_is_archived_with_its_signatures(
+    tmp_path: Path, combined_schema: etree.XMLSchema
+) -> None:
+    doc, ca, path = _signed_archive(tmp_path)
+    message = etree.fromstring(_message(path))
+    assert combined_schema.validate(message), combined_schema.error_log
+    (block,) = message.iterfind(f".//{X}AnwendungsspezifischeErweiterungXML")
+    # the record that was signed: the Vorlage bytes of the source, its signature intact
+    inner = verify(etree.tostring(block[0]), trust=[ca])
+    assert [(p.label, p.status) for p in inner.parts if p.kind is not TeilArt.ANLAGE] == [
+        ("pruefsumme", Status.VALID),
+        ("signatur-1", Status.VALID),
+    ]
+    assert inner.pruefwert == verify(doc, trust=[ca]).pruefwert
+
+    result = verify_archive(path, trust=[ca])
+    assert result.ok
+    (vg,) = result.vorgaenge
+    by_name = {t.name: t for t in vg.teile}
+    assert by_name["pruefsumme"].ok
+    assert "Unterzeichnung 1 Krebs, Landrat; CN=Krebs" in by_name["signatur-1"].reason
+    # without a trust anchor an intact signature is untrusted, so the archive is not ok
+    untrusted = verify_archive(path)
+    assert not untrusted.ok
+    assert "untrusted" in {t.name: t for t in untrusted.vorgaenge[0].teile}["signatur-1"].reason
+
+    # the archived PDF marks the signed block like a bundle does
+    with zipfile.ZipFile(path) as zf:
+        pdf_name = next(n for n in zf.namelist() if n.endswith("_Vorlage.pdf"))
+        (tmp_path / "v.pdf").write_bytes(zf.read(pdf_name))
+    text = pdftotext(tmp_path / "v.pdf")
+    assert text.count("elektronisch signiert") == 1
+    assert f"Prüfwert {inner.pruefwert}" in text
+
+
+def test_unsigned_vorlage_is_archived_sealed(tmp_path: Path) -> None:
+    path = _make(tmp_path, with_anlagen())
+    (block,) = etree.fromstring(_message(path)).iterfind(
+        f".//{X}AnwendungsspezifischeErweiterungXML"
+    )
+    r = "{urn:ratsdok:schema:1}"
+    assert block[0].find(f"{r}nachrichteninhalt/{r}pruefsumme") is not None
+    with zipfile.ZipFile(path) as zf:
+        pdf_name = next(n for n in zf.namelist() if n.endswith("_Vorlage.pdf"))
+        (tmp_path / "v.pdf").write_bytes(zf.read(pdf_name))
+    assert "elektronisch signiert" not in pdftotext(tmp_path / "v.pdf")
+
+
+@pytest.mark.parametrize("signed", [False, True], ids=["sealed", "signed"])
+def test_edited_vorlage_with_a_matching_manifest_is_caught(tmp_path: Path, signed: bool) -> None:
+    """Someone edits the Betreff in the message and rewrites the manifest to match."""
+    if signed:
+        _, _, path = _signed_archive(tmp_path)
+    else:
+        path = _make(tmp_path, with_anlagen())
+    xml_name = f"{PID}_Aussonderung.Aussonderung.0503.xml"
+    with zipfile.ZipFile(path) as zf:
+        message = zf.read(xml_name)
+    assert message.count(b"<ratsdok:betreff>") == 1
+    edited = message.replace(b"<ratsdok:betreff>", b"<ratsdok:betreff>Neu: ")
+
+    def change(n: str, d: bytes) -> tuple[str, bytes]:
+        if n == xml_name:
+            return n, edited
+        if n == "manifest.sha256":
+            line = f"{hashlib.sha256(message).hexdigest()}  {xml_name}\n".encode()
+            new = f"{hashlib.sha256(edited).hexdigest()}  {xml_name}\n".encode()
+            assert line in d
+            return n, d.replace(line, new)
+        return n, d
+
+    bad_dir = tmp_path / "bad"
+    bad_dir.mkdir()
+    bad = bad_dir / path.name
+    _rewrite(path, bad, change)
+    result = verify_archive(bad, trust=[pki()["ca"].cert_pem])
+    assert all(t.ok for t in result.allgemein)  # the manifest matches ...
+    assert not result.ok  # ... but the seal does not
+    teile = {t.name: t for t in result.vorgaenge[0].teile}
+    assert not teile["pruefsumme"].ok
+    assert "broken" in teile["pruefsumme"].reason
+    if signed:
+        assert not teile["signatur-1"].ok
+
+
+def test_cli_verify_zip_with_trust(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, ca, path = _signed_archive(tmp_path)
+    assert main(["verify", str(path)]) == 1
+    assert "untrusted" in capsys.readouterr().out
+    assert main(["verify", str(path), "--trust", str(ca)]) == 0
+    assert main(["archive-verify", str(path), "--trust", str(ca), "-v"]) == 0
+    assert "signatur-1: valid" in capsys.readouterr().out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -43,7 +44,7 @@ def print_archive_result(result: ArchiveResult, *, verbose: bool = False) -> Non
 def _cmd_archive_verify(args: argparse.Namespace) -> int:
     from ratsdok.xdomea import verify_archive
 
-    result = verify_archive(args.zip)
+    result = verify_archive(args.zip, trust=[Path(t) for t in args.trust or []] or None)
     print_archive_result(result, verbose=args.verbose)
     return 0 if result.ok else 1
 
@@ -64,9 +65,13 @@ def add_archive_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
 
     p = sub.add_parser(
         "archive-verify",
-        help="check an archive ZIP against its manifest and the ratsdok digests",
-        description="Check every file of ZIP; report per Vorgang; exit 1 if anything fails.",
+        help="check an archive ZIP: manifest, ratsdok digests, seals and signatures",
+        description="Check every file of ZIP and each Vorlage's seal and signatures; report "
+        "per Vorgang; exit 1 if anything fails.",
     )
     p.add_argument("zip", metavar="ZIP")
     p.add_argument("-v", "--verbose", action="store_true", help="also list files that are ok")
+    p.add_argument(
+        "--trust", action="append", metavar="CA.pem", help="trusted CA certificate (repeatable)"
+    )
     p.set_defaults(func=_cmd_archive_verify)

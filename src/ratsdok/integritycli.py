@@ -46,7 +46,7 @@ def _is_zip(name: str) -> bool:
         return False
 
 
-def _verify_zip(name: str, as_json: bool, reports: list[Any]) -> int:
+def _verify_zip(name: str, trust: list[Path] | None, as_json: bool, reports: list[Any]) -> int:
     """An xdomea archive ZIP: every file against its manifest and the ratsdok digests."""
     import dataclasses
 
@@ -54,7 +54,7 @@ def _verify_zip(name: str, as_json: bool, reports: list[Any]) -> int:
     from ratsdok.xdomea import verify_archive
 
     try:
-        result = verify_archive(name)
+        result = verify_archive(name, trust=trust)
     except RatsdokError as exc:
         for p in exc.problems:
             print(p if p.file else f"{name}: {p}", file=sys.stderr)
@@ -71,12 +71,13 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
     status = 0
     reports: list[Any] = []
+    trust = [Path(t) for t in args.trust or []] or None
     for name in args.files:
         if _is_zip(name):
-            status |= _verify_zip(name, args.json, reports)
+            status |= _verify_zip(name, trust, args.json, reports)
             continue
         try:
-            result = verify(Path(name), trust=[Path(t) for t in args.trust or []] or None)
+            result = verify(Path(name), trust=trust)
         except RatsdokError as exc:
             status = 1
             problems = [
@@ -94,12 +95,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             reports.append(result.to_dict())
             continue
         for part in result.parts:
-            line = f"{name}: {part.label}: {part.status.value}: {part.reason}"
-            if part.subject is not None or part.name is not None:
-                signer = ", ".join(x for x in (part.name, part.funktion) if x)
-                subject = part.subject or "certificate not verified"
-                line += f" [Unterzeichnung {part.unterzeichnung} {signer}; {subject}]"
-            print(line)
+            print(f"{name}: {part.label}: {part}")
         print(f"{name}: Prüfwert {result.pruefwert}")
         print(f"{name}: {'OK' if result.ok else 'NOT OK'}")
     if args.json:
@@ -143,9 +139,9 @@ def add_integrity_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
 
     p = sub.add_parser(
         "verify",
-        help="verify seal, Anlagen and signatures of ratsdok XML files or bundle PDFs",
-        description="Check each FILE and print one line per part. Exit status 0 only when "
-        "every part of every file is fine.",
+        help="verify seal, Anlagen and signatures of ratsdok XML, bundle PDFs and archive ZIPs",
+        description="Check each FILE (ratsdok XML, bundle PDF or xdomea archive ZIP) and print "
+        "one line per part. Exit status 0 only when every part of every file is fine.",
     )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument(

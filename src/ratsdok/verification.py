@@ -113,6 +113,15 @@ class Teil:
         """True when the part is fine."""
         return self.status in _FINE
 
+    def __str__(self) -> str:
+        """``status: reason``, for a signature with the block and the certificate subject."""
+        text = f"{self.status.value}: {self.reason}"
+        if self.kind is TeilArt.SIGNATUR and self.unterzeichnung is not None:
+            signer = ", ".join(x for x in (self.name, self.funktion) if x)
+            subject = self.subject or "certificate not verified"
+            text += f" [Unterzeichnung {self.unterzeichnung} {signer}; {subject}]"
+        return text
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         d: dict[str, Any] = {

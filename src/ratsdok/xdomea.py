@@ -21,7 +21,7 @@ import sys
 import zipfile
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -35,12 +35,15 @@ from lxml import etree
 from ratsdok.atomic import atomic_output
 from ratsdok.bundling import _add_output_intent
 from ratsdok.errors import OutputError, Problem, RatsdokError
-from ratsdok.files import load
+from ratsdok.files import load, read_bytes
 from ratsdok.models import Anlage, Vorlage
 from ratsdok.parsing import parse_xml
 from ratsdok.render import render_pdf
 from ratsdok.schema import schema_dir
-from ratsdok.xmlformat import from_xml, to_xml
+from ratsdok.sealing import seal
+from ratsdok.verification import PathLike, TeilArt, signature_marks, verify
+from ratsdok.version import NAMESPACE
+from ratsdok.xmlformat import to_xml
 
 __all__ = [
     "XDOMEA_NS",
@@ -59,6 +62,7 @@ XDOMEA_NS = "urn:xoev-de:xdomea:schema:3.0.0"
 RATSDOK_NS = "urn:ratsdok:schema:1"
 MANIFEST = "manifest.sha256"
 _X = f"{{{XDOMEA_NS}}}"
+_R = f"{{{NAMESPACE}}}"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 1 << 16
 _MAX_ENTRY = 4 << 30  # 4 GiB per entry
@@ -118,9 +122,12 @@ def archive_name(prozess_id: UUID) -> str:
 # --------------------------------------------------------------------------- PDF/A
 
 
-def render_pdfa(v: Vorlage) -> bytes:
-    """The rendered Vorlage as PDF/A-2b (sRGB OutputIntent, XMP, no embedded files)."""
-    raw = render_pdf(v)
+def render_pdfa(v: Vorlage, *, signiert: Mapping[int, str] | None = None) -> bytes:
+    """The rendered Vorlage as PDF/A-2b (sRGB OutputIntent, XMP, no embedded files).
+
+    *signiert* marks signed Unterzeichnungen as in :func:`ratsdok.render_pdf`.
+    """
+    raw = render_pdf(v, signiert=signiert)
     with pikepdf.open(io.BytesIO(raw)) as pdf:
         _add_output_intent(pdf)
         if "/Metadata" in pdf.Root:
@@ -214,7 +221,7 @@ def _version(
     _sub(prim, "DateinameOriginal", original)
 
 
-def _vorgang(parent: etree._Element, v: Vorlage, nr: int) -> None:
+def _vorgang(parent: etree._Element, v: Vorlage, nr: int, embedded: bytes) -> None:
     so = _sub(parent, "Schriftgutobjekt")
     vg = _sub(so, "Vorgang")
     ident = _sub(vg, "Identifikation")
@@ -259,7 +266,7 @@ def _vorgang(parent: etree._Element, v: Vorlage, nr: int) -> None:
         )
         _sub(an, "Nummer", str(a.nummer))
     ext = _sub(vg, "AnwendungsspezifischeErweiterungXML")
-    ext.append(etree.fromstring(to_xml(v), etree.XMLParser(resolve_entities=False)))
+    ext.append(parse_xml(embedded).getroot())
 
 
 def _kopf(vorlagen: Sequence[Vorlage], prozess_id: UUID, zeitpunkt: datetime) -> etree._Element:
@@ -298,28 +305,22 @@ class _HashingWriter:
 
 def _write_message(
     dst: IO[bytes] | _HashingWriter,
-    vorlagen: Sequence[Vorlage],
+    items: Sequence[_Eingang],
     prozess_id: UUID,
     zeitpunkt: datetime,
 ) -> None:
     """Stream the 0503 message: one Vorgang subtree in memory at a time."""
+    vorlagen = [e.vorlage for e in items]
     with etree.xmlfile(dst, encoding="UTF-8") as xf:
         xf.write_declaration()
         with xf.element(_X + "Aussonderung.Aussonderung.0503", nsmap={"xdomea": XDOMEA_NS}):
             xf.write("\n  ")
             xf.write(_kopf(vorlagen, prozess_id, zeitpunkt), pretty_print=True)
-            for nr, v in enumerate(vorlagen, start=1):
+            for nr, e in enumerate(items, start=1):
                 holder = etree.Element(_X + "holder", nsmap={"xdomea": XDOMEA_NS})
-                _vorgang(holder, v, nr)
+                _vorgang(holder, e.vorlage, nr, _sealed(e))
                 xf.write("  ")
                 xf.write(holder[0], pretty_print=True)
-
-
-def _message(vorlagen: Sequence[Vorlage], prozess_id: UUID, zeitpunkt: datetime) -> bytes:
-    """The 0503 message as bytes (for small exports and tests)."""
-    buf = io.BytesIO()
-    _write_message(buf, vorlagen, prozess_id, zeitpunkt)
-    return buf.getvalue()
 
 
 def combined_schema_text(xdomea_xsd: Path) -> str:
@@ -348,15 +349,48 @@ R = TypeVar("R")
 VorlageInput = Path | str | tuple[Vorlage, Path | None]
 
 
-def _load_all(vorlagen: Iterable[VorlageInput]) -> list[tuple[Vorlage, Path | None]]:
-    out: list[tuple[Vorlage, Path | None]] = []
+@dataclass(frozen=True)
+class _Eingang:
+    vorlage: Vorlage
+    folder: Path | None
+    quelle: bytes | None
+    """The source XML file's bytes, archived with its seal and signatures."""
+
+
+def _load_all(vorlagen: Iterable[VorlageInput]) -> list[_Eingang]:
+    out: list[_Eingang] = []
     for item in vorlagen:
         if isinstance(item, tuple):
-            out.append(item)
+            out.append(_Eingang(item[0], item[1], None))
         else:
             p = Path(item)
-            out.append((load(p), p.parent))
+            out.append(_Eingang(load(p), p.parent, read_bytes(p)))
     return out
+
+
+def _signed(quelle: bytes | None) -> bool:
+    if quelle is None:
+        return False
+    signaturen = parse_xml(quelle).getroot().find(f"{_R}nachrichteninhalt/{_R}signaturen")
+    return signaturen is not None and len(signaturen) > 0
+
+
+def _sealed(e: _Eingang) -> bytes:
+    """The sealed ratsdok XML to archive.
+
+    A signed source file is archived as it is, with its signatures: it is the
+    record that was signed (even where the model got Anlage digests from the
+    files). Otherwise the model is written, digests included.
+    """
+    if e.quelle is not None and _signed(e.quelle):
+        return seal(e.quelle)
+    return seal(to_xml(e.vorlage))
+
+
+def _render(e: _Eingang) -> bytes:
+    """The Vorlage as PDF/A-2b, its signed blocks marked (runs in a worker process)."""
+    marks = signature_marks(_sealed(e)) if _signed(e.quelle) else None
+    return render_pdfa(e.vorlage, signiert=marks)
 
 
 def _ordered_map(
@@ -434,7 +468,7 @@ def archive(
     if not items:
         raise RatsdokError(Problem("no Vorlagen to archive"))
     seen: set[UUID] = set()
-    for v, _ in items:
+    for v in (e.vorlage for e in items):
         if v.uuid in seen:
             raise RatsdokError(Problem(f"Vorlage {v.nummer} ({v.uuid}) given twice"))
         seen.add(v.uuid)
@@ -445,17 +479,16 @@ def archive(
     out = Path(out_dir)
     if not out.is_dir():
         raise OutputError(Problem("output folder does not exist", file=str(out)))
-    plans = [[_anlage_datei(v, a, folder) for a in v.anlagen] for v, folder in items]
+    plans = [[_anlage_datei(e.vorlage, a, e.folder) for a in e.vorlage.anlagen] for e in items]
     name = archive_name(pid)
     target = out / f"{name}.zip"
     manifest: list[tuple[str, str]] = []
     progress = _Progress(len(items))
-    models = [v for v, _ in items]
     with atomic_output(target) as f, zipfile.ZipFile(f, "w", allowZip64=True) as zf:
-        for i, (pdf, (v, _), dateien) in enumerate(
-            zip(_ordered_map(render_pdfa, models, workers), items, plans, strict=True), 1
+        for i, (pdf, e, dateien) in enumerate(
+            zip(_ordered_map(_render, items, workers), items, plans, strict=True), 1
         ):
-            _, file_id, suffix = _ids(v)
+            _, file_id, suffix = _ids(e.vorlage)
             pdf_name = f"{file_id}{suffix}"
             manifest.append((pdf_name, _write_entry(zf, pdf_name, pdf)))
             for d in dateien:
@@ -470,7 +503,7 @@ def archive(
         xml_name = f"{name}.xml"
         with zf.open(_zipinfo(xml_name), "w", force_zip64=True) as dst:
             writer = _HashingWriter(dst)
-            _write_message(writer, models, pid, when)
+            _write_message(writer, items, pid, when)
         manifest.append((xml_name, writer.hash.hexdigest()))
         text = "".join(f"{h}  {n}\n" for n, h in sorted(manifest))
         _write_entry(zf, MANIFEST, text.encode("ascii"))
@@ -554,8 +587,16 @@ def _fail(path: Path, reason: str, name: str = "archive") -> ArchiveResult:
     return ArchiveResult(str(path), (), (ArchivTeil(name, False, reason),))
 
 
-def verify_archive(zip_path: Path | str, *, max_xml: int = 512 << 20) -> ArchiveResult:
-    """Check every file of an archive ZIP against the manifest and the ratsdok digests."""
+def verify_archive(
+    zip_path: Path | str,
+    *,
+    trust: Sequence[PathLike | bytes] | PathLike | bytes | None = None,
+    max_xml: int = 512 << 20,
+) -> ArchiveResult:
+    """Check an archive ZIP: every file against the manifest and the ratsdok digests,
+    and each embedded Vorlage's seal and signatures (see :func:`ratsdok.verify`;
+    *trust* names the CA certificates, without it signatures count as untrusted).
+    """
     path = Path(zip_path)
     try:
         zf = zipfile.ZipFile(path)
@@ -629,7 +670,7 @@ def verify_archive(zip_path: Path | str, *, max_xml: int = 512 << 20) -> Archive
     vorgaenge: list[ArchivVorgang] = []
     referenced: set[str] = {xml_name}
     for vg in root.iterfind(f"{_X}Schriftgutobjekt/{_X}Vorgang"):
-        vorgaenge.append(_check_vorgang(vg, ist, soll, ok_manifest, referenced))
+        vorgaenge.append(_check_vorgang(vg, ist, ok_manifest, referenced, trust))
     for n in sorted(set(ist) - referenced):
         allgemein.append(ArchivTeil(n, False, "not referenced by any Vorgang"))
     if not vorgaenge:
@@ -659,9 +700,9 @@ def _check_file(
 def _check_vorgang(
     vg: etree._Element,
     ist: dict[str, tuple[str, int]],
-    soll: dict[str, str],
     ok_manifest: set[str],
     referenced: set[str],
+    trust: Sequence[PathLike | bytes] | PathLike | bytes | None,
 ) -> ArchivVorgang:
     uid = vg.findtext(f"{_X}Identifikation/{_X}ID") or "?"
     nummer = vg.findtext(f"{_X}AllgemeineMetadaten/{_X}Kennzeichen") or "?"
@@ -672,10 +713,18 @@ def _check_vorgang(
         teile.append(ArchivTeil("ratsdok", False, "embedded ratsdok XML missing"))
     else:
         try:
-            v = from_xml(etree.tostring(block[0]), source=f"Vorgang {uid}")
-            teile.append(ArchivTeil("ratsdok", True, "ok"))
+            # Anlagen are checked below against the ZIP; here the seal and signatures.
+            result = verify(etree.tostring(block[0]), trust=trust)
         except RatsdokError as exc:
             teile.append(ArchivTeil("ratsdok", False, f"embedded ratsdok XML invalid: {exc}"))
+        else:
+            v = result.vorlage
+            teile.append(ArchivTeil("ratsdok", True, "ok"))
+            teile.extend(
+                ArchivTeil(t.label, t.ok, str(t))
+                for t in result.parts
+                if t.kind is not TeilArt.ANLAGE
+            )
     if v is not None and str(v.uuid) != uid:
         teile.append(ArchivTeil("ratsdok", False, "Vorgang ID differs from the Vorlage uuid"))
     anlagen = {_anlage_file(v, a): a for a in v.anlagen} if v is not None else {}
