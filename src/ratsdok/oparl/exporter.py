@@ -12,9 +12,10 @@ Identifiers (all below *base_url*, deterministic):
 
 ``created`` and ``modified`` (on the Paper and every embedded object) are
 derived from the Vorlage, so the same Vorlage always gives the same JSON:
-``created`` is midnight (Europe/Berlin) of the Vorlage's ``datum`` (without
-one: of the earliest Sitzungstermin); ``modified`` is midnight of the latest
-known date (``datum`` or a Sitzungstermin). Pass ``stand=`` to set both
+``created`` is midnight (Europe/Berlin; UTC for dates before 1893, when Berlin's
+offset was not whole minutes) of the Vorlage's ``datum`` (without one: of the
+earliest Sitzungstermin); ``modified`` is midnight of the latest known date
+(``datum`` or a Sitzungstermin). Pass ``stand=`` to set both
 explicitly; a Vorlage without any date needs it.
 
 Non-public Anlagen are never exported. ``size`` and ``sha512Checksum`` are
@@ -43,9 +44,8 @@ has or the ratsdok extension key, so an Erweiterung cannot override OParl data.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -55,7 +55,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ratsdok.codes import Zustaendigkeit
 from ratsdok.errors import AnlagenError, InvalidDocumentError, Problem
 from ratsdok.models import Anlage, Erweiterung, Vorlage
-from ratsdok.oparl.common import EXTENSION_KEY, EXTENSION_VERSION, is_vendor_key
+from ratsdok.oparl.common import EXTENSION_KEY, EXTENSION_VERSION, is_vendor_key, load_json_text
 
 __all__ = ["export_paper"]
 
@@ -71,7 +71,13 @@ def _timestamp(d: date) -> str:
         raise InvalidDocumentError(
             Problem("no time zone database for Europe/Berlin (install tzdata); pass stand=")
         )
-    return datetime.combine(d, time(0, 0), tzinfo=_BERLIN).isoformat()
+    midnight = datetime.combine(d, time(0, 0), tzinfo=_BERLIN)
+    offset = midnight.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        # Before April 1893 Berlin kept local mean time (+00:53:28); RFC 3339 offsets
+        # have whole minutes, so such a date gives midnight UTC.
+        midnight = datetime.combine(d, time(0, 0), tzinfo=UTC)
+    return midnight.isoformat()
 
 
 def _bytes_of(a: Anlage, folder: Path | None) -> bytes | None:
@@ -111,8 +117,8 @@ def _put_erweiterungen(
         if key in obj or key == EXTENSION_KEY or not is_vendor_key(key):
             continue
         try:
-            obj[key] = json.loads(er.wert)
-        except ValueError:
+            obj[key] = load_json_text(er.wert)
+        except (ValueError, RecursionError):
             raise InvalidDocumentError(
                 Problem(f"the value of {key!r} is not JSON text", field=f"{field}[{i}].wert")
             ) from None

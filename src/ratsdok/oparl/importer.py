@@ -70,7 +70,14 @@ from ratsdok.models import (
     rule_violations,
 )
 from ratsdok.nummer import Drucksachennummer
-from ratsdok.oparl.common import EXTENSION_KEY, is_vendor_key, oparl_uuid
+from ratsdok.oparl.common import (
+    EXTENSION_KEY,
+    NotJsonError,
+    is_vendor_key,
+    load_json_text,
+    oparl_uuid,
+)
+from ratsdok.text import normalize_text
 
 __all__ = ["ImportResult", "Unmapped", "import_paper", "load_json"]
 
@@ -134,13 +141,17 @@ def _parse(data: bytes, name: str | None) -> Any:
             Problem(f"not valid UTF-8 (byte {exc.start}); OParl JSON must be UTF-8", name, line)
         ) from None
     try:
-        return json.loads(text)
+        return load_json_text(text)
     except json.JSONDecodeError as exc:
         raise InvalidDocumentError(
             Problem(f"not valid JSON: {exc.msg} (column {exc.colno})", name, exc.lineno)
         ) from None
+    except NotJsonError as exc:
+        raise InvalidDocumentError(Problem(f"not valid JSON: {exc}", name)) from None
     except RecursionError:
         raise InvalidDocumentError(Problem("JSON nested too deeply", name)) from None
+    except ValueError:  # an integer beyond Python's limit for digits in a string
+        raise InvalidDocumentError(Problem("not valid JSON: a number is too long", name)) from None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -167,7 +178,8 @@ def _verbatim(key: Any) -> bool:
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    # Only XML white space: ratsdok text keeps "\u00a0" (str.strip() would drop it).
+    return value is None or (isinstance(value, str) and not value.strip(" \t\n\r"))
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -191,7 +203,15 @@ _UNSAFE_IN_TEXT = re.compile("[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _compact_json(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # allow_nan=False: NaN and Infinity are not JSON (only a Python mapping can hold them).
+    text = json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
+    if not unicodedata.is_normalized("NFC", text):
+        # ratsdok text is NFC; "e\u0301" must not come back as "é": escape all non-ASCII.
+        text = json.dumps(
+            value, ensure_ascii=True, sort_keys=True, separators=(",", ":"), allow_nan=False
+        )
     return _UNSAFE_IN_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
@@ -209,17 +229,37 @@ def _parse_date(value: Any) -> date | None:
     except ValueError:
         return None
     if dt.tzinfo is not None and _BERLIN is not None:
-        dt = dt.astimezone(_BERLIN)
+        try:
+            dt = dt.astimezone(_BERLIN)
+        except OverflowError:  # e.g. 0001-01-01T00:00+14:00: before year 1 in Germany
+            return None
     return dt.date()
 
 
 def _parse_int(value: Any) -> int | None:
+    """A non-negative integer, also as a string of ASCII digits ("1234")."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str):
+        text = value.strip()
+        # isdigit() alone also accepts "²" and other digits int() refuses.
+        if text.isascii() and text.isdigit() and len(text) <= 100:
+            return int(text)
+    return None
+
+
+def _text_of(value: Any) -> str | None:
+    """A JSON string, or an integer written as one ("reference": 12); else None.
+
+    Other values (objects, arrays, booleans, floats) are not text; their Python
+    spelling would be invented, not imported.
+    """
+    if isinstance(value, str):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**100:
+        return str(value)
     return None
 
 
@@ -278,7 +318,9 @@ _SECTION = re.compile(r"(?P<nicht>nicht ?)?öffentliche[rs]? (?:sitzung|teil)")
 _SECTION_PUBLIC = " section public"  # key no OParl object can have (leading space)
 _RELATIONS = ("relatedPaper", "superordinatedPaper", "subordinatedPaper")
 _MIME = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
-_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f/\\<>:"|?*]')
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff/\\<>:"|?*]')
+# Names Windows reserves for devices, with any extension ("nul.pdf", "COM1.txt").
+_RESERVED_NAME = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)", re.IGNORECASE)
 
 
 def _safe_filename(raw: str) -> str:
@@ -289,12 +331,14 @@ def _safe_filename(raw: str) -> str:
         name = name.replace("..", ".")
     name = name.strip(" .\t\n\r")
     stem, dot, ext = name.rpartition(".")
-    if not dot:
+    if not dot or len(ext.encode("utf-8")) > 50:  # no extension, or too long for one
         stem, ext = name, ""
-    ext_part = f".{ext}" if dot else ""
+    ext_part = f".{ext}" if ext else ""
     while len((stem + ext_part).encode("utf-8")) > 200 and stem:
         stem = stem[:-1]
-    name = (stem + ext_part).strip(" .")
+    name = (stem.rstrip(" .") + ext_part).strip(" .")  # a cut stem may end in "."
+    if _RESERVED_NAME.match(name):
+        name = "_" + name
     return name or "anlage"
 
 
@@ -396,12 +440,12 @@ class _Importer:
         space or control characters in it) or the ratsdok key is left for :meth:`rest`.
         """
         kept: list[Erweiterung] = []
-        for k in sorted(obj):
+        for k in sorted(k for k in obj if isinstance(k, str)):
             if not is_vendor_key(k) or k in used or k == EXTENSION_KEY:
                 continue
             try:
                 er = Erweiterung(schluessel=k, wert=_compact_json(obj[k]))
-            except ValidationError:
+            except (ValidationError, ValueError):  # ValueError: NaN in a Python mapping
                 continue
             if er.schluessel == k:
                 kept.append(er)
@@ -428,18 +472,18 @@ class _Importer:
             ext = None
         used = {"id", "reference", "name", "date", "paperType", "consultation", "mainFile"}
         used |= {"auxiliaryFile", EXTENSION_KEY}
-        oid, nummer, betreff = obj.get("id"), obj.get("reference"), obj.get("name")
+        oid, nummer, betreff = (_text_of(obj.get(k)) for k in ("id", "reference", "name"))
         missing = [
             k for k, v in (("id", oid), ("reference", nummer), ("name", betreff)) if v is None
         ]
-        if missing:
-            self.note(path, "no " + ", ".join(missing) + "; a Vorlage needs them; skipped", oid)
+        if oid is None or nummer is None or betreff is None:
+            self.note(
+                path,
+                "no text in " + ", ".join(missing) + "; a Vorlage needs it; skipped",
+                obj.get("id"),
+            )
             return None
-        data: dict[str, Any] = {
-            "uuid": oparl_uuid(str(oid)),
-            "nummer": str(nummer),
-            "betreff": str(betreff),
-        }
+        data: dict[str, Any] = {"uuid": oparl_uuid(oid), "nummer": nummer, "betreff": betreff}
         self.note(f"{path}.id", "kept only as the Vorlage UUID (UUIDv5 of the URL)", oid)
         if "date" in obj:
             d = _parse_date(obj["date"])
@@ -447,7 +491,7 @@ class _Importer:
                 self.note(f"{path}.date", "not a date", obj["date"])
             data["datum"] = d
         if "paperType" in obj:
-            art = _ARTEN.get(_key(str(obj["paperType"])))
+            art = _ARTEN.get(_key(_text_of(obj["paperType"]) or ""))
             if art is None:
                 self.note(
                     f"{path}.paperType",
@@ -459,8 +503,12 @@ class _Importer:
         if under and isinstance(under[0], str) and under[0] in self.organizations:
             org = self.organizations[under[0]]
             if isinstance(org.get("name"), str):
-                data["federfuehrung"] = Organisationseinheit(name=org["name"], kennung=under[0])
-                used.add("underDirectionOf")
+                try:
+                    data["federfuehrung"] = Organisationseinheit(name=org["name"], kennung=under[0])
+                except ValidationError:
+                    self.note(f"{path}.underDirectionOf[0]", "Organization name not usable", org)
+                else:
+                    used.add("underDirectionOf")
                 for i, extra in enumerate(under[1:], 1):
                     self.note(f"{path}.underDirectionOf[{i}]", "only one Federführung", extra)
         data["beratungsfolge"] = self.consultations(obj, path)
@@ -508,7 +556,10 @@ class _Importer:
             self.organizations.get(u, {}).get("name") if isinstance(u, str) else None for u in urls
         ]
         if urls and all(isinstance(n, str) for n in names):
-            data["einreicher"] = ", ".join(str(n) for n in names)
+            try:
+                data["einreicher"] = normalize_text(", ".join(str(n) for n in names))
+            except ValueError:
+                return set()  # e.g. control characters: reported as not mapped
             return {"originatorOrganization"}
         return set()
 
@@ -567,12 +618,12 @@ class _Importer:
 
     def consultation(self, c: Mapping[str, Any], path: str) -> Beratung | None:
         used = {"organization", "role", "authoritative", "meeting", "agendaItem"}
-        meeting = self.meetings.get(str(c.get("meeting")))
-        item = self.agenda_items.get(str(c.get("agendaItem")))
+        meeting = self.meetings.get(_text_of(c.get("meeting")) or "")
+        item = self.agenda_items.get(_text_of(c.get("agendaItem")) or "")
         if item is None and isinstance(c.get("id"), str):
             item = self.agenda_by_consultation.get(c["id"])
         if meeting is None and item is not None:
-            meeting = self.meetings.get(str(item.get("meeting")))
+            meeting = self.meetings.get(_text_of(item.get("meeting")) or "")
         orgs = [o for o in _as_list(c.get("organization")) if isinstance(o, str)]
         if not orgs and meeting is not None:
             orgs = [o for o in _as_list(meeting.get("organization")) if isinstance(o, str)][:1]
@@ -600,7 +651,7 @@ class _Importer:
         # Zuständigkeit
         role, auth = c.get("role"), _parse_bool(c.get("authoritative"))
         if role is not None:
-            z = _ROLLEN.get(_key(str(role)))
+            z = _ROLLEN.get(_key(_text_of(role) or ""))
             if z is None:
                 self.note(f"{path}.role", "no matching Zuständigkeit; left unknown", role)
             data["zustaendigkeit"] = z
@@ -640,8 +691,11 @@ class _Importer:
                 data["sitzungsart"] = (
                     Sitzungsart.OEFFENTLICH if public else Sitzungsart.NICHTOEFFENTLICH
                 )
-            if item.get("number") is not None:
-                data["tagesordnungspunkt"] = str(item["number"])
+            top = _text_of(item.get("number"))
+            if top is not None:
+                data["tagesordnungspunkt"] = top
+            elif item.get("number") is not None:
+                self.note(f"{path}.agendaItem.number", "not text", item["number"])
             data["ergebnis"] = self.result(item, path)
         data["erweiterungen"] = self.vendor(c, used)
         self.rest(c, path, used, "Consultation")
@@ -669,10 +723,11 @@ class _Importer:
                 f"{path}.agendaItem.result", f"wording not stored, mapped to {code.value!r}", text
             )
         beschlusstext = item.get("resolutionText")
-        return Ergebnis(
-            beschlussergebnis=code,
-            beschlusstext=beschlusstext if isinstance(beschlusstext, str) else None,
-        )
+        try:
+            return Ergebnis(beschlussergebnis=code, beschlusstext=beschlusstext)
+        except ValidationError:
+            self.note(f"{path}.agendaItem.resolutionText", "not usable text", beschlusstext)
+            return Ergebnis(beschlussergebnis=code)
 
     # -- files -------------------------------------------------------------------
 
@@ -806,8 +861,16 @@ class _Importer:
                         "does not match the OParl objects one to one; OParl fields used",
                         ext[key],
                     )
+            # Values that pass their own model may still not make a Vorlage (a bad "art",
+            # a self-Bezug, two Anlagen with one number): then the OParl fields are used.
+            # Beratungsfolge rules are left to build(), which resolves them.
+            Vorlage.model_validate({**new, "beratungsfolge": ()})
         except (ValidationError, ValueError, TypeError) as exc:
-            self.note(path, f"ratsdok extension not usable ({exc}); OParl fields used", dict(ext))
+            why = str(exc)
+            if isinstance(exc, ValidationError):
+                err = exc.errors()[0]
+                why = ".".join(str(p) for p in err["loc"]) + ": " + err["msg"]
+            self.note(path, f"ratsdok extension not usable ({why}); OParl fields used", dict(ext))
             return
         data.update(new)
         for epath, oparl_key in ignored:
@@ -863,6 +926,16 @@ def import_paper(
     :class:`~ratsdok.errors.InvalidDocumentError` naming the file and line.
     """
     value, name = load_json(data)
+    try:
+        return _import(value, name, meetings, organizations, papers)
+    except RecursionError:
+        # JSON the parser accepted, or a Python object, nested deeper than the import can walk.
+        raise InvalidDocumentError(Problem("JSON nested too deeply", name)) from None
+
+
+def _import(
+    value: Any, name: str | None, meetings: Lookup, organizations: Lookup, papers: Lookup
+) -> ImportResult:
     imp = _Importer(meetings, organizations, papers)
     vorlagen: list[Vorlage] = []
     if isinstance(value, dict) and isinstance(value.get("data"), list):
