@@ -32,7 +32,7 @@ from ratsdok.verification import Status, TeilArt, VerificationResult, verify
 from ratsdok.xmlformat import to_xml
 
 from .conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes
-from .pki import pki
+from .pki import make_signer, pki
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 NS = {"r": "urn:ratsdok:schema:1", "ds": DS}
@@ -322,6 +322,34 @@ def test_expired_certificate(example_copy: Path, trust: list[Path]) -> None:
     assert _status(result, TeilArt.SIGNATUR) == [Status.EXPIRED]
     assert "outside its validity period" in result.parts[2].reason
     assert not result.ok
+
+
+@pytest.mark.parametrize("weak", ["rsa-2048", "p-384"])
+def test_keys_outside_the_profile_are_invalid(
+    example_copy: Path, trust: list[Path], monkeypatch: pytest.MonkeyPatch, weak: str
+) -> None:
+    """A signature made elsewhere with RSA-2048 or P-384 is cryptographically fine
+    but outside ratsdok's profile: invalid, never valid."""
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    import ratsdok.signing
+
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        if weak == "rsa-2048"
+        else ec.generate_private_key(ec.SECP384R1())
+    )
+    signer = make_signer(pki()["ca"], "Fremdsystem", key=key)
+    # stand in for another tool: let sign() accept the key; verification must not
+    monkeypatch.setattr(ratsdok.signing, "key_problem", lambda k: None)
+    data = sign(example_copy.read_bytes(), key=key, cert=signer.cert, unterzeichnung=1)
+    for t in (trust, None):
+        result = verify(data, trust=t, folder=example_copy.parent)
+        (part,) = [p for p in result.parts if p.kind is TeilArt.SIGNATUR]
+        assert part.status is Status.INVALID
+        assert "key is not allowed" in part.reason
+        assert ("2048 bits" if weak == "rsa-2048" else "P-256") in part.reason
+        assert not result.ok
 
 
 def test_key_does_not_match_certificate(signed_copy: Path, trust: list[Path]) -> None:

@@ -33,6 +33,7 @@ __all__ = [
     "ECDSA_SHA256",
     "RSA_SHA256",
     "SigningKey",
+    "key_problem",
     "load_certificate",
     "load_private_key",
     "sign",
@@ -84,25 +85,24 @@ def load_certificate(cert: PathOrBytes | x509.Certificate) -> x509.Certificate:
         raise RatsdokError(Problem(f"not an X.509 certificate ({exc})", file=name)) from None
 
 
-def _check_key(key: object, name: str | None = None) -> str:
-    if isinstance(key, rsa.RSAPrivateKey):
+def key_problem(key: object) -> str | None:
+    """Why ratsdok does not accept *key* (public or private) for signatures, else None."""
+    if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
         if key.key_size < MIN_RSA_BITS:
-            raise RatsdokError(
-                Problem(
-                    f"RSA key has {key.key_size} bits; ratsdok requires at least {MIN_RSA_BITS}",
-                    file=name,
-                )
-            )
-        return RSA_SHA256
-    if isinstance(key, ec.EllipticCurvePrivateKey):
+            return f"RSA key has {key.key_size} bits; ratsdok requires at least {MIN_RSA_BITS}"
+        return None
+    if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
         if not isinstance(key.curve, ec.SECP256R1):
-            raise RatsdokError(
-                Problem(f"ECDSA key on curve {key.curve.name}; ratsdok requires P-256", file=name)
-            )
-        return ECDSA_SHA256
-    raise RatsdokError(
-        Problem("unsupported key type; use RSA (≥ 3072 bit) or ECDSA P-256", file=name)
-    )
+            return f"ECDSA key on curve {key.curve.name}; ratsdok requires P-256"
+        return None
+    return "unsupported key type; use RSA (≥ 3072 bit) or ECDSA P-256"
+
+
+def _check_key(key: object, name: str | None = None) -> str:
+    problem = key_problem(key)
+    if problem is not None:
+        raise RatsdokError(Problem(problem, file=name))
+    return RSA_SHA256 if isinstance(key, rsa.RSAPrivateKey) else ECDSA_SHA256
 
 
 def _c14n(el: etree._Element) -> bytes:
@@ -130,7 +130,8 @@ def _signature_value(key: SigningKey, data: bytes) -> bytes:
     if isinstance(key, rsa.RSAPrivateKey):
         return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
     r, s = decode_dss_signature(key.sign(data, ec.ECDSA(hashes.SHA256())))
-    return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    size = (key.curve.key_size + 7) // 8  # XMLDSig: r and s, each as long as the curve's order
+    return r.to_bytes(size, "big") + s.to_bytes(size, "big")
 
 
 def _public_der(key: object) -> bytes:

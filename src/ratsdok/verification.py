@@ -42,7 +42,7 @@ from ratsdok.sealing import (
     vorlage_digest,
     vorlage_element,
 )
-from ratsdok.signing import ECDSA_SHA256, OBJECT_TYPE, RSA_SHA256
+from ratsdok.signing import ECDSA_SHA256, OBJECT_TYPE, RSA_SHA256, key_problem
 from ratsdok.version import NAMESPACE
 from ratsdok.xmlformat import parse_document
 
@@ -410,9 +410,11 @@ def _check_signature(
             expired = "has expired" in lowered or "not yet valid" in lowered
             status = Status.EXPIRED if expired else Status.UNTRUSTED
             try:
-                _verify_untrusted(data, sig, config, within_validity=True)
+                _, own = _verify_untrusted(data, sig, config, within_validity=True)
             except (InvalidSignature, InvalidInput) as inner:
                 return teil(Status.INVALID, f"signature does not verify: {inner}")
+            if (weak := key_problem(own.public_key())) is not None:
+                return teil(Status.INVALID, f"the signer's key is not allowed: {weak}")
             why = (
                 "the certificate is outside its validity period"
                 if expired
@@ -428,6 +430,9 @@ def _check_signature(
         return teil(Status.INVALID, f"signature cannot be read: {exc}")
     assert isinstance(results, list)
     assert len(results) == 2
+    if (weak := key_problem(cert.public_key())) is not None:
+        # Other tools sign with RSA-2048 or P-384; ratsdok's profile does not accept them.
+        return teil(Status.INVALID, f"the signer's key is not allowed: {weak}")
     main, binding = results
     if main.signed_data != canonical_vorlage(vorlage):
         return teil(Status.INVALID, "the signed data is not this document's Vorlage")
