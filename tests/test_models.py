@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 import pydantic
 import pytest
@@ -20,10 +22,11 @@ from ratsdok import (
     Bezugsart,
     Ergebnis,
     Erweiterung,
+    Quelle,
     Vorlage,
     Zustaendigkeit,
 )
-from ratsdok.models import format_path, rule_violations
+from ratsdok.models import format_path, rule_violations, zeitpunkt_text
 
 E = Zustaendigkeit.ENTSCHEIDUNG
 V = Zustaendigkeit.VORBERATUNG
@@ -331,9 +334,9 @@ def test_negative_size_and_number_zero_are_refused() -> None:
 # ---------------------------------------------------------------- Erweiterungen
 
 
-def test_beratung_and_anlage_end_with_erweiterungen() -> None:
+def test_beratung_and_anlage_end_with_quelle_and_erweiterungen() -> None:
     for model in (Beratung, Anlage, Vorlage):
-        assert list(model.model_fields)[-1] == "erweiterungen"
+        assert list(model.model_fields)[-2:] == ["quelle", "erweiterungen"]
     assert Beratung(gremium="Rat").erweiterungen == ()
     assert _anlage().erweiterungen == ()
 
@@ -374,6 +377,94 @@ def test_erweiterungen_take_part_in_equality() -> None:
     extended = _anlage(erweiterungen=[Erweiterung(schluessel="vendor:y", wert="1")])
     assert plain != extended
     assert plain == extended.model_copy(update={"erweiterungen": ()})
+
+
+# ---------------------------------------------------------------- Quelle
+
+PLUS2 = timezone(timedelta(hours=2))
+
+
+def test_quelle_keeps_the_offset_as_given_in_one_tzinfo_class() -> None:
+    q = Quelle(
+        kennung=" https://o.example/paper/1\r\n",
+        web="https://o.example/web/Mu\u0308nchen",
+        erstellt="2020-05-04T10:15:30.5+02:00",
+        geaendert=datetime(2020, 5, 4, 8, 15, tzinfo=UTC),
+    )
+    assert q.kennung == "https://o.example/paper/1"
+    assert q.web == "https://o.example/web/München"
+    assert q.erstellt == datetime(2020, 5, 4, 10, 15, 30, 500000, tzinfo=PLUS2)
+    assert q.erstellt is not None and q.erstellt.tzinfo == PLUS2
+    assert q.geaendert is not None and q.geaendert.tzinfo is UTC
+    # A zone is reduced to its offset at that time (one spelling per value).
+    berlin = Quelle(
+        kennung="k", erstellt=datetime(2020, 5, 4, 10, 15, tzinfo=ZoneInfo("Europe/Berlin"))
+    )
+    assert berlin.erstellt is not None and berlin.erstellt.tzinfo == PLUS2
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2020-05-04T10:15:30", "no UTC offset"),
+        (datetime(2020, 5, 4, 10, 15), "no UTC offset"),
+        ("2020-05-04", "no UTC offset"),
+        (1588580130, "not a number"),
+        ("2020-05-04T10:15:30+14:30", "within ±14:00"),
+        (datetime(2020, 5, 4, tzinfo=timezone(timedelta(minutes=53, seconds=28))), "+00:53:28"),
+    ],
+)
+def test_quelle_refuses_times_without_a_usable_offset(value: Any, message: str) -> None:
+    with pytest.raises(pydantic.ValidationError, match=re.escape(message)):
+        Quelle(kennung="k", erstellt=value)
+    # Nested, the error names the field path.
+    with pytest.raises(pydantic.ValidationError) as info:
+        Vorlage(
+            nummer="1",
+            betreff="x",
+            beratungsfolge=[{"gremium": "Rat", "quelle": {"kennung": "k", "geaendert": value}}],
+        )
+    assert _error_locs(info.value) == [("beratungsfolge", 0, "quelle", "geaendert")]
+
+
+def test_quelle_needs_a_kennung_with_text() -> None:
+    with pytest.raises(pydantic.ValidationError) as info:
+        _anlage(quelle={"kennung": " \t"})
+    assert _error_locs(info.value) == [("quelle", "kennung")]
+
+
+def test_quelle_equality_includes_the_offset() -> None:
+    here = Quelle(kennung="k", erstellt=datetime(2020, 5, 4, 10, 0, tzinfo=PLUS2))
+    utc = Quelle(kennung="k", erstellt=datetime(2020, 5, 4, 8, 0, tzinfo=UTC))
+    # The same instant, but written differently: not the same Quelle.
+    assert here.erstellt == utc.erstellt
+    assert here != utc and hash(here) == hash(utc)
+    assert here == Quelle(kennung="k", erstellt="2020-05-04T10:00:00+02:00")
+    assert here != here.model_copy(update={"web": "https://o.example"})
+    assert _anlage(quelle=here) != _anlage(quelle=utc)
+    assert _anlage(quelle=here) == _anlage(quelle=here.model_copy())
+    assert _anlage() != _anlage(quelle=here)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (datetime(2020, 5, 4, 10, 15, 30, tzinfo=PLUS2), "2020-05-04T10:15:30+02:00"),
+        (datetime(2020, 5, 4, 10, 15, 30, 500000, tzinfo=UTC), "2020-05-04T10:15:30.5Z"),
+        (
+            datetime(1, 1, 1, 0, 0, 0, 120, tzinfo=timezone(-timedelta(minutes=30))),
+            "0001-01-01T00:00:00.00012-00:30",
+        ),
+        (
+            datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=14))),
+            "9999-12-31T23:59:59.999999+14:00",
+        ),
+    ],
+)
+def test_zeitpunkt_text_is_canonical_and_reads_back(value: datetime, text: str) -> None:
+    assert zeitpunkt_text(value) == text
+    again = Quelle(kennung="k", erstellt=text)
+    assert again == Quelle(kennung="k", erstellt=value)
 
 
 # ---------------------------------------------------------------- immutability and helpers

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -786,4 +786,203 @@ def test_originator_organization_becomes_einreicher() -> None:
 def test_extension_withdraws_resolved_notes(example: ratsdok.Vorlage) -> None:
     result = import_paper(export_paper(example, base_url=BASE))
     assert not any("Gremium holds its URL" in u.reason for u in result.unmapped)
-    assert "$.consultation[0].id" in reasons(result)  # ids are still not stored
+    # The exported ids are ratsdok's own; the Quellen come from the extension (none here).
+    assert "$.consultation[0].id" not in reasons(result)
+    assert result.vorlage.beratungsfolge[0].quelle is None
+
+
+# --------------------------------------------------------------------------- Quelle
+
+PLUS2 = timezone(timedelta(hours=2))
+
+
+def _assert_quelle(q: ratsdok.Quelle | None, raw: dict[str, Any]) -> None:
+    """*q* holds id, web, created and modified of the OParl object *raw* exactly."""
+    assert q is not None
+    assert q.kennung == raw["id"]
+    assert q.web == raw.get("web")
+    for key, t in (("created", q.erstellt), ("modified", q.geaendert)):
+        if raw.get(key) is None:
+            assert t is None
+        else:
+            assert t == datetime.fromisoformat(raw[key])
+            assert t is not None and t.isoformat() == raw[key]  # the offset as given
+
+
+def test_karlsruhe_paper_consultations_and_files_get_their_quelle() -> None:
+    path = require_corpus(f"{KA}/papers/51815.json")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    result = import_paper(path, **karlsruhe_lookups())
+    v = result.vorlage
+    _assert_quelle(v.quelle, raw)
+    assert v.quelle is not None and v.quelle.erstellt == datetime(
+        2025, 4, 17, 14, 54, 14, tzinfo=PLUS2
+    )
+    assert v.uuid == oparl_uuid(raw["id"])  # the id still gives the UUID
+    for b, c in zip(v.beratungsfolge, raw["consultation"], strict=True):
+        _assert_quelle(b.quelle, c)
+    for a, f in zip(v.anlagen, raw["auxiliaryFile"], strict=True):
+        _assert_quelle(a.quelle, f)
+    mapped = ("id", "web", "created", "modified")
+    assert not [u.path for u in result.unmapped if u.path.rsplit(".", 1)[-1] in mapped]
+    assert_xsd_valid(v)
+
+
+def test_huertgenwald_papers_get_quelle_with_web() -> None:
+    path = require_corpus(f"{HW}/body/1/paper?page=63.json")
+    raw = [p for p in json.loads(path.read_text(encoding="utf-8"))["data"] if not p.get("deleted")]
+    result = import_paper(path, **huertgenwald_lookups())
+    assert len(result.vorlagen) == len(raw)
+    for v, p in zip(result.vorlagen, raw, strict=True):
+        _assert_quelle(v.quelle, p)
+        for b, c in zip(v.beratungsfolge, p.get("consultation", []), strict=True):
+            _assert_quelle(b.quelle, c)  # 1.0 Consultations: an id, no timestamps
+    first = result.vorlagen[0].quelle
+    assert first is not None and first.web is not None and first.web.startswith("https://")
+    assert first.erstellt == datetime(2018, 4, 6, 12, 0, 56, tzinfo=PLUS2)
+    assert not any(u.path.endswith((".web", ".created", ".modified")) for u in result.unmapped)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2021-03-04",  # a date: the time is not known
+        "2021-03-04T10:00:00",  # naive: the offset is not known
+        "2021-03-04 10:00:00+01:00",
+        "2021-03-04T10:00:00.1234567Z",  # finer than ratsdok keeps
+        "2021-03-04T10:00:00+15:00",
+        "2021-02-30T10:00:00Z",
+        "gestern",
+        1614848400,
+    ],
+)
+def test_bad_timestamp_is_reported_not_guessed(value: Any) -> None:
+    c = consultation(1, created=value, modified="2021-03-05T08:00:00z")
+    f = {"id": "https://o.example/file/1", "fileName": "a.pdf", "modified": value}
+    result = import_paper(
+        paper(created=value, consultation=[c], auxiliaryFile=[f]), organizations=ORGS
+    )
+    v = result.vorlage
+    assert v.quelle == ratsdok.Quelle(kennung=paper()["id"])
+    b = v.beratungsfolge[0].quelle
+    assert b is not None and b.erstellt is None
+    assert b.geaendert == datetime(2021, 3, 5, 8, 0, tzinfo=UTC)  # lower-case z is RFC 3339
+    assert v.anlagen[0].quelle == ratsdok.Quelle(kennung="https://o.example/file/1")
+    why = reasons(result)
+    for path in ("$.created", "$.consultation[0].created", "$.auxiliaryFile[0].modified"):
+        assert "RFC 3339" in why[path]
+        assert next(u.value for u in result.unmapped if u.path == path) == value
+
+
+def test_id_or_web_that_text_would_change_is_reported() -> None:
+    result = import_paper(paper(id=" https://o.example/paper/1", web="https://o.example/\x85"))
+    v = result.vorlage
+    assert v.quelle is None
+    assert v.uuid == oparl_uuid(" https://o.example/paper/1")
+    assert "kept only as the Vorlage UUID" in reasons(result)["$.id"]
+    assert "$.web" in reasons(result)
+    c = consultation(1, web=" x ")
+    (b,) = import_paper(paper(consultation=[c]), organizations=ORGS).vorlage.beratungsfolge
+    assert b.quelle == ratsdok.Quelle(kennung=c["id"])
+
+
+def test_quelle_round_trips_through_export_exactly() -> None:
+    path = require_corpus(f"{KA}/papers/51815.json")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    v = import_paper(path, **karlsruhe_lookups()).vorlage
+    out = export_paper(v, base_url=BASE)
+    assert schema_errors(out) == []
+    # ratsdok publishes: the ids are its own, the source is named in the extension.
+    assert out["id"] == f"{BASE}/paper/{v.uuid}"
+    assert out[EXTENSION_KEY]["quelle"]["kennung"] == raw["id"]
+    # created/modified are the source's, for the Paper and each embedded object.
+    assert (out["created"], out["modified"]) == (raw["created"], raw["modified"])
+    for c, rc in zip(out["consultation"], raw["consultation"], strict=True):
+        assert (c["created"], c["modified"]) == (rc["created"], rc["modified"])
+    for f, rf in zip(out["auxiliaryFile"], raw["auxiliaryFile"], strict=True):
+        assert (f["created"], f["modified"]) == (rf["created"], rf["modified"])
+    # import → export → import and export → import → export are exact.
+    back = import_paper(json.loads(dump_json(out))).vorlage
+    assert back == v
+    assert [b.quelle for b in back.beratungsfolge] == [b.quelle for b in v.beratungsfolge]
+    assert dump_json(export_paper(back, base_url=BASE)) == dump_json(out)
+    assert ratsdok.from_xml(ratsdok.to_xml(back)) == v
+
+
+def test_export_takes_created_and_modified_from_the_quelle(example: ratsdok.Vorlage) -> None:
+    first, second = example.beratungsfolge
+    v = example.model_copy(
+        update={
+            "quelle": ratsdok.Quelle(
+                kennung="https://o.example/paper/9", erstellt="2020-05-01T09:00:00.75+02:00"
+            ),
+            "beratungsfolge": (
+                first.model_copy(
+                    update={
+                        # modified before created at the source: OParl gets created twice.
+                        "quelle": ratsdok.Quelle(
+                            kennung="c1",
+                            erstellt="2020-05-20T12:00:00Z",
+                            geaendert="2020-05-19T12:00:00Z",
+                        )
+                    }
+                ),
+                second.model_copy(
+                    # only a modified time, after the derived created
+                    update={
+                        "quelle": ratsdok.Quelle(
+                            kennung="c2", geaendert="2020-06-01T10:00:00-05:30"
+                        )
+                    }
+                ),
+            ),
+            "anlagen": tuple(
+                a.model_copy(update={"quelle": ratsdok.Quelle(kennung="f1", web="https://w")})
+                for a in example.anlagen
+            ),
+        }
+    )
+    out = export_paper(v, base_url=BASE, stand=datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC))
+    assert schema_errors(out) == []
+    # The Quelle wins over stand=; fractions of a second are cut.
+    assert out["created"] == "2020-05-01T09:00:00+02:00"
+    assert out["modified"] == "2024-01-02T03:04:05+00:00"
+    c1, c2 = out["consultation"]
+    assert c1["created"] == c1["modified"] == "2020-05-20T12:00:00+00:00"
+    assert (c2["created"], c2["modified"]) == (
+        "2024-01-02T03:04:05+00:00",
+        "2024-01-02T03:04:05+00:00",  # the source's modified is before stand: clamped
+    )
+    (f,) = out["auxiliaryFile"]
+    assert (f["created"], f["modified"]) == (out["modified"], out["modified"])
+    assert "web" not in f  # the source's page is not the export's
+    back = import_paper(json.loads(dump_json(out))).vorlage
+    assert back == v  # the exact values travel in the extension
+    assert dump_json(
+        export_paper(back, base_url=BASE, stand=datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC))
+    ) == dump_json(out)
+
+
+def test_export_derived_times_with_a_quelle_without_times(example: ratsdok.Vorlage) -> None:
+    v = example.model_copy(update={"quelle": ratsdok.Quelle(kennung="k")})
+    plain, with_quelle = export_paper(example, base_url=BASE), export_paper(v, base_url=BASE)
+    assert (with_quelle["created"], with_quelle["modified"]) == (
+        plain["created"],
+        plain["modified"],
+    )
+    assert import_paper(with_quelle).vorlage == v
+    # Without the extension, the exported ids become the Quelle (the Paper is all there is).
+    del with_quelle[EXTENSION_KEY]
+    q = import_paper(with_quelle).vorlage.quelle
+    assert q is not None and q.kennung == with_quelle["id"]
+    assert q.erstellt == datetime(2020, 5, 25, tzinfo=PLUS2)
+
+
+def test_extension_quelle_that_is_not_usable_falls_back_to_oparl_fields(
+    example: ratsdok.Vorlage,
+) -> None:
+    out = export_paper(example, base_url=BASE)
+    out[EXTENSION_KEY]["quelle"] = {"kennung": "k", "erstellt": "2020-05-01T09:00:00"}
+    result = import_paper(out)
+    assert "extension not usable" in reasons(result)[f"$.{EXTENSION_KEY}"]
+    assert result.vorlage.quelle is not None and result.vorlage.quelle.kennung == out["id"]

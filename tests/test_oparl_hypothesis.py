@@ -213,6 +213,9 @@ KNOWN_KEYS = [
     "size",
     "accessUrl",
     "downloadUrl",
+    "web",
+    "created",
+    "modified",
     EXTENSION_KEY,
     "uuid",
     "art",
@@ -360,6 +363,9 @@ def check_import(source: Any, raw: Any, **lookups: Any) -> ratsdok.oparl.ImportR
             if all(s is None for s in sizes):
                 assert all(a.groesse is None for a in v.anlagen)
             assert all(a.sha256 is None for a in v.anlagen)  # OParl has no SHA-256
+            for key, name in (("web", "web"), ("created", "erstellt"), ("modified", "geaendert")):
+                if not isinstance(raw.get(key), str):  # none invented, no number as Unix time
+                    assert v.quelle is None or getattr(v.quelle, name) is None
     return result
 
 

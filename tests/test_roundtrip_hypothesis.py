@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta, timezone
 from typing import Any
 
 import pydantic
@@ -23,6 +23,7 @@ from ratsdok import (
     Ergebnis,
     Erweiterung,
     Organisationseinheit,
+    Quelle,
     Sitzungsart,
     Unterzeichnung,
     Vermerk,
@@ -66,6 +67,19 @@ nummern = st.one_of(
 # Often none, sometimes a few: data of another system kept with a Beratung, Anlage, Vorlage.
 erweiterungen = st.lists(st.builds(Erweiterung, schluessel=texts, wert=texts), max_size=2)
 
+# Every offset RFC 3339 and xs:dateTime allow (whole minutes within ±14:00), microseconds.
+zeitpunkte = st.datetimes(
+    timezones=st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+)
+# Often none, sometimes one: where the object came from in another system.
+quellen = st.none() | st.builds(
+    Quelle,
+    kennung=texts,
+    web=optional_texts,
+    erstellt=st.none() | zeitpunkte,
+    geaendert=st.none() | zeitpunkte,
+)
+
 ergebnisse = st.builds(
     Ergebnis,
     beschlussergebnis=st.sampled_from(Beschlussergebnis),
@@ -98,6 +112,7 @@ def beratungsfolgen(draw: st.DrawFn) -> list[Beratung]:
             zustaendigkeit=zustaendigkeit,
             tagesordnungspunkt=draw(optional_texts),
             ergebnis=ergebnis,
+            quelle=draw(quellen),
             erweiterungen=draw(erweiterungen),
         )
         decided = decided or b.entscheidet
@@ -144,6 +159,7 @@ def anlagen_listen(draw: st.DrawFn) -> list[Anlage]:
                 else None,
                 oeffentlich=draw(st.booleans()),
                 inhalt=inline,
+                quelle=draw(quellen),
                 erweiterungen=draw(erweiterungen),
             )
         except pydantic.ValidationError:
@@ -206,6 +222,7 @@ def vorlagen(draw: st.DrawFn) -> Vorlage:
                 max_size=2,
             )
         ),
+        "quelle": draw(quellen),
         "erweiterungen": draw(erweiterungen),
     }
     try:
@@ -225,7 +242,7 @@ def test_strategy_builds_valid_vorlagen() -> None:
     check()
 
 
-def test_strategy_reaches_nested_erweiterungen() -> None:
+def test_strategy_reaches_nested_erweiterungen_and_quellen() -> None:
     # Without this the round-trip tests could pass without ever writing one. About
     # half the examples carry some, so 50 without any would be a broken strategy.
     seen: set[str] = set()
@@ -235,9 +252,14 @@ def test_strategy_reaches_nested_erweiterungen() -> None:
     def check(v: Vorlage) -> None:
         seen.update(["beratung"] if any(b.erweiterungen for b in v.beratungsfolge) else [])
         seen.update(["anlage"] if any(a.erweiterungen for a in v.anlagen) else [])
+        seen.update(["quelle"] if v.quelle is not None else [])
+        seen.update(["beratung.quelle"] if any(b.quelle for b in v.beratungsfolge) else [])
+        seen.update(["anlage.quelle"] if any(a.quelle for a in v.anlagen) else [])
+        if v.quelle is not None and v.quelle.erstellt is not None:
+            seen.add("zeitpunkt")
 
     check()
-    assert seen == {"beratung", "anlage"}
+    assert seen == {"beratung", "anlage", "quelle", "beratung.quelle", "anlage.quelle", "zeitpunkt"}
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,7 +6,7 @@ import base64
 import os
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from uuid import UUID
 
@@ -31,6 +31,7 @@ from ratsdok import (
     Nachricht,
     Nachrichtenkopf,
     Organisationseinheit,
+    Quelle,
     SchemaError,
     Sitzungsart,
     UnsafeInputError,
@@ -75,7 +76,14 @@ def _full_vorlage() -> Vorlage:
                     Erweiterung(schluessel="ris:x", wert="1"),
                 ],
             ),
-            Beratung(gremium="Gemeinderat", zustaendigkeit=Zustaendigkeit.ENTSCHEIDUNG),
+            Beratung(
+                gremium="Gemeinderat",
+                zustaendigkeit=Zustaendigkeit.ENTSCHEIDUNG,
+                quelle=Quelle(
+                    kennung="https://o.example/consultation/7",
+                    geaendert=datetime(2021, 3, 12, 18, 5, tzinfo=timezone(-timedelta(hours=5.5))),
+                ),
+            ),
         ],
         abschnitte=[
             Abschnitt(art=Abschnittsart.BESCHLUSSVORSCHLAG, absaetze=["Der Rat beschließt."]),
@@ -98,6 +106,7 @@ def _full_vorlage() -> Vorlage:
                 groesse=10,
                 sha256="ab" * 32,
                 oeffentlich=False,
+                quelle=Quelle(kennung="urn:ris:file:1", web="https://o.example/file/1"),
             ),
             Anlage(
                 nummer=2,
@@ -120,6 +129,12 @@ def _full_vorlage() -> Vorlage:
                 uuid=UUID("99999999-2222-4333-8444-555555555555"),
             ),
         ],
+        quelle=Quelle(
+            kennung="https://o.example/paper/1?a=1&b=<2>",
+            web="https://o.example/vo/1",
+            erstellt=datetime(2021, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=1))),
+            geaendert=datetime(2021, 3, 4, 12, 0, 0, 250000, tzinfo=UTC),
+        ),
         erweiterungen=[Erweiterung(schluessel="sternberg:intern", wert="[1,null]")],
     )
 
@@ -177,25 +192,83 @@ def test_inline_content_is_base64_in_the_xml() -> None:
     assert f"<ratsdok:inhalt>{expected}</ratsdok:inhalt>".encode() in data
 
 
+NS = {"r": ratsdok.NAMESPACE}
+
+
+def _child_names(tree: etree._ElementTree, xpath: str) -> list[str]:
+    """Local names of the children of the one element at *xpath*."""
+    (el,) = tree.xpath(xpath, namespaces=NS)
+    return [etree.QName(c).localname for c in el]
+
+
 def test_nested_erweiterungen_are_the_last_children() -> None:
     tree = _parse(to_xml(_full_vorlage()))
-    ns = {"r": ratsdok.NAMESPACE}
 
     def children(xpath: str) -> list[str]:
-        (el,) = tree.xpath(xpath, namespaces=ns)
-        return [etree.QName(c).localname for c in el]
+        return _child_names(tree, xpath)
 
     assert children("//r:beratung[1]")[-3:] == ["ergebnis", "erweiterung", "erweiterung"]
     assert children("//r:anlage[2]")[-3:] == ["inhalt", "erweiterung", "erweiterung"]
     assert "erweiterung" not in children("//r:beratung[2]") + children("//r:anlage[1]")
     assert children("//r:vorlage")[-1] == "erweiterung"
-    texts = tree.xpath("//r:beratung[1]/r:erweiterung/r:wert/text()", namespaces=ns)
+    texts = tree.xpath("//r:beratung[1]/r:erweiterung/r:wert/text()", namespaces=NS)
     assert texts == ['{"name":"Saal <A> & B"}', "1"]
+
+
+def test_quelle_comes_right_before_the_erweiterungen() -> None:
+    tree = _parse(to_xml(_full_vorlage()))
+
+    def children(xpath: str) -> list[str]:
+        return _child_names(tree, xpath)
+
+    assert children("//r:vorlage")[-3:] == ["bezug", "quelle", "erweiterung"]
+    assert children("//r:vorlage/r:quelle") == [
+        "kennung",
+        "web",
+        "erstellt",
+        "geaendert",
+    ]
+    assert children("//r:beratung[2]")[-1] == "quelle"
+    assert children("//r:beratung[2]/r:quelle") == ["kennung", "geaendert"]
+    assert children("//r:anlage[1]")[-2:] == ["oeffentlich", "quelle"]
+    assert "quelle" not in children("//r:beratung[1]") + children("//r:anlage[2]")
+
+    def value(xpath: str) -> str:
+        return str(tree.xpath(f"string({xpath})", namespaces=NS))
+
+    assert value("//r:vorlage/r:quelle/r:kennung") == "https://o.example/paper/1?a=1&b=<2>"
+    assert value("//r:vorlage/r:quelle/r:erstellt") == "2021-03-01T09:30:00+01:00"
+    assert value("//r:vorlage/r:quelle/r:geaendert") == "2021-03-04T12:00:00.25Z"
+    assert value("//r:beratung[2]/r:quelle/r:geaendert") == "2021-03-12T18:05:00-05:30"
+
+
+def test_quelle_keeps_its_offsets_through_the_round_trip() -> None:
+    v = _full_vorlage()
+    back = ratsdok.from_xml(to_xml(v))
+
+    def offsets(x: Vorlage) -> list[object]:
+        quellen = [x.quelle, x.beratungsfolge[1].quelle]
+        return [
+            t.utcoffset() if t else None for q in quellen if q for t in (q.erstellt, q.geaendert)
+        ]
+
+    assert (
+        offsets(back)
+        == offsets(v)
+        == [
+            timedelta(hours=1),
+            timedelta(0),
+            None,
+            -timedelta(hours=5, minutes=30),
+        ]
+    )
+    assert back == v
 
 
 def test_empty_erweiterungen_write_nothing(example: Vorlage) -> None:
     assert b"erweiterung" not in to_xml(example)
     assert b"erweiterung" not in to_xml(_minimal_vorlage())
+    assert b"quelle" not in to_xml(example) + to_xml(_minimal_vorlage())
 
 
 def test_output_is_deterministic() -> None:
@@ -594,6 +667,61 @@ def test_xmllint_accepts_nested_erweiterungen_only_in_place(tmp_path: Path) -> N
         assert (result.returncode == 0) is ok, result.stderr
 
 
+def _xmllint_ok(xmllint: str, path: Path) -> bool:
+    schema = Path(__file__).resolve().parent.parent / "schemas" / "ratsdok.xsd"
+    result = subprocess.run(
+        [xmllint, "--noout", "--nonet", "--schema", str(schema), str(path)],
+        capture_output=True,
+        check=False,
+    )
+    return result.returncode == 0
+
+
+QUELLE_STAMP = "<ratsdok:geaendert>2021-03-04T12:00:00.25Z</ratsdok:geaendert>"
+
+
+@pytest.mark.parametrize(
+    ("stamp", "ok"),
+    [
+        ("2021-03-04T12:00:00.25Z", True),
+        ("2021-03-04T12:00:00.999999-14:00", True),
+        ("2021-03-04T12:00:00.250Z", False),  # trailing zero: not the one spelling
+        ("2021-03-04T12:00:00.25+00:00", False),  # UTC is written Z
+        ("2021-03-04T12:00:00.25", False),  # no offset
+        ("2021-03-04T12:00:00.1234567Z", False),  # finer than microseconds
+        ("2021-03-04", False),
+    ],
+)
+def test_xmllint_accepts_quelle_times_only_in_canonical_form(
+    tmp_path: Path, stamp: str, ok: bool
+) -> None:
+    xmllint = require_tool("xmllint")
+    text = _full_text().replace(QUELLE_STAMP, f"<ratsdok:geaendert>{stamp}</ratsdok:geaendert>")
+    path = tmp_path / "quelle.xml"
+    path.write_text(text, encoding="utf-8")
+    assert _xmllint_ok(xmllint, path) is ok
+    if ok:  # every accepted spelling is written back byte for byte
+        assert to_xml(nachricht_from_xml(text.encode())) == text.encode()
+    else:
+        err = _errors(text, SchemaError)
+        assert {p.line for p in err.problems} == {line_of(text, f"geaendert>{stamp}<")}
+
+
+def test_xmllint_refuses_quelle_after_the_erweiterungen(tmp_path: Path) -> None:
+    xmllint = require_tool("xmllint")
+    text = _full_text()
+    start = text.index("      <ratsdok:quelle>\n        <ratsdok:kennung>https://o.example/paper")
+    block = text[start : text.index("      </ratsdok:quelle>\n", start) + 24]
+    assert block.endswith("</ratsdok:quelle>\n")
+    moved = text.replace(block, "").replace(
+        "    </ratsdok:vorlage>", block + "    </ratsdok:vorlage>"
+    )
+    path = tmp_path / "moved.xml"
+    path.write_text(moved, encoding="utf-8")
+    assert not _xmllint_ok(xmllint, path)
+    assert _errors(moved, SchemaError).problems
+
+
 def test_xmllint_rejects_a_broken_document(tmp_path: Path, example_text: str) -> None:
     xmllint = require_tool("xmllint")
     schema = Path(__file__).resolve().parent.parent / "schemas" / "ratsdok.xsd"
@@ -669,6 +797,32 @@ def test_nested_erweiterung_in_the_wrong_place_is_a_schema_error() -> None:
     missing_wert = text.replace("          <ratsdok:wert>12</ratsdok:wert>\n", "")
     err = _errors(missing_wert, SchemaError)
     assert {p.line for p in err.problems} == {line_of(text, "vendor:seiten") - 1}
+
+
+def test_bad_time_in_a_nested_quelle_points_at_its_line_and_field() -> None:
+    text = _full_text()
+    good = "<ratsdok:geaendert>2021-03-12T18:05:00-05:30</ratsdok:geaendert>"
+    line = line_of(text, good)
+    # 24:00:00 is a valid xs:dateTime (midnight at the end of the day); Python has no hour 24.
+    bad = text.replace(good, good.replace("18:05:00", "24:00:00"))
+    assert schema_problems(_parse(bad.encode())) == []
+    (problem,) = _errors(bad, InvalidDocumentError).problems
+    assert problem.field == "beratungsfolge[1].quelle.geaendert"
+    assert problem.line == line
+
+
+def test_bad_kennung_in_a_nested_quelle_points_at_its_line_and_field() -> None:
+    text = _full_text()
+    good = "<ratsdok:kennung>urn:ris:file:1</ratsdok:kennung>"
+    line = line_of(text, good)
+    bad = text.replace(good, "<ratsdok:kennung>urn:ris&#x85;</ratsdok:kennung>")
+    (problem,) = _errors(bad, InvalidDocumentError).problems
+    assert problem.field == "anlagen[0].quelle.kennung"
+    assert problem.line == line
+    assert "U+0085" in problem.message
+    # A blank kennung is already refused by the schema, at the same line.
+    blank = text.replace(good, "<ratsdok:kennung> \t </ratsdok:kennung>")
+    assert {p.line for p in _errors(blank, SchemaError).problems} == {line}
 
 
 def test_all_model_problems_are_reported_together(example_text: str) -> None:

@@ -40,6 +40,7 @@ from ratsdok.models import (
     Ergebnis,
     Erweiterung,
     Organisationseinheit,
+    Quelle,
     Unterzeichnung,
     Vorlage,
 )
@@ -126,6 +127,7 @@ __all__ = [
     "Organisationseinheit",
     "OutputError",
     "Problem",
+    "Quelle",
     "RatsdokError",
     "SchemaError",
     "Sitzungsart",

@@ -9,11 +9,18 @@ path, for example ``beratungsfolge[1].sitzungstermin``.
 from __future__ import annotations
 
 import hashlib
-from datetime import date
-from typing import Annotated, Self
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Annotated, Any, Self
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ratsdok.codes import (
@@ -38,10 +45,13 @@ __all__ = [
     "Erweiterung",
     "FieldPath",
     "Organisationseinheit",
+    "Quelle",
     "Unterzeichnung",
     "Vorlage",
+    "Zeitpunkt",
     "format_path",
     "rule_violations",
+    "zeitpunkt_text",
 ]
 
 Anzahl = Annotated[int, Field(ge=0, le=1_000_000)]
@@ -85,6 +95,83 @@ class Erweiterung(_Model):
     wert: Text
 
 
+_MAX_OFFSET = timedelta(hours=14)
+
+
+def _no_number(value: Any) -> Any:
+    # pydantic would read a number as Unix time; which unit a source meant is a guess.
+    if isinstance(value, int | float):
+        raise ValueError("a time stamp needs a date, a time and a UTC offset, not a number")
+    return value
+
+
+def _offset_text(offset: timedelta) -> str:
+    """``+02:00``, ``-00:30`` (seconds only if there are any)."""
+    seconds = int(offset.total_seconds())
+    sign, seconds = ("-" if seconds < 0 else "+"), abs(seconds)
+    text = f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}"
+    return text + f":{seconds % 60:02d}" if seconds % 60 else text
+
+
+def _check_zeitpunkt(value: datetime) -> datetime:
+    offset = value.utcoffset()
+    if offset is None:
+        raise ValueError("has no UTC offset (such as +02:00 or Z), so the time is ambiguous")
+    # RFC 3339 and xs:dateTime know offsets in whole minutes up to 14 hours only.
+    if offset % timedelta(minutes=1) or abs(offset) > _MAX_OFFSET:
+        raise ValueError(
+            f"the UTC offset {_offset_text(offset)} is not whole minutes within ±14:00"
+        )
+    # One tzinfo class for every value: no zone name leaks into repr or pickles.
+    return value.replace(tzinfo=UTC if not offset else timezone(offset))
+
+
+Zeitpunkt = Annotated[datetime, BeforeValidator(_no_number), AfterValidator(_check_zeitpunkt)]
+"""A date and time with its UTC offset as given; naive values are refused."""
+
+
+def zeitpunkt_text(value: datetime) -> str:
+    """The canonical text of a :data:`Zeitpunkt`, as in the XML.
+
+    The XML Schema canonical form of ``xs:dateTime`` with the offset kept: fractional
+    seconds only when not zero and without trailing zeros, ``Z`` for UTC, otherwise
+    the offset as given (``2020-05-04T10:15:30.5+02:00``). Reading it gives the same
+    value and offset, so writing it again gives the same bytes.
+    """
+    text = value.replace(microsecond=0, tzinfo=None).isoformat()
+    if value.microsecond:
+        text += f".{value.microsecond:06d}".rstrip("0")
+    offset = value.utcoffset()
+    return text + ("Z" if not offset else _offset_text(offset))
+
+
+class Quelle(_Model):
+    """Where an object came from in another system (e.g. an OParl object), for traceability.
+
+    Two Quellen are equal only when their time stamps also have the same UTC offsets
+    (``datetime`` equality compares instants only, but the offset is data: the XML
+    carries it as given).
+    """
+
+    kennung: Text
+    """The identifier there, e.g. the ``id`` URL of an OParl object."""
+    web: Text | None = None
+    """A page about the object for people (OParl ``web``)."""
+    erstellt: Zeitpunkt | None = None
+    """When the object was created there."""
+    geaendert: Zeitpunkt | None = None
+    """When the object was last modified there."""
+
+    def _offsets(self) -> tuple[timedelta | None, ...]:
+        return tuple(None if t is None else t.utcoffset() for t in (self.erstellt, self.geaendert))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Quelle):
+            return NotImplemented
+        # pydantic still hashes the values of this frozen model; equal instants hash equal.
+        return super().__eq__(other) and self._offsets() == other._offsets()
+
+
 class Beratung(_Model):
     """One step of the Beratungsfolge: a Gremium dealing with the Vorlage in a Sitzung.
 
@@ -97,6 +184,8 @@ class Beratung(_Model):
     zustaendigkeit: Zustaendigkeit | None = None
     tagesordnungspunkt: Text | None = None
     ergebnis: Ergebnis | None = None
+    quelle: Quelle | None = None
+    """Where this step came from (e.g. an OParl Consultation)."""
     erweiterungen: tuple[Erweiterung, ...] = ()
     """Data of another system about this step (e.g. vendor keys of an OParl Consultation)."""
 
@@ -145,6 +234,8 @@ class Anlage(_Model):
     sha256: Sha256 | None = None
     oeffentlich: bool
     inhalt: bytes | None = Field(default=None, repr=False)
+    quelle: Quelle | None = None
+    """Where this Anlage came from (e.g. an OParl File)."""
     erweiterungen: tuple[Erweiterung, ...] = ()
     """Data of another system about this Anlage (e.g. vendor keys of an OParl File)."""
 
@@ -189,6 +280,8 @@ class Vorlage(_Model):
     unterzeichnungen: tuple[Unterzeichnung, ...] = ()
     anlagen: tuple[Anlage, ...] = ()
     bezuege: tuple[Bezug, ...] = ()
+    quelle: Quelle | None = None
+    """Where this Vorlage came from (e.g. an OParl Paper)."""
     erweiterungen: tuple[Erweiterung, ...] = ()
 
     @property

@@ -19,7 +19,16 @@ from pydantic import ValidationError
 
 from ratsdok.codes import CODELISTEN, Code
 from ratsdok.errors import InvalidDocumentError, Problem, SchemaError
-from ratsdok.models import Anlage, Beratung, Erweiterung, FieldPath, Vorlage, format_path
+from ratsdok.models import (
+    Anlage,
+    Beratung,
+    Erweiterung,
+    FieldPath,
+    Quelle,
+    Vorlage,
+    format_path,
+    zeitpunkt_text,
+)
 from ratsdok.nachricht import Behoerde, Nachricht, Nachrichtenkopf
 from ratsdok.parsing import DEFAULT_MAX_BYTES, parse_xml
 from ratsdok.schema import schema_problems
@@ -91,6 +100,17 @@ def _date(d: date | None) -> str | None:
     return None if d is None else d.isoformat()
 
 
+def _write_quelle(out: list[str], d: int, q: Quelle | None) -> None:
+    if q is None:
+        return
+    _open(out, d, "quelle")
+    _leaf(out, d + 1, "kennung", q.kennung)
+    _opt(out, d + 1, "web", q.web)
+    _opt(out, d + 1, "erstellt", None if q.erstellt is None else zeitpunkt_text(q.erstellt))
+    _opt(out, d + 1, "geaendert", None if q.geaendert is None else zeitpunkt_text(q.geaendert))
+    _close(out, d, "quelle")
+
+
 def _write_erweiterungen(out: list[str], d: int, items: tuple[Erweiterung, ...]) -> None:
     for er in items:
         _open(out, d, "erweiterung")
@@ -120,6 +140,7 @@ def _write_beratung(out: list[str], d: int, b: Beratung) -> None:
             _close(out, d + 2, "abstimmung")
         _opt(out, d + 2, "beschlusstext", e.beschlusstext)
         _close(out, d + 1, "ergebnis")
+    _write_quelle(out, d + 1, b.quelle)
     _write_erweiterungen(out, d + 1, b.erweiterungen)
     _close(out, d, "beratung")
 
@@ -135,6 +156,7 @@ def _write_anlage(out: list[str], d: int, a: Anlage) -> None:
     _leaf(out, d + 1, "oeffentlich", "true" if a.oeffentlich else "false")
     if a.inhalt is not None:
         _leaf(out, d + 1, "inhalt", base64.b64encode(a.inhalt).decode("ascii"))
+    _write_quelle(out, d + 1, a.quelle)
     _write_erweiterungen(out, d + 1, a.erweiterungen)
     _close(out, d, "anlage")
 
@@ -182,6 +204,7 @@ def _write_vorlage(out: list[str], d: int, v: Vorlage) -> None:
         _leaf(out, e + 1, "vorlagennummer", str(bz.nummer))
         _opt(out, e + 1, "identifikation", None if bz.uuid is None else str(bz.uuid))
         _close(out, e, "bezug")
+    _write_quelle(out, e, v.quelle)
     _write_erweiterungen(out, e, v.erweiterungen)
     _close(out, d, "vorlage")
 
@@ -291,7 +314,8 @@ def _code_value(el: _Element) -> str:
     return ""
 
 
-def _read_erweiterung(el: _Element) -> dict[str, Any]:
+def _read_fields(el: _Element) -> dict[str, Any]:
+    """An element whose children are all plain values, as field name → text."""
     return {n: _text(x) for n, x in _children(el)}
 
 
@@ -314,8 +338,10 @@ def _read_beratung(el: _Element) -> dict[str, Any]:
             d[name] = e
         elif name in ("sitzungsart", "zustaendigkeit"):
             d[name] = _code_value(c)
+        elif name == "quelle":
+            d[name] = _read_fields(c)
         elif name == "erweiterung":
-            erweiterungen.append(_read_erweiterung(c))
+            erweiterungen.append(_read_fields(c))
         else:
             d[name] = _text(c)
     d["erweiterungen"] = erweiterungen
@@ -348,8 +374,10 @@ def _read_anlage(el: _Element, index: int) -> dict[str, Any]:
                 raise _MappingError(
                     f"not valid base64: {exc}", c, ("anlagen", index, "inhalt")
                 ) from None
+        elif name == "quelle":
+            d[name] = _read_fields(c)
         elif name == "erweiterung":
-            erweiterungen.append(_read_erweiterung(c))
+            erweiterungen.append(_read_fields(c))
         else:
             d[name] = _text(c)
     d["erweiterungen"] = erweiterungen
@@ -373,8 +401,8 @@ def _read_vorlage(el: _Element) -> dict[str, Any]:
             d["nummer"] = _text(c)
         elif name == "vorlagenart":
             d["art"] = _code_value(c)
-        elif name == "federfuehrung":
-            d[name] = {n: _text(x) for n, x in _children(c)}
+        elif name in ("federfuehrung", "quelle"):
+            d[name] = _read_fields(c)
         elif name == "beratungsfolge":
             d[name] = [_read_beratung(b) for _, b in _children(c)]
         elif name == "abschnitt":
@@ -403,7 +431,7 @@ def _read_vorlage(el: _Element) -> dict[str, Any]:
                     bz["uuid"] = _text(x)
             bezuege.append(bz)
         elif name == "erweiterung":
-            erweiterungen.append(_read_erweiterung(c))
+            erweiterungen.append(_read_fields(c))
         else:
             d[name] = _text(c)
     d["abschnitte"] = abschnitte
@@ -412,10 +440,6 @@ def _read_vorlage(el: _Element) -> dict[str, Any]:
     d["bezuege"] = bezuege
     d["erweiterungen"] = erweiterungen
     return d
-
-
-def _read_behoerde(el: _Element) -> dict[str, Any]:
-    return {n: _text(x) for n, x in _children(el)}
 
 
 def _read_kopf(root: _Element) -> dict[str, Any]:
@@ -439,7 +463,7 @@ def _read_kopf(root: _Element) -> dict[str, Any]:
                     else:
                         k["erstellungszeitpunkt"] = _text(x2)
             else:
-                k[n] = _read_behoerde(x)
+                k[n] = _read_fields(x)
     return k
 
 

@@ -10,13 +10,27 @@ Identifiers (all below *base_url*, deterministic):
   super-/subordinatedPaper have no agreed direction, so only relatedPaper is used)
 * Gremium: ``{base}/organization/{uuid5(URL namespace, "ratsdok:gremium:" + name)}``
 
-``created`` and ``modified`` (on the Paper and every embedded object) are
-derived from the Vorlage, so the same Vorlage always gives the same JSON:
-``created`` is midnight (Europe/Berlin; UTC for dates before 1893, when Berlin's
-offset was not whole minutes) of the Vorlage's ``datum`` (without one: of the
-earliest Sitzungstermin); ``modified`` is midnight of the latest known date
-(``datum`` or a Sitzungstermin). Pass ``stand=`` to set both
-explicitly; a Vorlage without any date needs it.
+``created`` and ``modified`` (on the Paper and every embedded object) come from
+the Vorlage, so the same Vorlage always gives the same JSON. They are written as
+OParl's ``yyyy-mm-ddThh:mm:ss±hh:mm`` (whole seconds, the offset as it is):
+
+* An object whose model has a :class:`~ratsdok.models.Quelle` (the Paper: the
+  Vorlage's, a Consultation: its Beratung's, a File: its Anlage's) takes
+  ``created`` from ``quelle.erstellt`` and ``modified`` from ``quelle.geaendert``
+  where they are set (fractions of a second are cut here; the exact values travel
+  in the extension).
+* Otherwise ``created`` is midnight (Europe/Berlin; UTC for dates before 1893, when
+  Berlin's offset was not whole minutes) of the Vorlage's ``datum`` (without one:
+  of the earliest Sitzungstermin), and ``modified`` midnight of the latest known
+  date (``datum`` or a Sitzungstermin). ``stand=`` replaces both derived values; a
+  Vorlage without any date needs it.
+* OParl requires ``modified`` not to be before ``created``. Where it would be (a
+  source whose ``geaendert`` is before its ``erstellt``, or a derived ``modified``
+  before a source's ``erstellt``), ``created`` is written for ``modified`` too:
+  the creation time is the better attested value.
+
+The ids stay derived from *base_url* even with a Quelle: ratsdok publishes the
+export, the Quelle names where the data came from.
 
 Non-public Anlagen are never exported. ``size`` and ``sha512Checksum`` are
 emitted only when the bytes are at hand (inline ``inhalt`` or a file named
@@ -29,7 +43,8 @@ Everything OParl has no field for goes into one vendor extension object under
     {"version": "1", "uuid": ..., "art": <code>, "koerperschaft", "einreicher",
      "federfuehrung": {...}, "beratungsfolge": [<Beratung>, ...] (one per consultation),
      "anlagen": [<Anlage without inhalt>, ...] (one per auxiliaryFile),
-     "abschnitte": [...], "unterzeichnungen": [...], "bezuege": [...]}
+     "abschnitte": [...], "unterzeichnungen": [...], "bezuege": [...],
+     "quelle": {...}}
 
 Each entry is the JSON form of the ratsdok model (codes as code values, no
 nulls, no ``erweiterungen``); :func:`~ratsdok.oparl.import_paper` reads it back, so
@@ -54,7 +69,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ratsdok.codes import Zustaendigkeit
 from ratsdok.errors import AnlagenError, InvalidDocumentError, Problem
-from ratsdok.models import Anlage, Erweiterung, Vorlage
+from ratsdok.models import Anlage, Erweiterung, Quelle, Vorlage
 from ratsdok.oparl.common import EXTENSION_KEY, EXTENSION_VERSION, is_vendor_key, load_json_text
 
 __all__ = ["export_paper"]
@@ -66,7 +81,7 @@ except ZoneInfoNotFoundError:  # pragma: no cover - no tz database (install tzda
     _BERLIN = None
 
 
-def _timestamp(d: date) -> str:
+def _midnight(d: date) -> datetime:
     if _BERLIN is None:  # pragma: no cover
         raise InvalidDocumentError(
             Problem("no time zone database for Europe/Berlin (install tzdata); pass stand=")
@@ -77,7 +92,20 @@ def _timestamp(d: date) -> str:
         # Before April 1893 Berlin kept local mean time (+00:53:28); RFC 3339 offsets
         # have whole minutes, so such a date gives midnight UTC.
         midnight = datetime.combine(d, time(0, 0), tzinfo=UTC)
-    return midnight.isoformat()
+    return midnight
+
+
+def _stamps(quelle: Quelle | None, created: datetime, modified: datetime) -> dict[str, str]:
+    """``created`` and ``modified`` of one object: the Quelle's where set, else the given."""
+    if quelle is not None:
+        created = quelle.erstellt or created
+        modified = quelle.geaendert or modified
+    if modified < created:  # OParl: modified is never before created
+        modified = created
+    return {
+        "created": created.isoformat(timespec="seconds"),
+        "modified": modified.isoformat(timespec="seconds"),
+    }
 
 
 def _bytes_of(a: Anlage, folder: Path | None) -> bytes | None:
@@ -138,7 +166,7 @@ def export_paper(
     if stand is not None:
         if stand.tzinfo is None:
             raise InvalidDocumentError(Problem("stand needs a time zone offset"))
-        created = modified = stand.isoformat()
+        created = modified = stand
     else:
         known = [d for d in [v.datum, *(b.sitzungstermin for b in v.beratungsfolge)] if d]
         if v.datum is None and not known:
@@ -149,18 +177,17 @@ def export_paper(
                     field="datum",
                 )
             )
-        created = _timestamp(v.datum or min(known))
-        modified = _timestamp(max(known))
+        created = _midnight(v.datum or min(known))
+        modified = _midnight(max(known))
     folder = None if anlagen_dir is None else Path(anlagen_dir)
     pid = f"{base}/paper/{v.uuid}"
-    stamps = {"created": created, "modified": modified}
 
     paper: dict[str, Any] = {
         "id": pid,
         "type": SCHEMA + "Paper",
         "name": v.betreff,
         "reference": str(v.nummer),
-        **stamps,
+        **_stamps(v.quelle, created, modified),
     }
     if v.datum is not None:
         paper["date"] = v.datum.isoformat()
@@ -174,6 +201,8 @@ def export_paper(
             ext[key] = getattr(v, key)
     if v.federfuehrung is not None:
         ext["federfuehrung"] = _dump(v.federfuehrung)
+    if v.quelle is not None:
+        ext["quelle"] = _dump(v.quelle)
 
     consultations = []
     for i, b in enumerate(v.beratungsfolge, 1):
@@ -183,7 +212,7 @@ def export_paper(
             "organization": [
                 f"{base}/organization/{uuid5(NAMESPACE_URL, 'ratsdok:gremium:' + b.gremium)}"
             ],
-            **stamps,
+            **_stamps(b.quelle, created, modified),
         }
         if b.zustaendigkeit is not None:
             c["role"] = b.zustaendigkeit.bezeichnung
@@ -207,7 +236,7 @@ def export_paper(
             "fileName": a.dateiname,
             "mimeType": a.medientyp,
             "accessUrl": f"{fid}/{quote(a.dateiname)}",
-            **stamps,
+            **_stamps(a.quelle, created, modified),
         }
         data = _bytes_of(a, folder)
         if data is not None:

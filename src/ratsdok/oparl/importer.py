@@ -21,6 +21,15 @@ Rules (see ``shared/reference/oparl.md`` §3, §4, §7):
 * The Vorlage UUID is UUIDv5 of the Paper ``id`` (:func:`~ratsdok.oparl.oparl_uuid`),
   unless the Paper carries a ratsdok extension object (written by
   :func:`~ratsdok.oparl.export_paper`), whose data then restores the Vorlage exactly.
+* ``id``, ``web``, ``created`` and ``modified`` of the Paper, of each Consultation and
+  of each File become the :class:`~ratsdok.models.Quelle` of the Vorlage, the Beratung
+  and the Anlage (the Paper ``id`` also still gives the UUID). Time stamps must be
+  RFC 3339 date-times with a UTC offset (``Z`` accepted, at most microseconds); a
+  date, a naive time or anything else is left out and reported, not guessed. An
+  ``id`` or ``web`` that ratsdok text would change (white space or control
+  characters at the ends) is reported rather than kept altered; without an ``id``
+  there is no Quelle. With a ratsdok extension object the Quellen come from it
+  (they name the original source, not the exporting ratsdok).
 * Deleted stubs are skipped and reported.
 * Vendor-prefixed keys (``ris:raum``) of the Paper, of each Consultation and of each
   File are kept as :class:`~ratsdok.models.Erweiterung` entries (sorted by key, value
@@ -46,7 +55,7 @@ from urllib.parse import unquote, urlsplit
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ratsdok.codes import (
     Beschlussergebnis,
@@ -65,8 +74,10 @@ from ratsdok.models import (
     Ergebnis,
     Erweiterung,
     Organisationseinheit,
+    Quelle,
     Unterzeichnung,
     Vorlage,
+    Zeitpunkt,
     rule_violations,
 )
 from ratsdok.nummer import Drucksachennummer
@@ -234,6 +245,36 @@ def _parse_date(value: Any) -> date | None:
         except OverflowError:  # e.g. 0001-01-01T00:00+14:00: before year 1 in Germany
             return None
     return dt.date()
+
+
+# RFC 3339 date-time: offset required; more than microseconds could not be kept exactly.
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+_ZEITPUNKT: TypeAdapter[datetime] = TypeAdapter(Zeitpunkt)
+
+
+def _parse_timestamp(value: Any) -> datetime | None:
+    """An RFC 3339 date-time with a UTC offset → aware datetime, offset kept; else None."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip(" \t\n\r")
+    if not _RFC3339.fullmatch(text):
+        return None
+    try:
+        # Python 3.11 reads "Z" but not the lower-case "t" and "z" RFC 3339 allows.
+        parsed = datetime.fromisoformat(text.upper())
+        return _ZEITPUNKT.validate_python(parsed)
+    except ValueError:  # a day or hour out of range, an offset beyond ±14:00
+        return None
+
+
+def _unchanged(text: str) -> bool:
+    """True when ratsdok text keeps *text* exactly (no trimming, normalising or refusal)."""
+    try:
+        return normalize_text(text) == text
+    except ValueError:
+        return False
 
 
 def _parse_int(value: Any) -> int | None:
@@ -452,6 +493,36 @@ class _Importer:
                 used.add(k)
         return tuple(kept)
 
+    def quelle(self, obj: Mapping[str, Any], path: str, used: set[str]) -> Quelle | None:
+        """``id``, ``web``, ``created`` and ``modified`` of *obj* as a Quelle.
+
+        Keys it maps or reports are added to *used*. Without an ``id`` kept unchanged
+        there is no Quelle, and the other keys are left for :meth:`rest`.
+        """
+        kennung = _text_of(obj.get("id"))
+        if kennung is None or not _unchanged(kennung):
+            return None
+        values: dict[str, Any] = {"kennung": kennung}
+        used.add("id")
+        if "web" in obj:
+            used.add("web")
+            web = obj["web"]
+            if isinstance(web, str) and _unchanged(web):
+                values["web"] = web
+            else:
+                self.note(f"{path}.web", "not text ratsdok keeps unchanged; left out", web)
+        for key, name in (("created", "erstellt"), ("modified", "geaendert")):
+            if key in obj:
+                used.add(key)
+                values[name] = _parse_timestamp(obj[key])
+                if values[name] is None:
+                    self.note(
+                        f"{path}.{key}",
+                        "not an RFC 3339 date-time with a UTC offset; left out",
+                        obj[key],
+                    )
+        return Quelle.model_validate(values)
+
     # -- paper ------------------------------------------------------------------
 
     def paper(self, raw: Any, path: str) -> Vorlage | None:
@@ -484,7 +555,14 @@ class _Importer:
             )
             return None
         data: dict[str, Any] = {"uuid": oparl_uuid(oid), "nummer": nummer, "betreff": betreff}
-        self.note(f"{path}.id", "kept only as the Vorlage UUID (UUIDv5 of the URL)", oid)
+        data["quelle"] = self.quelle(obj, path, used)
+        if data["quelle"] is None:
+            self.note(
+                f"{path}.id",
+                "kept only as the Vorlage UUID (UUIDv5 of the URL): not text ratsdok keeps "
+                "unchanged, so no Quelle",
+                oid,
+            )
         if "date" in obj:
             d = _parse_date(obj["date"])
             if d is None:
@@ -697,6 +775,7 @@ class _Importer:
             elif item.get("number") is not None:
                 self.note(f"{path}.agendaItem.number", "not text", item["number"])
             data["ergebnis"] = self.result(item, path)
+        data["quelle"] = self.quelle(c, path, used)
         data["erweiterungen"] = self.vendor(c, used)
         self.rest(c, path, used, "Consultation")
         try:
@@ -790,6 +869,7 @@ class _Importer:
         groesse = _parse_int(f.get("size"))
         if f.get("size") is not None and groesse is None:
             self.note(f"{path}.size", "not a byte count", f.get("size"))
+        quelle = self.quelle(f, path, used)
         erweiterungen = self.vendor(f, used)
         self.rest(f, path, used, "File")
         try:
@@ -800,6 +880,7 @@ class _Importer:
                 medientyp=medientyp,
                 groesse=groesse,
                 oeffentlich=True,
+                quelle=quelle,
                 erweiterungen=erweiterungen,
             )
         except ValidationError as exc:
@@ -814,7 +895,9 @@ class _Importer:
         """Restore ratsdok-only data written by :func:`~ratsdok.oparl.export_paper`.
 
         Notes about OParl values the extension restores are withdrawn; notes about
-        values it does not carry (ids, timestamps, URLs) stay.
+        values it does not carry stay. The Quellen come from the extension too (absent
+        there: none), as it names the original source; the Paper's own ``id``,
+        ``web``, ``created`` and ``modified`` are those of the export.
         """
         path = f"{ppath}.{EXTENSION_KEY}"
         new = dict(data)
@@ -828,6 +911,7 @@ class _Importer:
                     new[key] = ext[key]
             if "federfuehrung" in ext:
                 new["federfuehrung"] = Organisationseinheit.model_validate(ext["federfuehrung"])
+            new["quelle"] = Quelle.model_validate(ext["quelle"]) if "quelle" in ext else None
             for key, model in (
                 ("abschnitte", Abschnitt),
                 ("unterzeichnungen", Unterzeichnung),
@@ -875,7 +959,7 @@ class _Importer:
         data.update(new)
         for epath, oparl_key in ignored:
             self.note(epath, f"ignored; the vendor keys of the {oparl_key} object are kept")
-        resolved = [f"{ppath}.{k}" for k in restored_lists]
+        resolved = [f"{ppath}.{k}" for k in (*restored_lists, "web", "created", "modified")]
         if "bezuege" in ext:
             resolved += [f"{ppath}.{k}" for k in _RELATIONS]
         if "art" in ext:
