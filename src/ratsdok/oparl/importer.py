@@ -46,7 +46,7 @@ import mimetypes
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -395,19 +395,46 @@ def _unique(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _index(objects: Lookup, kind: str) -> dict[str, dict[str, Any]]:
+class _Index(Mapping[str, dict[str, Any]]):
+    """OParl objects by id, each cleaned (see :func:`_clean`) when first looked up.
+
+    Lookups are often whole list pages (every Meeting of a body), of which a Paper
+    needs a few; cleaning them all up front cost more than the import itself.
+    """
+
+    def __init__(self, raw: dict[str, dict[str, Any]]) -> None:
+        self.raw = raw
+        self._clean: dict[str, dict[str, Any]] = {}
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        obj = self._clean.get(key)
+        if obj is None:
+            obj = self._clean[key] = _clean(self.raw[key])
+        return obj
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
+def _index(objects: Lookup) -> _Index:
     """Index OParl objects by id from a mapping, objects, list pages or JSON files."""
     out: dict[str, dict[str, Any]] = {}
     if objects is None:
-        return out
+        return _Index(out)
     if isinstance(objects, Mapping):
         if "id" in objects or "data" in objects:
             items: Iterable[Any] = [objects]
         else:
             for k, v in objects.items():
                 if isinstance(v, dict):
-                    out[str(k)] = _clean(v)
-            return out
+                    out[str(k)] = v
+            return _Index(out)
     elif isinstance(objects, str | bytes | os.PathLike):
         items = [objects]
     else:
@@ -418,8 +445,8 @@ def _index(objects: Lookup, kind: str) -> dict[str, dict[str, Any]]:
             value, _ = load_json(item)
         for obj in _objects_of(value):
             if isinstance(obj, dict) and isinstance(obj.get("id"), str):
-                out[obj["id"]] = _clean(obj)
-    return out
+                out[obj["id"]] = obj
+    return _Index(out)
 
 
 def _objects_of(value: Any) -> list[Any]:
@@ -435,26 +462,35 @@ def _objects_of(value: Any) -> list[Any]:
 
 class _Importer:
     def __init__(self, meetings: Lookup, organizations: Lookup, papers: Lookup) -> None:
-        self.meetings = _index(meetings, "Meeting")
-        self.organizations = _index(organizations, "Organization")
-        self.papers = _index(papers, "Paper")
-        self.agenda_items: dict[str, dict[str, Any]] = {}
-        self.agenda_by_consultation: dict[str, dict[str, Any]] = {}
-        for m in self.meetings.values():
+        self.meetings = _index(meetings)
+        self.organizations = _index(organizations)
+        self.papers = _index(papers)
+        items: dict[str, dict[str, Any]] = {}
+        self.agenda_by_consultation: dict[str, str] = {}
+        for m in self.meetings.raw.values():
+            # Reads the raw agenda items (blank counts as absent, as in _clean); each
+            # item is cleaned only when a Consultation looks it up.
+            mid = None if _blank(m.get("id")) else m.get("id")
             section: bool | None = None
             for item in _as_list(m.get("agendaItem")):
-                if isinstance(item, dict) and isinstance(item.get("name"), str):
+                if not isinstance(item, dict):
+                    continue
+                if isinstance(item.get("name"), str):
                     heading = _SECTION.fullmatch(_key(item["name"]))
-                    if heading is not None and "consultation" not in item:
+                    if heading is not None and _blank(item.get("consultation")):
                         section = heading["nicht"] is None
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                if isinstance(item.get("id"), str) and not _blank(item["id"]):
                     item = dict(item)
                     if section is not None:
                         item[_SECTION_PUBLIC] = section
-                    item.setdefault("meeting", m.get("id"))
-                    self.agenda_items[item["id"]] = item
-                    if isinstance(item.get("consultation"), str):
-                        self.agenda_by_consultation[item["consultation"]] = item
+                    if _blank(item.get("meeting")):
+                        item["meeting"] = mid
+                    items[item["id"]] = item
+                    if isinstance(item.get("consultation"), str) and not _blank(
+                        item["consultation"]
+                    ):
+                        self.agenda_by_consultation[item["consultation"]] = item["id"]
+        self.agenda_items = _Index(items)
         self.unmapped: list[Unmapped] = []
 
     def note(self, path: str, reason: str, value: Any = None) -> None:
@@ -699,7 +735,7 @@ class _Importer:
         meeting = self.meetings.get(_text_of(c.get("meeting")) or "")
         item = self.agenda_items.get(_text_of(c.get("agendaItem")) or "")
         if item is None and isinstance(c.get("id"), str):
-            item = self.agenda_by_consultation.get(c["id"])
+            item = self.agenda_items.get(self.agenda_by_consultation.get(c["id"], ""))
         if meeting is None and item is not None:
             meeting = self.meetings.get(_text_of(item.get("meeting")) or "")
         orgs = [o for o in _as_list(c.get("organization")) if isinstance(o, str)]
@@ -1032,7 +1068,7 @@ def _import(
         raise InvalidDocumentError(Problem("expected an OParl Paper or a list of Papers", name))
     for _, p in items:
         if isinstance(p, dict) and isinstance(p.get("id"), str):
-            imp.papers.setdefault(p["id"], _clean(p))
+            imp.papers.raw.setdefault(p["id"], p)
     for path, p in items:
         v = imp.paper(p, path)
         if v is not None:
