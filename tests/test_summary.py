@@ -14,6 +14,7 @@ from ratsdok import (
     Beratung,
     Beschlussergebnis,
     Ergebnis,
+    Quelle,
     Vorlage,
     check_anlagen,
 )
@@ -89,6 +90,18 @@ def test_empty_vorlage() -> None:
     assert "Beratungsfolge: keine" in text
     assert "Anlagen: keine" in text
     assert text.endswith("\n")
+
+
+def test_quelle_is_shown_with_its_stand() -> None:
+    url = "https://ris.example.de/oparl/paper/7"
+    plain = describe(Vorlage(nummer="X 1/2020", betreff="Kurz"))
+    assert "Quelle" not in plain
+    v = Vorlage(nummer="X 1/2020", betreff="Kurz", quelle=Quelle(kennung=url))
+    assert f"Quelle        {url}\n" in describe(v)
+    stamped = v.model_copy(
+        update={"quelle": Quelle(kennung=url, geaendert="2024-03-05T23:30:00+01:00")}
+    )
+    assert f"Quelle        {url} (Stand 05.03.2024)" in describe(stamped)
 
 
 def test_vote_and_check_results() -> None:

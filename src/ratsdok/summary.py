@@ -70,6 +70,12 @@ def describe(
         lines.append(f"Federführung  {ff.name}" + (f" ({ff.kennung})" if ff.kennung else ""))
     if v.einreicher:
         lines.append(f"Einreicher    {v.einreicher}")
+    if v.quelle:
+        stand = v.quelle.geaendert or v.quelle.erstellt
+        lines.append(
+            f"Quelle        {v.quelle.kennung}"
+            + (f" (Stand {_datum(stand.date())})" if stand else "")
+        )
     lines += textwrap.wrap(
         v.betreff, width, initial_indent="Betreff       ", subsequent_indent=" " * 14
     )
