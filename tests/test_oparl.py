@@ -963,6 +963,33 @@ def test_export_takes_created_and_modified_from_the_quelle(example: ratsdok.Vorl
     ) == dump_json(out)
 
 
+def test_paper_modified_is_at_least_that_of_embedded_objects(example: ratsdok.Vorlage) -> None:
+    """OParl 1.1: a change to an embedded Consultation or File changes the Paper too."""
+    first, second = example.beratungsfolge
+    later = "2021-02-03T04:05:06+01:00"
+    v = example.model_copy(
+        update={
+            "beratungsfolge": (
+                first,
+                second.model_copy(update={"quelle": ratsdok.Quelle(kennung="c2", geaendert=later)}),
+            )
+        }
+    )
+    plain = export_paper(example, base_url=BASE)
+    out = export_paper(v, base_url=BASE)
+    assert schema_errors(out) == []
+    assert plain["modified"] < later[:10]  # derived from the Sitzungstermine of 2020
+    assert out["consultation"][1]["modified"] == later
+    assert out["modified"] == later
+    assert all(
+        datetime.fromisoformat(o["modified"]) <= datetime.fromisoformat(out["modified"])
+        for o in [*out["consultation"], *out["auxiliaryFile"]]
+    )
+    back = import_paper(json.loads(dump_json(out))).vorlage
+    assert back == v
+    assert export_paper(back, base_url=BASE)["modified"] == later
+
+
 def test_export_derived_times_with_a_quelle_without_times(example: ratsdok.Vorlage) -> None:
     v = example.model_copy(update={"quelle": ratsdok.Quelle(kennung="k")})
     plain, with_quelle = export_paper(example, base_url=BASE), export_paper(v, base_url=BASE)

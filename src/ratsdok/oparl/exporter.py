@@ -24,6 +24,9 @@ OParl's ``yyyy-mm-ddThh:mm:ss±hh:mm`` (whole seconds, the offset as it is):
   of the earliest Sitzungstermin), and ``modified`` midnight of the latest known
   date (``datum`` or a Sitzungstermin). ``stand=`` replaces both derived values; a
   Vorlage without any date needs it.
+* The Paper's ``modified`` is at least the newest ``modified`` of its embedded
+  Consultations and Files (OParl 1.1: changing an embedded object changes the
+  object it is embedded in).
 * OParl requires ``modified`` not to be before ``created``. Where it would be (a
   source whose ``geaendert`` is before its ``erstellt``, or a derived ``modified``
   before a source's ``erstellt``), ``created`` is written for ``modified`` too:
@@ -255,6 +258,11 @@ def export_paper(
         items = getattr(v, key)
         if items:
             ext[key] = [_dump(x) for x in items]
+    # OParl 1.1: a change to an embedded object is a change to the Paper as well.
+    newest = max(
+        [paper, *consultations, *files], key=lambda o: datetime.fromisoformat(o["modified"])
+    )
+    paper["modified"] = newest["modified"]
     paper[EXTENSION_KEY] = ext
     _put_erweiterungen(paper, v.erweiterungen, "erweiterungen")
     return paper
