@@ -675,6 +675,50 @@ def test_huertgenwald_import_export_import() -> None:
         assert import_paper(out).vorlage == v
 
 
+def _by_reference(paper: dict[str, Any]) -> tuple[dict[str, Any], list[Any], list[Any]]:
+    """The Paper with its Consultations and Files replaced by their URLs, and those objects."""
+    consultations = list(paper.get("consultation", []))
+    files = [paper["mainFile"]] if "mainFile" in paper else []
+    files += list(paper.get("auxiliaryFile", []))
+    linked = dict(paper, consultation=[c["id"] for c in consultations])
+    if "mainFile" in paper:
+        linked["mainFile"] = paper["mainFile"]["id"]
+    if "auxiliaryFile" in paper:
+        linked["auxiliaryFile"] = [f["id"] for f in paper["auxiliaryFile"]]
+    return linked, consultations, files
+
+
+def test_referenced_consultations_and_files_are_resolved(tmp_path: Path) -> None:
+    """OParl allows objects by URL; given as lookups they import like embedded ones."""
+    path = require_corpus(f"{KA}/papers/51815.json")
+    paper = json.loads(path.read_bytes())
+    embedded = import_paper(paper, **karlsruhe_lookups()).vorlage
+    assert embedded.beratungsfolge and embedded.anlagen
+    linked, consultations, files = _by_reference(paper)
+
+    alone = import_paper(linked, **karlsruhe_lookups())
+    assert alone.vorlage.beratungsfolge == () and alone.vorlage.anlagen == ()
+    notes = reasons(alone)
+    assert notes["$.consultation[0]"] == "referenced Consultation not supplied; skipped"
+    assert any(r == "referenced File not supplied; skipped" for r in notes.values())
+
+    page = {"data": consultations}  # a list page works as well as single objects
+    resolved = import_paper(linked, consultations=page, files=files, **karlsruhe_lookups()).vorlage
+    assert resolved == embedded
+
+    # and from the command line, with the objects in JSON files
+    src, cfile, ffile = tmp_path / "paper.json", tmp_path / "c.json", tmp_path / "f.json"
+    src.write_text(json.dumps(linked), encoding="utf-8")
+    cfile.write_text(json.dumps(page), encoding="utf-8")
+    ffile.write_text(json.dumps(files), encoding="utf-8")
+    lookups = [f"--organizations={p}" for p in karlsruhe_lookups()["organizations"]]
+    lookups += [f"--meetings={p}" for p in karlsruhe_lookups()["meetings"]]
+    out = tmp_path / "v.xml"
+    args = ["oparl", "import", str(src), "-o", str(out), "-q", *lookups]
+    assert main([*args, "--consultations", str(cfile), "--files", str(ffile)]) == 0
+    assert ratsdok.load(out, anlagen="ignore") == embedded
+
+
 def test_extension_not_matching_is_reported(example: ratsdok.Vorlage) -> None:
     out = export_paper(example, base_url=BASE)
     broken = copy.deepcopy(out)

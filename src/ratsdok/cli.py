@@ -45,7 +45,12 @@ def _cmd_oparl_import(args: argparse.Namespace) -> int:
     from ratsdok.oparl import import_paper
 
     result = import_paper(
-        Path(args.file), meetings=args.meetings or None, organizations=args.organizations or None
+        Path(args.file),
+        meetings=args.meetings or None,
+        organizations=args.organizations or None,
+        papers=args.papers or None,
+        consultations=args.consultations or None,
+        files=args.files or None,
     )
     if not args.quiet:
         for u in result.unmapped:
@@ -107,6 +112,12 @@ def _add_oparl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         metavar="JSON",
         help="Organization object/list page (repeatable)",
     )
+    for name, what in (
+        ("papers", "Paper object/list page, for related Papers"),
+        ("consultations", "Consultation object(s) a Paper references by URL"),
+        ("files", "File object(s) a Paper references by URL"),
+    ):
+        q.add_argument(f"--{name}", action="append", metavar="JSON", help=f"{what} (repeatable)")
     q.add_argument("-q", "--quiet", action="store_true", help="do not list unmapped values")
     q.set_defaults(func=_cmd_oparl_import)
     q = osub.add_parser(

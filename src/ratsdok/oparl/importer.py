@@ -461,10 +461,19 @@ def _objects_of(value: Any) -> list[Any]:
 
 
 class _Importer:
-    def __init__(self, meetings: Lookup, organizations: Lookup, papers: Lookup) -> None:
+    def __init__(
+        self,
+        meetings: Lookup,
+        organizations: Lookup,
+        papers: Lookup,
+        consultations: Lookup = None,
+        files: Lookup = None,
+    ) -> None:
         self.meetings = _index(meetings)
         self.organizations = _index(organizations)
         self.papers = _index(papers)
+        self.consultation_refs = _index(consultations)
+        self.file_refs = _index(files)
         items: dict[str, dict[str, Any]] = {}
         self.agenda_by_consultation: dict[str, str] = {}
         for m in self.meetings.raw.values():
@@ -717,8 +726,10 @@ class _Importer:
         for i, c in enumerate(_as_list(paper.get("consultation"))):
             cpath = f"{path}.consultation[{i}]"
             if isinstance(c, str):
-                self.note(cpath, "referenced Consultation not supplied; skipped", c)
-                continue
+                if c not in self.consultation_refs:
+                    self.note(cpath, "referenced Consultation not supplied; skipped", c)
+                    continue
+                c = self.consultation_refs[c]
             if not isinstance(c, dict):
                 self.note(cpath, "not an object; skipped", c)
                 continue
@@ -856,8 +867,10 @@ class _Importer:
         used_names: set[str] = set()
         for fpath, f in entries:
             if isinstance(f, str):
-                self.note(fpath, "referenced File not supplied; skipped", f)
-                continue
+                if f not in self.file_refs:
+                    self.note(fpath, "referenced File not supplied; skipped", f)
+                    continue
+                f = self.file_refs[f]
             if not isinstance(f, dict):
                 self.note(fpath, "not an object; skipped", f)
                 continue
@@ -1034,29 +1047,32 @@ def import_paper(
     meetings: Lookup = None,
     organizations: Lookup = None,
     papers: Lookup = None,
+    consultations: Lookup = None,
+    files: Lookup = None,
 ) -> ImportResult:
     """Import OParl Paper objects into Vorlagen.
 
     *data* is a Paper object, a list page (``{"data": [...]}``), a list of
-    Papers, JSON bytes, or a path to a JSON file. *meetings* and
-    *organizations* are optional lookups: a mapping id → object, or an iterable
-    of objects, list pages or JSON file paths. *papers* resolves
+    Papers, JSON bytes, or a path to a JSON file. The other arguments are
+    optional lookups: a mapping id → object, or an iterable of objects, list
+    pages or JSON file paths. *meetings* and *organizations* fill in
+    Sitzungstermin, Sitzungsart and Gremium; *papers* resolves
     ``relatedPaper``/``superordinatedPaper``/``subordinatedPaper`` into Bezüge
-    (Papers of the input itself are always known). Invalid JSON raises
+    (Papers of the input itself are always known); *consultations* and *files*
+    resolve Consultations and Files that a Paper references by URL instead of
+    embedding them. Invalid JSON raises
     :class:`~ratsdok.errors.InvalidDocumentError` naming the file and line.
     """
     value, name = load_json(data)
+    imp = _Importer(meetings, organizations, papers, consultations, files)
     try:
-        return _import(value, name, meetings, organizations, papers)
+        return _import(value, name, imp)
     except RecursionError:
         # JSON the parser accepted, or a Python object, nested deeper than the import can walk.
         raise InvalidDocumentError(Problem("JSON nested too deeply", name)) from None
 
 
-def _import(
-    value: Any, name: str | None, meetings: Lookup, organizations: Lookup, papers: Lookup
-) -> ImportResult:
-    imp = _Importer(meetings, organizations, papers)
+def _import(value: Any, name: str | None, imp: _Importer) -> ImportResult:
     vorlagen: list[Vorlage] = []
     if isinstance(value, dict) and isinstance(value.get("data"), list):
         items = [(f"$.data[{i}]", p) for i, p in enumerate(value["data"])]
