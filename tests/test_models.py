@@ -274,7 +274,12 @@ def test_format_path() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["../x.pdf", "a/b", "a\\b", "x..pdf", "\x01.pdf", "a\nb.pdf", ".", "..", "ä" * 128, " "]
+    "name",
+    [
+        *["../x.pdf", "a/b", "a\\b", "x..pdf", "\x01.pdf", "a\nb.pdf", ".", "..", "ä" * 128, " "],
+        # invisible characters that make a name look other than it is
+        *["rechnung\u202egnp.exe", "a\u200bb.pdf", "a\u2028b.pdf", "\ufeffa.pdf"],
+    ],
 )
 def test_unsafe_file_names_are_refused(name: str) -> None:
     with pytest.raises(pydantic.ValidationError) as info:

@@ -14,7 +14,7 @@ from lxml import etree
 
 import ratsdok
 from ratsdok.errors import RatsdokError
-from ratsdok.sealing import seal, vorlage_digest, vorlage_element
+from ratsdok.sealing import seal, stale_signatures, vorlage_digest, vorlage_element
 from ratsdok.signing import sign
 from ratsdok.verification import Status, TeilArt, verify
 from ratsdok.xmlformat import to_xml
@@ -108,6 +108,52 @@ def test_refreshing_the_seal_after_an_edit(example_xml: Path) -> None:
     refreshed = seal(edited)
     assert refreshed != edited
     assert verify(refreshed).parts[0].status is Status.VALID
+
+
+def test_copies_do_not_refresh_a_broken_seal(example_xml: Path) -> None:
+    """refresh=False (used for bundles and archives) refuses instead of hiding an edit."""
+    sealed = seal(example_xml.read_bytes())
+    assert seal(sealed, refresh=False) == sealed  # an intact seal is fine
+    assert seal(example_xml.read_bytes(), refresh=False)  # so is no seal at all
+    edited = sealed.replace(b"<ratsdok:betreff>Legitimation", b"<ratsdok:betreff>Bestaetigung")
+    with pytest.raises(ratsdok.InvalidDocumentError, match="changed after it was sealed") as info:
+        seal(edited, name="v.xml", refresh=False)
+    (problem,) = info.value.problems
+    assert problem.file == "v.xml"
+    assert problem.line is not None
+    assert edited.splitlines()[problem.line - 1].strip().startswith(b"<ratsdok:pruefsumme")
+
+
+def _signed_by_landrat(example_xml: Path) -> bytes:
+    from .pki import pki
+
+    signer = pki()["landrat"]
+    return sign(seal(example_xml.read_bytes()), key=signer.key, cert=signer.cert, unterzeichnung=1)
+
+
+def test_stale_signatures_are_named(example_xml: Path) -> None:
+    signed = _signed_by_landrat(example_xml)
+    assert stale_signatures(signed) == []
+    edited = signed.replace(b"<ratsdok:betreff>Legitimation", b"<ratsdok:betreff>Bestaetigung")
+    assert stale_signatures(seal(edited)) == ["signatur-1"]
+
+
+def test_cli_seal_warns_about_signatures_it_cannot_keep_valid(
+    example_xml: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ratsdok.cli import main
+
+    signed = _signed_by_landrat(example_xml)
+    doc = tmp_path / "v.xml"
+    doc.write_bytes(signed)
+    assert main(["seal", str(doc), "-o", str(doc)]) == 0
+    assert capsys.readouterr().err == ""
+    doc.write_bytes(signed.replace(b"<ratsdok:betreff>Legitimation", b"<ratsdok:betreff>Neu"))
+    assert main(["seal", str(doc), "-o", str(doc)]) == 0
+    assert "warning: signatur-1 signs an earlier state" in capsys.readouterr().err
+    # the resealed file keeps the signature, now reported as invalid
+    assert verify(doc).parts[0].status is Status.VALID
+    assert [p.status for p in verify(doc).parts if p.kind is TeilArt.SIGNATUR] == [Status.INVALID]
 
 
 def test_seal_refuses_invalid_documents(example_xml: Path) -> None:

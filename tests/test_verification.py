@@ -426,6 +426,38 @@ def test_bundle_pdf(signed_copy: Path, trust: list[Path], tmp_path: Path) -> Non
         verify(_pdf({"x.txt": b"x"}))
 
 
+def test_bundle_pdf_reports_unlisted_files_and_unchecked_pages(
+    signed_copy: Path, trust: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    anlage = (signed_copy.parent / "integrationskonzept.pdf").read_bytes()
+    files = {"ratsdok.xml": signed_copy.read_bytes(), "integrationskonzept.pdf": anlage}
+    good = verify(_pdf(files), trust=trust)
+    assert good.ok
+    assert any("pages of the bundle are not verified" in h for h in good.hinweise)
+    assert verify(signed_copy, trust=trust).hinweise == ()  # XML: nothing left unchecked
+    extra = verify(_pdf({**files, "../../evil.txt": b"x"}), trust=trust)
+    assert [(p.label, p.status) for p in extra.parts if p.status is Status.UNLISTED] == [
+        ("embedded file '../../evil.txt'", Status.UNLISTED)
+    ]
+    assert not extra.ok
+    assert extra.to_dict()["hinweise"] == list(extra.hinweise)
+    path = tmp_path / "b.pdf"
+    path.write_bytes(_pdf(files))
+    assert main(["verify", str(path), "--trust", str(trust[0])]) == 0
+    assert f"{path}: Hinweis: the pages of the bundle are not verified" in capsys.readouterr().out
+
+
+def test_unreadable_pdf_is_named_in_the_error(tmp_path: Path) -> None:
+    bad = tmp_path / "kaputt.pdf"
+    bad.write_bytes(b"%PDF-1.7\ngarbage")
+    with pytest.raises(InvalidDocumentError) as info:
+        verify(bad)
+    (problem,) = info.value.problems
+    assert problem.file == str(bad)
+    assert "not a readable PDF" in problem.message
+    assert "BytesIO" not in problem.message
+
+
 def test_cli_seal_sign_verify(
     example_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

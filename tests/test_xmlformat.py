@@ -474,6 +474,13 @@ def _schema_cases(text: str) -> dict[str, tuple[str, int]]:
             ),
             line_of(text, "<ratsdok:dateiname>"),
         ),
+        "invisible-dateiname": (
+            text.replace(
+                "<ratsdok:dateiname>integrationskonzept.pdf",
+                "<ratsdok:dateiname>integrations\u202ekonzept.pdf",
+            ),
+            line_of(text, "<ratsdok:dateiname>"),
+        ),
         "wrong-namespace": (
             text.replace(
                 'xmlns:ratsdok="urn:ratsdok:schema:1"', 'xmlns:ratsdok="urn:ratsdok:schema:2"'
@@ -496,6 +503,7 @@ def _schema_cases(text: str) -> dict[str, tuple[str, int]]:
         "negative-groesse",
         "bad-sha256",
         "unsafe-dateiname",
+        "invisible-dateiname",
         "wrong-namespace",
     ],
 )

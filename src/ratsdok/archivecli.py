@@ -24,6 +24,7 @@ def _cmd_archive(args: argparse.Namespace) -> int:
         if zeitpunkt.tzinfo is None:
             zeitpunkt = zeitpunkt.replace(tzinfo=UTC)
     prozess_id = UUID(args.prozess_id) if args.prozess_id is not None else None
+    Path(args.output).mkdir(parents=True, exist_ok=True)  # like extract -d
     path = archive(args.files, args.output, prozess_id=prozess_id, zeitpunkt=zeitpunkt)
     sys.stdout.write(f"{path}\n")
     return 0
@@ -31,6 +32,7 @@ def _cmd_archive(args: argparse.Namespace) -> int:
 
 def print_archive_result(result: ArchiveResult, *, verbose: bool = False) -> None:
     """Print a verify_archive result, one line per part (bad parts always)."""
+    sys.stdout.write(f"{result.path}:\n")
     for teil in result.allgemein:
         sys.stdout.write(f"{'ok ' if teil.ok else 'BAD'} {teil.name}: {teil.reason}\n")
     for vg in result.vorgaenge:

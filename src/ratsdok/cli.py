@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -175,7 +176,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.func(args)
     except RatsdokError as exc:
+        source = getattr(args, "file", None)
         for p in exc.problems:
+            if p.file is None and isinstance(source, str):
+                # The command's one input file: name it where the library could not.
+                p = dataclasses.replace(p, file=source)
             print(p, file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -15,10 +15,31 @@ from ratsdok.files import read_bytes
 __all__ = ["add_integrity_commands"]
 
 
-def _cmd_seal(args: argparse.Namespace) -> int:
-    from ratsdok.sealing import seal
+def _xml_input(name: str) -> bytes:
+    """The bytes of a ratsdok XML file; a PDF gets a hint instead of an XML syntax error."""
+    data = read_bytes(name)
+    if data.lstrip()[:5] == b"%PDF-":
+        raise RatsdokError(
+            Problem(
+                "this is a PDF; seal and sign work on ratsdok XML (for a bundle: "
+                "'ratsdok extract' gives its ratsdok.xml)",
+                file=name,
+            )
+        )
+    return data
 
-    write_atomic(args.output, seal(read_bytes(args.file), name=args.file))
+
+def _cmd_seal(args: argparse.Namespace) -> int:
+    from ratsdok.sealing import seal, stale_signatures
+
+    sealed = seal(_xml_input(args.file), name=args.file)
+    write_atomic(args.output, sealed)
+    for sig in stale_signatures(sealed):
+        print(
+            f"{args.file}: warning: {sig} signs an earlier state of the Vorlage and is no "
+            "longer valid; sign that Unterzeichnung again",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -28,7 +49,7 @@ def _cmd_sign(args: argparse.Namespace) -> int:
     key = load_private_key(Path(args.key))
     cert = load_certificate(Path(args.cert))
     data = sign(
-        read_bytes(args.file),
+        _xml_input(args.file),
         key=key,
         cert=cert,
         unterzeichnung=args.unterzeichnung,
@@ -96,6 +117,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             continue
         for part in result.parts:
             print(f"{name}: {part.label}: {part}")
+        for hinweis in result.hinweise:
+            print(f"{name}: Hinweis: {hinweis}")
         print(f"{name}: Prüfwert {result.pruefwert}")
         print(f"{name}: {'OK' if result.ok else 'NOT OK'}")
     if args.json:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,25 +47,33 @@ class ExtractResult:
         return not self.problems
 
 
-def _open(source: PathLike | bytes) -> tuple[pikepdf.Pdf, str]:
+# qpdf names an in-memory input by its Python repr ("stream <_io.BytesIO object at 0x…>").
+_STREAM_REPR = re.compile(r"(?:stream )?<_io\.BytesIO object at 0x[0-9a-f]+>:? ?")
+
+
+def _open(source: PathLike | bytes, name: str | None = None) -> tuple[pikepdf.Pdf, str]:
     if isinstance(source, bytes):
-        name = "<bytes>"
+        name = name or "<bytes>"
         data = source
     else:
-        name = str(source)
+        name = name or str(source)
         data = read_bytes(source, max_bytes=_MAX_PDF_BYTES)
     try:
         pdf = pikepdf.Pdf.open(io.BytesIO(data))
     except pikepdf.PasswordError:
         raise InvalidDocumentError(Problem("the PDF is encrypted", file=name)) from None
     except pikepdf.PdfError as exc:
-        raise InvalidDocumentError(Problem(f"not a readable PDF ({exc})", file=name)) from None
+        why = _STREAM_REPR.sub("", str(exc))
+        raise InvalidDocumentError(Problem(f"not a readable PDF ({why})", file=name)) from None
     return pdf, name
 
 
-def embedded_files(source: PathLike | bytes) -> dict[str, bytes]:
-    """Every embedded file of a PDF, by its name in the EmbeddedFiles tree."""
-    pdf, name = _open(source)
+def embedded_files(source: PathLike | bytes, *, name: str | None = None) -> dict[str, bytes]:
+    """Every embedded file of a PDF, by its name in the EmbeddedFiles tree.
+
+    *name* is the file name to report in errors when *source* is bytes.
+    """
+    pdf, name = _open(source, name)
     with pdf:
         out: dict[str, bytes] = {}
         for key, spec in pdf.attachments.items():

@@ -22,6 +22,7 @@ from lxml import etree
 from ratsdok.errors import InvalidDocumentError, Problem
 from ratsdok.models import Vorlage
 from ratsdok.nachricht import Nachricht
+from ratsdok.parsing import parse_xml
 from ratsdok.version import NAMESPACE
 from ratsdok.xmlformat import parse_document, to_xml
 
@@ -31,6 +32,7 @@ __all__ = [
     "SHA256",
     "canonical_vorlage",
     "seal",
+    "stale_signatures",
     "vorlage_digest",
     "vorlage_element",
 ]
@@ -125,12 +127,35 @@ def serialize(root: etree._Element) -> bytes:
     return _DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
 
 
-def seal(source: bytes | Vorlage | Nachricht, *, name: str | None = None) -> bytes:
+def stale_signatures(sealed: bytes) -> list[str]:
+    """Ids of the signatures whose digest of the Vorlage differs from the seal's.
+
+    Those sign an earlier state of the Vorlage: after an edit and a new seal they
+    no longer verify. For a warning only; :func:`ratsdok.verify` decides validity.
+    """
+    root = parse_xml(sealed).getroot()
+    vorlage = vorlage_element(root)
+    digest = vorlage_digest(vorlage)
+    uri = "#" + (vorlage.get("id") or "")
+    stale = []
+    for sig in root.iterfind(f"{_Q}nachrichteninhalt/{_Q}signaturen/{_D}Signature"):
+        refs = sig.iterfind(f"{_D}SignedInfo/{_D}Reference[@URI='{uri}']/{_D}DigestValue")
+        if any((r.text or "").strip() != digest for r in refs):
+            stale.append(sig.get("Id") or "?")
+    return stale
+
+
+def seal(
+    source: bytes | Vorlage | Nachricht, *, name: str | None = None, refresh: bool = True
+) -> bytes:
     """Add or refresh the ``pruefsumme`` of a ratsdok document; return the new bytes.
 
     *source* is ratsdok XML (fully checked first) or a model (then
     ``seal(to_xml(source))``). Existing signatures are kept; the ``vorlage``
-    element is not rewritten.
+    element is not rewritten. With ``refresh=False`` an existing seal that no
+    longer matches the Vorlage is an error instead of being replaced: a copy
+    made for others (a bundle, an archive) must not hide that the Vorlage was
+    changed after sealing.
     """
     if isinstance(source, Vorlage | Nachricht):
         source = to_xml(source)
@@ -143,6 +168,18 @@ def seal(source: bytes | Vorlage | Nachricht, *, name: str | None = None) -> byt
     indent = ((before.tail if before is not None else inhalt.text) or "").rpartition("\n")[2]
     new = _pruefsumme(vorlage, indent)
     old = inhalt.find(_Q + "pruefsumme")
+    if old is not None and not refresh:
+        recorded = old.findtext(f"{_D}Reference/{_D}DigestValue")
+        if recorded != vorlage_digest(vorlage):
+            raise InvalidDocumentError(
+                Problem(
+                    "the Vorlage was changed after it was sealed (the seal records "
+                    f"{recorded}, the Vorlage now has {vorlage_digest(vorlage)}); check it with "
+                    "'ratsdok verify' and seal it again if the change is intended",
+                    file=name,
+                    line=old.sourceline,
+                )
+            )
     if old is not None:
         new.tail = old.tail
         inhalt.replace(old, new)

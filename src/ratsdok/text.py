@@ -51,6 +51,14 @@ def _check_dateiname(value: str) -> str:
         raise ValueError("file name '.' names a folder, not a file")
     if _CONTROL.search(value):
         raise ValueError(f"file name {value!r} must not contain control characters")
+    # Bidi controls, zero-width characters and line separators make a name look
+    # other than it is ("rechnung\u202egnp.exe" shows as "rechnungexe.png").
+    hidden = [c for c in value if unicodedata.category(c) in ("Cf", "Zl", "Zp")]
+    if hidden:
+        raise ValueError(
+            f"file name {value!r} must not contain invisible format characters "
+            f"(U+{ord(hidden[0]):04X})"
+        )
     if len(value.encode("utf-8")) > 255:
         raise ValueError("file name is longer than 255 bytes in UTF-8")
     return value

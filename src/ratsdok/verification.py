@@ -85,6 +85,8 @@ class Status(StrEnum):
     """Cryptographically valid, but the certificate is not issued by a trusted CA."""
     EXPIRED = "expired"
     """The certificate is outside its validity period."""
+    UNLISTED = "unlisted"
+    """A file embedded in a bundle that the Vorlage does not list."""
 
 
 _FINE: Final = frozenset({Status.VALID, Status.OK})
@@ -150,6 +152,8 @@ class VerificationResult:
     parts: tuple[Teil, ...] = field(default_factory=tuple)
     pruefwert: str = ""
     """Short digest of the Vorlage as printed under signed blocks (see sealing.pruefwert)."""
+    hinweise: tuple[str, ...] = ()
+    """Notes on what was not checked (they do not change :attr:`ok`)."""
 
     @property
     def ok(self) -> bool:
@@ -164,6 +168,7 @@ class VerificationResult:
             "vorlage": str(self.vorlage.nummer),
             "pruefwert": self.pruefwert,
             "parts": [p.to_dict() for p in self.parts],
+            "hinweise": list(self.hinweise),
         }
 
 
@@ -448,7 +453,9 @@ def _check_signature(
     subject = cert.subject.rfc4514_string()
     if ca_file is None:
         return teil(Status.UNTRUSTED, "signature is intact, but no trusted CA was given", subject)
-    return teil(Status.VALID, "signature verified; certificate issued by a trusted CA", subject)
+    return teil(
+        Status.VALID, "signature verified; the certificate chains to a trusted certificate", subject
+    )
 
 
 def _verify_untrusted(
@@ -507,7 +514,7 @@ def verify(
     if data.lstrip()[:5] == b"%PDF-":
         from ratsdok.pdfextract import embedded_files
 
-        embedded = embedded_files(data)
+        embedded = embedded_files(data, name=name)
         if _XML_NAME not in embedded:
             raise InvalidDocumentError(
                 Problem(f"no embedded {_XML_NAME}; this is not a ratsdok bundle", file=name)
@@ -526,6 +533,23 @@ def verify(
     model = doc.nachricht.vorlage
     parts = [_check_seal(root, vorlage)]
     parts.extend(_check_anlagen(model, base, embedded))
+    hinweise: tuple[str, ...] = ()
+    if embedded is not None:
+        listed = {a.dateiname for a in model.anlagen}
+        parts.extend(
+            Teil(
+                TeilArt.ANLAGE,
+                Status.UNLISTED,
+                "embedded in the bundle, but the Vorlage lists no Anlage of this name",
+                f"embedded file {extra!r}",
+            )
+            for extra in sorted(set(embedded) - listed)
+        )
+        hinweise = (
+            "the pages of the bundle are not verified: they are a rendering of the "
+            "embedded ratsdok.xml and Anlagen, which are what is checked here "
+            "(for a fresh rendering: ratsdok extract, then ratsdok bundle)",
+        )
     signaturen = root.find(_Q + "nachrichteninhalt/" + _Q + "signaturen")
     if signaturen is not None:
         sigs = [s for s in signaturen if isinstance(s.tag, str)]
@@ -536,7 +560,7 @@ def verify(
                 Path(ca_file).write_bytes(trust_pem)
             for i, sig in enumerate(sigs):
                 parts.append(_check_signature(root, vorlage, model, i, sig, ca_file))
-    return VerificationResult(name, model, tuple(parts), pruefwert(vorlage))
+    return VerificationResult(name, model, tuple(parts), pruefwert(vorlage), hinweise)
 
 
 _INTACT: Final = frozenset({Status.VALID, Status.UNTRUSTED, Status.EXPIRED})
