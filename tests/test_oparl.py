@@ -513,11 +513,14 @@ def test_extension_with_other_erweiterungen_is_reported(example: ratsdok.Vorlage
 def test_unsafe_and_duplicate_file_names_are_sanitised() -> None:
     files = [
         {"id": f"https://o.example/f/{i}", "accessUrl": "https://o.example/a", "fileName": n}
-        for i, n in enumerate(["../../etc/passwd", "Plan.pdf", "plan.pdf", "a:b?.pdf"])
+        for i, n in enumerate(
+            ["../../etc/passwd", "Plan.pdf", "plan.pdf", "a:b?.pdf", "rechnung\u202egnp.exe"]
+        )
     ]
     result = import_paper(paper(auxiliaryFile=files))
     names = [a.dateiname for a in result.vorlage.anlagen]
-    assert names == ["_._etc_passwd", "Plan.pdf", "plan-2.pdf", "a_b_.pdf"]
+    # the bidi override would show "rechnungexe.png"
+    assert names == ["_._etc_passwd", "Plan.pdf", "plan-2.pdf", "a_b_.pdf", "rechnung_gnp.exe"]
     assert all(a.medientyp == "application/octet-stream" for a in result.vorlage.anlagen)
 
 
@@ -1057,3 +1060,137 @@ def test_extension_quelle_that_is_not_usable_falls_back_to_oparl_fields(
     result = import_paper(out)
     assert "extension not usable" in reasons(result)[f"$.{EXTENSION_KEY}"]
     assert result.vorlage.quelle is not None and result.vorlage.quelle.kennung == out["id"]
+
+
+# --------------------------------------------------------------------------- seal in the extension
+
+DS_DIGEST = "{http://www.w3.org/2000/09/xmldsig#}DigestValue"
+SEAL_NOTE = f"$.{EXTENSION_KEY}.pruefsumme"
+
+
+def _digest_of_sealed(data: bytes) -> str:
+    digest = etree.fromstring(data).findtext(f".//{DS_DIGEST}")
+    assert digest
+    return digest
+
+
+def test_export_carries_the_seal_of_the_vorlage(example: ratsdok.Vorlage) -> None:
+    sealed = ratsdok.seal(EXAMPLE_XML.read_bytes())
+    out = export_paper(example, base_url=BASE)
+    ext = out[EXTENSION_KEY]
+    assert ext["pruefsumme"] == _digest_of_sealed(sealed)
+    assert ext["pruefwert"] == ratsdok.verify(sealed).pruefwert
+    assert "pruefsumme_oparl" not in ext  # the Paper carries all of the Vorlage
+    assert schema_errors(out) == []
+    assert dump_json(export_paper(example, base_url=BASE)) == dump_json(out)
+    # Unedited: imported exactly and without a note; re-export gives the same JSON.
+    result = import_paper(json.loads(dump_json(out)))
+    assert result.vorlage == example
+    assert not any("pruefsumme" in u.path for u in result.unmapped)
+    assert dump_json(export_paper(result.vorlage, base_url=BASE)) == dump_json(out)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda p: p.update(name=p["name"] + " (geändert)"),
+        lambda p: p.update(reference="KT 0135/2020"),
+        lambda p: p[EXTENSION_KEY]["unterzeichnungen"].pop(),
+        lambda p: p[EXTENSION_KEY].update(pruefsumme="A" * 43 + "="),
+    ],
+    ids=["name", "reference", "extension", "seal"],
+)
+def test_paper_edited_after_export_is_reported(example: ratsdok.Vorlage, edit: Any) -> None:
+    out = json.loads(dump_json(export_paper(example, base_url=BASE)))
+    edit(out)
+    result = import_paper(out)
+    why = reasons(result)
+    assert "no longer matches the Vorlage it was exported from" in why[SEAL_NOTE]
+    # Lenient: the edited data is imported all the same.
+    v = result.vorlage
+    assert (v.betreff, str(v.nummer)) == (out["name"], out["reference"])
+    assert [u.path for u in result.unmapped].count(SEAL_NOTE) == 1
+
+
+def test_edited_name_imports_with_the_note_and_the_new_betreff(example: ratsdok.Vorlage) -> None:
+    out = export_paper(example, base_url=BASE)
+    out["name"] = "Integrationskonzept (neu gefasst)"
+    result = import_paper(json.loads(dump_json(out)))
+    assert result.vorlage.betreff == "Integrationskonzept (neu gefasst)"
+    assert result.vorlage == example.model_copy(update={"betreff": out["name"]})
+    recorded = next(u.value for u in result.unmapped if u.path == SEAL_NOTE)
+    assert recorded == out[EXTENSION_KEY]["pruefsumme"]
+
+
+def test_paper_without_a_seal_is_not_checked(example: ratsdok.Vorlage) -> None:
+    out = export_paper(example, base_url=BASE)
+    del out[EXTENSION_KEY]["pruefsumme"]
+    out["name"] = "anders"
+    result = import_paper(out)
+    assert result.vorlage.betreff == "anders"
+    assert not any("pruefsumme" in u.path for u in result.unmapped)
+
+
+def test_seal_of_a_vorlage_the_paper_does_not_carry_whole(example: ratsdok.Vorlage) -> None:
+    """Non-public Anlagen, inline bytes: the seal is the document's, import checks its own."""
+    secret = example.anlagen[0].model_copy(
+        update={"nummer": 2, "dateiname": "vertrag.pdf", "oeffentlich": False}
+        | {"inhalt": b"geheim", "groesse": None, "sha256": None}
+    )
+    v = ratsdok.Vorlage.model_validate(
+        example.model_copy(update={"anlagen": (*example.anlagen, secret)}).model_dump()
+    )
+    out = json.loads(dump_json(export_paper(v, base_url=BASE)))
+    ext = out[EXTENSION_KEY]
+    sealed = ratsdok.seal(v)
+    assert ext["pruefsumme"] == _digest_of_sealed(sealed)  # all of the Vorlage
+    assert ext["pruefwert"] == ratsdok.verify(sealed).pruefwert
+    assert "vertrag" not in json.dumps(out).casefold()
+    back = import_paper(out)
+    assert [a.nummer for a in back.vorlage.anlagen] == [1]
+    assert ext["pruefsumme_oparl"] == _digest_of_sealed(ratsdok.seal(back.vorlage))
+    assert ext["pruefsumme_oparl"] != ext["pruefsumme"]
+    assert not any("pruefsumme" in u.path for u in back.unmapped)  # unedited: no note
+    assert schema_errors(out) == []
+    out["name"] = "anders"
+    why = reasons(import_paper(out))
+    assert "no longer matches" in why[f"$.{EXTENSION_KEY}.pruefsumme_oparl"]
+
+
+def test_seal_note_in_a_list_page_names_the_paper(example: ratsdok.Vorlage) -> None:
+    first = export_paper(example, base_url=BASE)
+    second = copy.deepcopy(first)
+    second["id"] += "-2"
+    second["name"] = "anders"
+    result = import_paper({"data": [first, second]})
+    assert len(result.vorlagen) == 2
+    assert [u.path for u in result.unmapped if "pruefsumme" in u.path] == [
+        f"$.data[1].{EXTENSION_KEY}.pruefsumme"
+    ]
+
+
+@pytest.mark.parametrize("lookup", ["meetings", "organizations"])
+def test_regression_deep_lookup_object_is_a_ratsdok_error(lookup: str) -> None:
+    deep: list[Any] = []
+    for _ in range(100_000):
+        deep = [deep]
+    meeting = {"id": "https://o.example/m/1", "foo": deep, "agendaItem": [{"id": "a", "x": deep}]}
+    org = {"id": "https://o.example/o/1", "x": deep}
+    c = consultation(1, meeting=meeting["id"], organization=[org["id"]])
+    lookups = {"meetings": [meeting], "organizations": {org["id"]: org}}
+    with pytest.raises(ratsdok.InvalidDocumentError, match="nested too deeply"):
+        import_paper(paper(consultation=[c]), **{lookup: lookups[lookup]})
+
+
+def test_regression_recursion_while_indexing_lookups_is_a_ratsdok_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Indexing the lookups (today shallow) is inside the guard too."""
+    from ratsdok.oparl import importer
+
+    def too_deep(objects: Any) -> Any:
+        raise RecursionError
+
+    monkeypatch.setattr(importer, "_index", too_deep)
+    with pytest.raises(ratsdok.InvalidDocumentError, match="nested too deeply"):
+        import_paper(paper(), meetings=[{"id": "m"}])

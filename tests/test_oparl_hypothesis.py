@@ -648,8 +648,12 @@ def _check_export(v: ratsdok.Vorlage) -> None:
     assert strict_schema_errors(out) == []
     for obj in [out, *out.get("consultation", []), *out.get("auxiliaryFile", [])]:
         assert all(obj[k] not in (None, "", []) for k in obj if not is_vendor_key(k))
-    back = import_paper(text).vorlage
+    result = import_paper(text)
+    back = result.vorlage
     assert back == expected_after_round_trip(v)
+    # The seal: unedited, import finds no mismatch, also when the Paper is not all of v.
+    assert not any("pruefsumme" in u.path for u in result.unmapped)
+    assert ("pruefsumme_oparl" in out[EXTENSION_KEY]) == (back != v)
 
 
 @settings(max_examples=2 * EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

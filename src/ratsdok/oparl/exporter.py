@@ -47,11 +47,24 @@ Everything OParl has no field for goes into one vendor extension object under
      "federfuehrung": {...}, "beratungsfolge": [<Beratung>, ...] (one per consultation),
      "anlagen": [<Anlage without inhalt>, ...] (one per auxiliaryFile),
      "abschnitte": [...], "unterzeichnungen": [...], "bezuege": [...],
-     "quelle": {...}}
+     "quelle": {...}, "pruefsumme": <base64>, "pruefwert": "xxxx xxxx xxxx xxxx",
+     "pruefsumme_oparl": <base64> (only when the Paper does not carry all of the Vorlage)}
 
 Each entry is the JSON form of the ratsdok model (codes as code values, no
 nulls, no ``erweiterungen``); :func:`~ratsdok.oparl.import_paper` reads it back, so
-export → import gives the same Vorlage (minus non-public Anlagen and inline bytes).
+export → import gives the same Vorlage (minus non-public Anlagen, inline bytes and
+Erweiterungen the Paper cannot carry as they are).
+
+The seal: ``pruefsumme`` is the base64 SHA-256 of the exclusive C14N 1.0 (without
+comments) of the ``vorlage`` element of ``ratsdok.to_xml(v)`` for the exported
+Vorlage *v*, all of it (non-public Anlagen and inline bytes included), so it equals
+the ``pruefsumme`` (``DigestValue``) of a document ratsdok wrote for the same
+Vorlage; ``pruefwert`` is its short printed form (the first 64 bits in hex, as
+``ratsdok verify`` reports and signed "gez." blocks show). Where export → import
+would not give *v* back exactly (see above), ``pruefsumme_oparl`` is the same digest
+of the Vorlage import restores from this Paper. Import recomputes the digest of the
+Vorlage it restores and compares it with ``pruefsumme_oparl``, else ``pruefsumme``;
+a difference is reported (the Paper was changed after export), the import proceeds.
 
 Erweiterungen of the Vorlage, of each Beratung and of each Anlage become properties
 of the Paper, its Consultation and its File again (the value parsed from the JSON
@@ -73,7 +86,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ratsdok.codes import Zustaendigkeit
 from ratsdok.errors import AnlagenError, InvalidDocumentError, Problem
 from ratsdok.models import Anlage, Erweiterung, Quelle, Vorlage
-from ratsdok.oparl.common import EXTENSION_KEY, EXTENSION_VERSION, is_vendor_key, load_json_text
+from ratsdok.oparl.common import (
+    EXTENSION_KEY,
+    EXTENSION_VERSION,
+    is_vendor_key,
+    load_json_text,
+    seal_of,
+)
+from ratsdok.oparl.importer import import_paper
 
 __all__ = ["export_paper"]
 
@@ -265,4 +285,16 @@ def export_paper(
     paper["modified"] = newest["modified"]
     paper[EXTENSION_KEY] = ext
     _put_erweiterungen(paper, v.erweiterungen, "erweiterungen")
+    _put_seal(paper, ext, v)
     return paper
+
+
+def _put_seal(paper: dict[str, Any], ext: dict[str, Any], v: Vorlage) -> None:
+    """Add the seal of *v* to the extension (module doc), once the Paper is complete."""
+    try:
+        restored = import_paper(paper).vorlagen
+    except InvalidDocumentError:  # pragma: no cover - export only writes what import reads
+        restored = ()
+    ext["pruefsumme"], ext["pruefwert"] = seal_of(v)
+    if len(restored) == 1 and restored[0] != v:
+        ext["pruefsumme_oparl"] = seal_of(restored[0])[0]

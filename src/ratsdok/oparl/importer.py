@@ -21,6 +21,11 @@ Rules (see ``shared/reference/oparl.md`` §3, §4, §7):
 * The Vorlage UUID is UUIDv5 of the Paper ``id`` (:func:`~ratsdok.oparl.oparl_uuid`),
   unless the Paper carries a ratsdok extension object (written by
   :func:`~ratsdok.oparl.export_paper`), whose data then restores the Vorlage exactly.
+  When the extension records the seal (``pruefsumme``, see
+  :mod:`ratsdok.oparl.exporter`) and the restored Vorlage no longer matches it, this
+  is reported at ``$.ratsdok:vorlage.pruefsumme`` (or ``.pruefsumme_oparl``, when
+  the export could not carry all of the Vorlage): the Paper was changed after export.
+  The Vorlage is imported as it is.
 * ``id``, ``web``, ``created`` and ``modified`` of the Paper, of each Consultation and
   of each File become the :class:`~ratsdok.models.Quelle` of the Vorlage, the Beratung
   and the Anlage (the Paper ``id`` also still gives the UUID). Time stamps must be
@@ -87,6 +92,7 @@ from ratsdok.oparl.common import (
     is_vendor_key,
     load_json_text,
     oparl_uuid,
+    seal_of,
 )
 from ratsdok.text import normalize_text
 
@@ -368,6 +374,9 @@ def _safe_filename(raw: str) -> str:
     """A bare, portable file name from an OParl ``fileName`` (or URL segment)."""
     name = unicodedata.normalize("NFC", raw)
     name = _UNSAFE_NAME.sub("_", name)
+    # Invisible format characters (bidi controls, zero width) and line separators
+    # would make the name look other than it is; ratsdok refuses them in file names.
+    name = "".join("_" if unicodedata.category(c) in ("Cf", "Zl", "Zp") else c for c in name)
     while ".." in name:
         name = name.replace("..", ".")
     name = name.strip(" .\t\n\r")
@@ -643,7 +652,10 @@ class _Importer:
             self.extension(data, ext, path)
         data["erweiterungen"] = self.vendor(obj, used)
         self.rest(obj, path, used, "Paper")
-        return self.build(data, path)
+        v = self.build(data, path)
+        if v is not None and ext is not None:
+            self.check_seal(v, ext, path)
+        return v
 
     def relations(self, obj: Mapping[str, Any], path: str, data: dict[str, Any]) -> set[str]:
         """related/super-/subordinatedPaper → Bezüge ("bezieht sich auf"; OParl gives no
@@ -1022,6 +1034,25 @@ class _Importer:
             or not any(u.path.startswith(r) for r in resolved)
         ]
 
+    def check_seal(self, v: Vorlage, ext: Mapping[str, Any], ppath: str) -> None:
+        """Compare the seal the extension records with that of the restored Vorlage.
+
+        ``pruefsumme_oparl`` (written when the Paper does not carry all of the Vorlage)
+        is the seal of what import restores, else ``pruefsumme`` that of the Vorlage.
+        """
+        key = "pruefsumme_oparl" if "pruefsumme_oparl" in ext else "pruefsumme"
+        if key not in ext:
+            return
+        recorded, actual = ext[key], seal_of(v)[0]
+        if recorded != actual:
+            self.note(
+                f"{ppath}.{EXTENSION_KEY}.{key}",
+                "the OParl data no longer matches the Vorlage it was exported from (the "
+                f"extension records the seal {recorded}, the imported Vorlage has {actual}); "
+                "imported as it is",
+                recorded,
+            )
+
 
 def _nummer(text: str) -> Drucksachennummer | None:
     try:
@@ -1064,8 +1095,8 @@ def import_paper(
     :class:`~ratsdok.errors.InvalidDocumentError` naming the file and line.
     """
     value, name = load_json(data)
-    imp = _Importer(meetings, organizations, papers, consultations, files)
     try:
+        imp = _Importer(meetings, organizations, papers, consultations, files)
         return _import(value, name, imp)
     except RecursionError:
         # JSON the parser accepted, or a Python object, nested deeper than the import can walk.
