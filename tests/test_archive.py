@@ -9,7 +9,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from uuid import UUID
 
@@ -19,8 +19,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+import ratsdok
+from ratsdok.bundling import bundle
 from ratsdok.cli import main
+from ratsdok.errors import RatsdokError
 from ratsdok.models import Vorlage
+from ratsdok.render import render_pdf, stichtag
 from ratsdok.signing import sign
 from ratsdok.verification import Status, TeilArt, verify
 from ratsdok.xdomea import (
@@ -28,12 +32,14 @@ from ratsdok.xdomea import (
     archive,
     combined_schema_text,
     dateiformat_code,
+    render_pdfa,
     verify_archive,
 )
 
-from .conftest import EXAMPLE_XML, mutate_bytes, require_corpus
+from .conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes, require_corpus, require_tool
 from .pdfhelpers import pdftotext, vorlage, with_anlagen
 from .pki import pki
+from .test_render import example_digests, pdf_dates
 
 PID = UUID("9fde4e7a-b41b-11ec-9225-005056871b7c")
 WHEN = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -142,6 +148,84 @@ def test_vorlage_pdf_is_pdfa2b_without_attachments(tmp_path: Path) -> None:
         assert pdf.open_metadata().pdfa_status == "2B"
         assert "/OutputIntents" in pdf.Root
         assert len(pdf.attachments) == 0
+
+
+def _archived_pdf(tmp_path: Path, source: Path | Vorlage) -> bytes:
+    """The ``*_Vorlage.pdf`` of an archive of *source* (a Vorlage's Anlagen: the example's)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    item = source if isinstance(source, Path) else (source, EXAMPLE_DIR)
+    path = archive([item], out, prozess_id=PID, zeitpunkt=WHEN, workers=1)
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(next(n for n in zf.namelist() if n.endswith("_Vorlage.pdf")))
+
+
+def test_example_vorlage_pdf_passes_the_pdfa_2b_check(tmp_path: Path) -> None:
+    # the reviewer's case: `ratsdok archive examples/kt-0134-2020/vorlage.xml`
+    data = _archived_pdf(tmp_path, EXAMPLE_XML)
+    report = pikepdf.pdfa.validate_written(io.BytesIO(data), "2b")
+    assert report.passed, report.findings
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert pikepdf.pdfa.check(pdf, "2b").passed
+        assert pdf.open_metadata().pdfa_status == "2B"
+        assert not [p for p in pdf.pages if "/Trans" in p.obj]  # ReportLab writes one per page
+        assert "/OpenAction" not in pdf.Root
+    path = tmp_path / "v.pdf"
+    path.write_bytes(data)
+    check = subprocess.run(
+        [require_tool("qpdf"), "--check", str(path)], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    info = subprocess.run(
+        [require_tool("pdfinfo"), str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    assert "CreationDate:    Tue May 26 00:00:00 2020 UTC" in info
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [None, {}, {"datum": None, "beratungsfolge": [], "koerperschaft": None, "art": None}],
+    ids=["example", "datum", "no-datum"],
+)
+def test_vorlage_pdf_dates_are_the_stichtag(
+    tmp_path: Path, changes: dict[str, object] | None
+) -> None:
+    # the example has no <datum>: its last Sitzungstermin
+    v = ratsdok.load(EXAMPLE_XML) if changes is None else vorlage(**changes)
+    data = _archived_pdf(tmp_path, v)
+    assert pikepdf.pdfa.validate_written(io.BytesIO(data), "2b").passed
+    dates = pdf_dates(data)
+    assert set(dates) == {
+        "/CreationDate",
+        "/ModDate",
+        "xmp:CreateDate",
+        "xmp:ModifyDate",
+        "xmp:MetadataDate",
+    }
+    assert set(dates.values()) == {stichtag(v)}
+
+
+def test_render_bundle_and_archive_state_the_same_date(tmp_path: Path) -> None:
+    v = ratsdok.load(EXAMPLE_XML)
+    outputs = (render_pdf(v), bundle(v, EXAMPLE_DIR), _archived_pdf(tmp_path, v))
+    assert {d for data in outputs for d in pdf_dates(data).values()} == {date(2020, 5, 26)}
+
+
+def test_vorlage_pdf_deterministic_across_processes() -> None:
+    digests = example_digests("from ratsdok.xdomea import render_pdfa", "render_pdfa(v)")
+    assert digests == {hashlib.sha256(render_pdfa(ratsdok.load(EXAMPLE_XML))).hexdigest()}
+
+
+def test_nonconforming_vorlage_pdf_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # without the sanitising step ReportLab's /Trans keys stay: the check must refuse
+    monkeypatch.setattr("ratsdok.bundling._sanitize_pages", lambda pdf: None)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(RatsdokError, match=r"archive PDF of KT 0200/2021 is not valid PDF/A-2b"):
+        archive([(vorlage(), None)], out, prozess_id=PID, zeitpunkt=WHEN, workers=1)
+    assert list(out.iterdir()) == []
 
 
 def test_reproducible(tmp_path: Path) -> None:
@@ -702,3 +786,19 @@ def test_cli_verify_zip_with_trust(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["verify", str(path), "--trust", str(ca)]) == 0
     assert main(["archive-verify", str(path), "--trust", str(ca), "-v"]) == 0
     assert "signatur-1: valid" in capsys.readouterr().out
+
+
+def test_a_broken_seal_is_not_archived_as_a_fresh_one(tmp_path: Path) -> None:
+    """Archiving must not reseal a Vorlage that was changed after sealing."""
+    from ratsdok.errors import InvalidDocumentError
+    from ratsdok.sealing import seal
+
+    folder = tmp_path / "in"
+    shutil.copytree(EXAMPLE_XML.parent, folder)
+    doc = folder / EXAMPLE_XML.name
+    doc.write_bytes(seal(doc.read_bytes()).replace(b"Legitimation des", b"Bestaetigung des"))
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(InvalidDocumentError, match="changed after it was sealed"):
+        archive([doc], out, prozess_id=PID, zeitpunkt=WHEN, workers=1)
+    assert list(out.iterdir()) == []

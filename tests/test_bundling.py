@@ -5,14 +5,20 @@ from __future__ import annotations
 import hashlib
 import io
 import subprocess
-import sys
 from pathlib import Path
 
 import pikepdf
 import pytest
 
 import ratsdok
-from ratsdok.bundling import XML_NAME, NichtKonform, build_bundle, bundle, public_copy
+from ratsdok.bundling import (
+    XML_NAME,
+    NichtKonform,
+    build_bundle,
+    bundle,
+    public_copy,
+    stichtag,
+)
 from ratsdok.cli import main
 from ratsdok.pdfextract import from_pdf
 from ratsdok.render import render_pdf
@@ -29,6 +35,7 @@ from .pdfhelpers import (
     vorlage,
     with_anlagen,
 )
+from .test_render import example_digests, pdf_dates
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +98,8 @@ def test_xmp_identification(example_bundle: bytes) -> None:
     assert b">3</pdfaid:part>" in xmp and b">B</pdfaid:conformance>" in xmp
     # dates come from the content (the last Sitzungstermin), not the clock
     assert b"2020-05-26T00:00:00Z" in xmp
+    dates = pdf_dates(example_bundle)
+    assert len(dates) == 5 and set(dates.values()) == {stichtag(ratsdok.load(EXAMPLE_XML))}
 
 
 def test_tools_accept_it(example_bundle: bytes, tmp_path: Path) -> None:
@@ -118,21 +127,9 @@ def test_tools_accept_it(example_bundle: bytes, tmp_path: Path) -> None:
 
 
 def test_deterministic_across_processes(example_bundle: bytes) -> None:
-    code = (
-        "import sys, hashlib, ratsdok; from ratsdok.bundling import bundle; "
-        f"v = ratsdok.load({str(EXAMPLE_XML)!r}); "
-        f"sys.stdout.write(hashlib.sha256(bundle(v, {str(EXAMPLE_DIR)!r})).hexdigest())"
+    digests = example_digests(
+        "from ratsdok.bundling import bundle", f"bundle(v, {str(EXAMPLE_DIR)!r})"
     )
-    digests = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            check=True,
-            capture_output=True,
-            text=True,
-            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
-        ).stdout
-        for seed in ("0", "12345")
-    }
     assert digests == {hashlib.sha256(example_bundle).hexdigest()}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -189,3 +190,46 @@ def test_subprocess(example_xml: Path, tmp_path: Path, example_text: str) -> Non
     )
     assert shown.returncode == 0
     assert "Kreisausschuss" in shown.stdout.decode("utf-8")
+
+
+def test_errors_without_a_file_are_given_the_input_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """bundle seals from bytes; its error about the broken seal names the input file."""
+    from ratsdok.sealing import seal
+
+    from .conftest import EXAMPLE_XML
+
+    doc = tmp_path / "v.xml"
+    sealed = seal(EXAMPLE_XML.read_bytes())
+    doc.write_bytes(sealed.replace(b"Legitimation des", b"Bestaetigung des"))
+    shutil.copy(EXAMPLE_XML.parent / "integrationskonzept.pdf", tmp_path)
+    out = tmp_path / "b.pdf"
+    assert main(["bundle", str(doc), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    line = line_of(doc.read_text(encoding="utf-8"), "<ratsdok:pruefsumme>")
+    assert err.startswith(f"{doc}:{line}: the Vorlage was changed after it was sealed")
+    assert not out.exists()
+
+
+def test_seal_of_a_pdf_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pdf = tmp_path / "bundle.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    assert main(["seal", str(pdf), "-o", str(tmp_path / "x.xml")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{pdf}: this is a PDF") and "ratsdok extract" in err
+    assert "Traceback" not in err and not (tmp_path / "x.xml").exists()
+
+
+def test_archive_creates_its_output_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .conftest import EXAMPLE_XML
+
+    out = tmp_path / "neu" / "abgabe"
+    assert main(["archive", str(EXAMPLE_XML), "-o", str(out)]) == 0
+    (made,) = out.iterdir()
+    assert capsys.readouterr().out.strip() == str(made)
+    assert made.name.endswith("_Aussonderung.Aussonderung.0503.zip")
+    assert main(["verify", str(made)]) == 0
+    assert capsys.readouterr().out.startswith(f"{made}:\n")

@@ -25,7 +25,9 @@ Layout of a bundle:
 * PDF/A-3b identification in the XMP (``pdfaid:part 3``, ``conformance B``),
   an sRGB OutputIntent (profile shipped in ``ratsdok/icc``), every font
   embedded. Before returning, the written bytes are validated with
-  :mod:`pikepdf.pdfa`; anything but "pass" is an error.
+  :mod:`pikepdf.pdfa`; anything but "pass" is an error. The same steps
+  (:func:`make_pdfa`, :func:`save_pdfa`, :func:`check_pdfa`) make the
+  archive's PDF/A-2b Vorlage PDF (:func:`pdfa_from_rendered`).
 
 The bundle is reproducible: all dates come from the Vorlage (never from the
 clock) and the file is saved with ``deterministic_id=True``.
@@ -56,6 +58,7 @@ from datetime import date
 from enum import StrEnum
 from importlib.resources import files
 from pathlib import Path
+from typing import Any, BinaryIO, Literal
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NumberTree, OutlineItem, Pdf, String
@@ -65,7 +68,7 @@ from ratsdok.atomic import atomic_output
 from ratsdok.errors import AnlagenError, Problem, RatsdokError
 from ratsdok.hashing import digest_bytes
 from ratsdok.models import Anlage, Vorlage
-from ratsdok.render import render_pdf
+from ratsdok.render import render_pdf, stichtag
 from ratsdok.xmlformat import to_xml
 
 __all__ = [
@@ -73,10 +76,15 @@ __all__ = [
     "XML_NAME",
     "BundleResult",
     "NichtKonform",
+    "PdfaPart",
     "build_bundle",
     "bundle",
     "bundle_to_file",
+    "check_pdfa",
+    "make_pdfa",
+    "pdfa_from_rendered",
     "public_copy",
+    "save_pdfa",
     "stichtag",
 ]
 
@@ -90,8 +98,13 @@ STREAM_THRESHOLD = 16 * 1024 * 1024
 """Anlage files at least this large are streamed by :func:`bundle_to_file`."""
 _CHUNK = 1024 * 1024
 
+PdfaPart = Literal[2, 3]
+"""PDF/A parts ratsdok writes (conformance B): 3 for bundles (embedded files),
+2 for the archive's Vorlage PDF (no embedded files)."""
+
 # Page keys that only concern presentation and that pikepdf's validator cannot
-# approve; dropping them from the *merged copy* changes no content (the
+# approve (ReportLab writes an empty /Trans on every page); dropping them from
+# the rendered Vorlage or the *merged copy* of an Anlage changes no content (the
 # original file is embedded unchanged).
 _PRESENTATION_KEYS = ("/Trans", "/Dur", "/PresSteps")
 
@@ -119,23 +132,6 @@ def public_copy(v: Vorlage) -> Vorlage:
     if len(kept) == len(v.anlagen):
         return v
     return v.model_copy(update={"anlagen": kept})
-
-
-def stichtag(v: Vorlage) -> date:
-    """The fixed date stamped into the bundle, taken from the Vorlage's content.
-
-    The Vorlage's own date; else its latest date (Sitzungstermin or
-    Unterzeichnung); else 1 January of the Drucksache's year; else 2000-01-01.
-    """
-    if v.datum is not None:
-        return v.datum
-    dates = [b.sitzungstermin for b in v.beratungsfolge if b.sitzungstermin is not None]
-    dates += [u.datum for u in v.unterzeichnungen if u.datum is not None]
-    if dates:
-        return max(dates)
-    if v.nummer.jahr is not None:
-        return date(v.nummer.jahr, 1, 1)
-    return date(2000, 1, 1)
 
 
 def _read_anlage(i: int, a: Anlage, folder: Path | None, max_bytes: int) -> bytes:
@@ -231,13 +227,13 @@ def _add_output_intent(pdf: Pdf) -> None:
     pdf.Root.OutputIntents = Array([intent])
 
 
-def _set_metadata(pdf: Pdf, v: Vorlage, titel: str, tag: date) -> None:
+def _set_metadata(pdf: Pdf, v: Vorlage, titel: str, tag: date, part: PdfaPart) -> None:
     stamp = f"{tag.isoformat()}T00:00:00Z"
     # Start from an empty packet so that nothing of the renderer's survives.
     if "/Metadata" in pdf.Root:
         del pdf.Root.Metadata
     with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=True) as meta:
-        meta["pdfaid:part"] = "3"
+        meta["pdfaid:part"] = str(part)
         meta["pdfaid:conformance"] = "B"
         meta["dc:title"] = titel
         meta["dc:description"] = v.betreff
@@ -256,6 +252,57 @@ def _sanitize_pages(src: Pdf) -> None:
         for key in _PRESENTATION_KEYS:
             if key in page.obj:
                 del page.obj[key]
+
+
+def make_pdfa(pdf: Pdf, v: Vorlage, *, part: PdfaPart) -> None:
+    """Turn *pdf*, rendered from *v* (other pages may be merged), into PDF/A-*part* b.
+
+    In place: drops ``/OpenAction`` and the pages' presentation keys (ReportLab
+    writes an empty ``/Trans`` on every page), adds the sRGB OutputIntent and
+    writes fresh XMP (``pdfaid`` *part*, conformance B; dates :func:`stichtag`)
+    with the DocInfo kept in sync. Save with :func:`save_pdfa` and check the
+    written file with :func:`check_pdfa`.
+    """
+    if "/OpenAction" in pdf.Root:
+        del pdf.Root.OpenAction
+    _sanitize_pages(pdf)
+    _add_output_intent(pdf)
+    _set_metadata(pdf, v, _titel(v), stichtag(v), part)
+
+
+def save_pdfa(pdf: Pdf, dest: Path | BinaryIO, *, part: PdfaPart, **options: Any) -> None:
+    """Save *pdf* reproducibly with the settings PDF/A-*part* b needs (PDF 1.7)."""
+    kwargs = pikepdf.pdfa.resolve_save_kwargs(
+        f"{part}b", deterministic_id=True, min_version="1.7", **options
+    )
+    pdf.save(dest, **kwargs)
+
+
+def check_pdfa(written: Path | BinaryIO, *, part: PdfaPart, what: str) -> None:
+    """Raise a :class:`~ratsdok.errors.RatsdokError` unless *written* passes
+    :mod:`pikepdf.pdfa` as PDF/A-*part* b (anything but "pass" is an error)."""
+    report = pikepdf.pdfa.validate_written(written, f"{part}b")
+    if not report.passed:
+        raise RatsdokError(
+            [
+                Problem(f"{what} is not valid PDF/A-{part}b: {f.rule}: {f.message} ({f.where})")
+                for f in report.findings
+            ]
+            or [Problem(f"{what} is not valid PDF/A-{part}b ({report.verdict})")]
+        )
+
+
+def pdfa_from_rendered(
+    v: Vorlage, rendered: bytes, *, part: PdfaPart, what: str = "the PDF"
+) -> bytes:
+    """*rendered* (:func:`~ratsdok.render.render_pdf` of *v*) as checked PDF/A-*part* b."""
+    buf = io.BytesIO()
+    with Pdf.open(io.BytesIO(rendered)) as pdf:
+        make_pdfa(pdf, v, part=part)
+        save_pdfa(pdf, buf, part=part)
+    buf.seek(0)
+    check_pdfa(buf, part=part, what=what)
+    return buf.getvalue()
 
 
 def _probe_conforms(src: Pdf, work: Path | None = None) -> list[str]:
@@ -324,7 +371,7 @@ def _finish(
     pdf: Pdf, vv: Vorlage, embedded: bytes, labels: NumberTree, titel: str, tag: date
 ) -> None:
     """Steps both bundle paths end with: the XML as associated file, page labels,
-    language, outline view, OutputIntent and PDF/A metadata."""
+    language, outline view, then :func:`make_pdfa` (PDF/A-3b)."""
     _attach(
         pdf,
         XML_NAME,
@@ -337,8 +384,7 @@ def _finish(
     pdf.Root.PageLabels = labels.obj
     pdf.Root.Lang = String("de-DE")
     pdf.Root.PageMode = Name.UseOutlines
-    _add_output_intent(pdf)
-    _set_metadata(pdf, vv, titel, tag)
+    make_pdfa(pdf, vv, part=3)
 
 
 def _mergeable(
@@ -379,9 +425,16 @@ def _xml_to_embed(
     from ratsdok.xmlformat import from_xml
 
     hinweise: list[Problem] = []
+    if xml is not None and vv is not v and signature_marks(seal(xml, refresh=False)):
+        hinweise.append(
+            Problem(
+                "the public variant leaves out non-public content, so it carries a new "
+                "sealed XML without the signatures of the source"
+            )
+        )
     if xml is not None and vv is v:
         if from_xml(xml) == v:
-            sealed = seal(xml)
+            sealed = seal(xml, refresh=False)
             return sealed, signature_marks(sealed), hinweise
         hinweise.append(
             Problem(
@@ -425,9 +478,6 @@ def build_bundle(
     try:
         main = Pdf.open(io.BytesIO(render_pdf(vv, signiert=marks)))
         opened.append(main)
-        if "/OpenAction" in main.Root:
-            del main.Root.OpenAction
-        _sanitize_pages(main)  # ReportLab writes an empty /Trans on every page
         labels = NumberTree.new(main)
         labels[0] = Dictionary(S=Name.D)
         with main.open_outline() as ol:
@@ -463,20 +513,12 @@ def build_bundle(
             )
         _finish(main, vv, embedded, labels, titel, tag)
         buf = io.BytesIO()
-        kwargs = pikepdf.pdfa.resolve_save_kwargs("3b", deterministic_id=True, min_version="1.7")
-        main.save(buf, **kwargs)
+        save_pdfa(main, buf, part=3)
     finally:
         for pdf in reversed(opened):
             pdf.close()
     buf.seek(0)
-    report = pikepdf.pdfa.validate_written(buf, "3b")
-    if not report.passed:
-        raise RatsdokError(
-            [
-                Problem(f"the bundle is not valid PDF/A-3b: {f.rule}: {f.message} ({f.where})")
-                for f in report.findings
-            ]
-        )
+    check_pdfa(buf, part=3, what="the bundle")
     return BundleResult(buf.getvalue(), tuple(hinweise))
 
 
@@ -725,7 +767,6 @@ def _stream_bundle(
             for key in ("/OpenAction", "/Outlines", "/PageLabels", "/Names", "/AF"):
                 if key in pdf.Root:
                     del pdf.Root[key]
-            _sanitize_pages(pdf)
             labels = NumberTree.new(pdf)
             labels[0] = Dictionary(S=Name.D)
             for start, prefix in label_starts:
@@ -744,20 +785,9 @@ def _stream_bundle(
                 else:
                     _attach(pdf, a.dateiname, data, mime=a.medientyp, desc=desc, rel=rel, tag=tag)
             _finish(pdf, vv, embedded, labels, titel, tag)
-            kwargs = pikepdf.pdfa.resolve_save_kwargs(
-                "3b", deterministic_id=True, min_version="1.7"
-            )
-            kwargs["object_stream_mode"] = pikepdf.ObjectStreamMode.disable
-            pdf.save(base_pdf, **kwargs)
+            save_pdfa(pdf, base_pdf, part=3, object_stream_mode=pikepdf.ObjectStreamMode.disable)
         _append_embedded_files(base_pdf, placeholders)
-        report = pikepdf.pdfa.validate_written(base_pdf, "3b")
-        if not report.passed:
-            raise RatsdokError(
-                [
-                    Problem(f"the bundle is not valid PDF/A-3b: {f.rule}: {f.message} ({f.where})")
-                    for f in report.findings
-                ]
-            )
+        check_pdfa(base_pdf, part=3, what="the bundle")
         with atomic_output(out) as f, base_pdf.open("rb") as g:
             shutil.copyfileobj(g, f, _CHUNK)
     return tuple(hinweise)

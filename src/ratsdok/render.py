@@ -13,7 +13,8 @@ used: the canvas's initial font (ReportLab's default is Helvetica, taken from
 changing ReportLab's global configuration, and every table sets ``FONTNAME``.
 
 Output is reproducible: ReportLab runs with ``invariant=1``, so the same
-Vorlage gives the same bytes.
+Vorlage gives the same bytes; the document's dates are :func:`stichtag`, the
+date every PDF of a Vorlage carries (rendered, bundle, archive).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from reportlab.platypus import (
 from ratsdok.models import Anlage, Beratung, Unterzeichnung, Vorlage
 from ratsdok.summary import roman
 
-__all__ = ["FONT", "FONT_BOLD", "render_pdf"]
+__all__ = ["FONT", "FONT_BOLD", "render_pdf", "stichtag"]
 
 FONT = "RatsdokDejaVuSans"
 """ReportLab name of the shipped regular font (DejaVu Sans)."""
@@ -61,6 +62,24 @@ _MARGIN_TOP = 20 * mm
 _MARGIN_BOTTOM = 22 * mm
 _GREY = colors.Color(0.35, 0.35, 0.35)
 _LIGHT = colors.Color(0.9, 0.9, 0.9)
+
+
+def stichtag(v: Vorlage) -> date:
+    """The fixed date stamped into every PDF of *v* (rendered, bundle, archive).
+
+    Taken from the content, never from the clock: the Vorlage's own date; else
+    its latest date (Sitzungstermin or Unterzeichnung); else 1 January of the
+    Drucksache's year; else 2000-01-01.
+    """
+    if v.datum is not None:
+        return v.datum
+    dates = [b.sitzungstermin for b in v.beratungsfolge if b.sitzungstermin is not None]
+    dates += [u.datum for u in v.unterzeichnungen if u.datum is not None]
+    if dates:
+        return max(dates)
+    if v.nummer.jahr is not None:
+        return date(v.nummer.jahr, 1, 1)
+    return date(2000, 1, 1)
 
 
 @lru_cache(maxsize=1)
@@ -284,12 +303,20 @@ def _story(v: Vorlage, width: float, signiert: Mapping[int, str]) -> list[Flowab
 
 
 class _NumberedCanvas(Canvas):
-    """A canvas that writes "Seite x von y" once the page count is known."""
+    """A canvas that writes "Seite x von y" once the page count is known.
 
-    def __init__(self, filename: str | IO[bytes], footer_left: str, **kwargs: Any) -> None:
+    Its CreationDate and ModDate are *tag* (midnight UTC), not ReportLab's
+    invariant 2000-01-01 and never the clock.
+    """
+
+    def __init__(
+        self, filename: str | IO[bytes], footer_left: str, tag: date, **kwargs: Any
+    ) -> None:
         kwargs["initialFontName"] = FONT  # never ReportLab's Helvetica default
         kwargs["invariant"] = 1
         super().__init__(filename, **kwargs)
+        stamp = f"D:{tag.year:04d}{tag.month:02d}{tag.day:02d}000000+00'00'"
+        self.setDateFormatter(lambda *_: stamp)
         self.footer_left = footer_left
         self._saved: list[dict[str, Any]] = []
 
@@ -318,6 +345,8 @@ class _NumberedCanvas(Canvas):
 def render_pdf(v: Vorlage, *, signiert: Mapping[int, str] | None = None) -> bytes:
     """Render *v* as a PDF and return its bytes (deterministic, fonts embedded).
 
+    The document's dates are :func:`stichtag` of *v*.
+
     *signiert* maps Unterzeichnung numbers (1-based) to the Prüfwert printed
     under that block as "elektronisch signiert"; see
     :func:`ratsdok.verification.signature_marks`.
@@ -340,9 +369,10 @@ def render_pdf(v: Vorlage, *, signiert: Mapping[int, str] | None = None) -> byte
         invariant=1,
     )
     footer = f"{art} {v.nummer}"
+    tag = stichtag(v)
 
     def canvas_maker(filename: str | IO[bytes], /, **kwargs: Any) -> Canvas:
-        return _NumberedCanvas(filename, footer, **kwargs)
+        return _NumberedCanvas(filename, footer, tag, **kwargs)
 
     # The frame pads its content by 6 pt on each side.
     doc.build(_story(v, doc.width - 12, signiert or {}), canvasmaker=canvas_maker)

@@ -16,7 +16,6 @@ ratsdok digests, streaming every entry.
 from __future__ import annotations
 
 import hashlib
-import io
 import sys
 import zipfile
 import zlib
@@ -24,16 +23,15 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, TypeVar
 from uuid import UUID, uuid4, uuid5
 
-import pikepdf
 from lxml import etree
 
 from ratsdok.atomic import atomic_output
-from ratsdok.bundling import _add_output_intent
+from ratsdok.bundling import pdfa_from_rendered
 from ratsdok.errors import OutputError, Problem, RatsdokError
 from ratsdok.files import load, read_bytes
 from ratsdok.models import Anlage, Vorlage
@@ -125,30 +123,14 @@ def archive_name(prozess_id: UUID) -> str:
 def render_pdfa(v: Vorlage, *, signiert: Mapping[int, str] | None = None) -> bytes:
     """The rendered Vorlage as PDF/A-2b (sRGB OutputIntent, XMP, no embedded files).
 
+    Made and checked like a bundle (:func:`ratsdok.bundling.pdfa_from_rendered`,
+    part 2): a file that does not pass :mod:`pikepdf.pdfa` raises a
+    :class:`~ratsdok.errors.RatsdokError`. Dates are :func:`ratsdok.render.stichtag`.
     *signiert* marks signed Unterzeichnungen as in :func:`ratsdok.render_pdf`.
     """
-    raw = render_pdf(v, signiert=signiert)
-    with pikepdf.open(io.BytesIO(raw)) as pdf:
-        _add_output_intent(pdf)
-        if "/Metadata" in pdf.Root:
-            del pdf.Root.Metadata
-        stamp = f"{(v.datum or date(1970, 1, 1)).isoformat()}T00:00:00Z"
-        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=True) as meta:
-            meta["pdfaid:part"] = "2"
-            meta["pdfaid:conformance"] = "B"
-            meta["dc:title"] = f"{v.nummer} {v.betreff}"
-            meta["dc:language"] = ["de-DE"]
-            meta["pdf:Producer"] = "ratsdok"
-            meta["xmp:CreatorTool"] = "ratsdok"
-            meta["xmp:CreateDate"] = stamp
-            meta["xmp:ModifyDate"] = stamp
-            meta["xmp:MetadataDate"] = stamp
-        for key in ("/CreationDate", "/ModDate"):
-            if key in pdf.docinfo:
-                pdf.docinfo[key] = pikepdf.String("D:" + stamp[:10].replace("-", "") + "000000Z")
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)
-    return out.getvalue()
+    return pdfa_from_rendered(
+        v, render_pdf(v, signiert=signiert), part=2, what=f"the archive PDF of {v.nummer}"
+    )
 
 
 # --------------------------------------------------------------------------- plan
@@ -383,7 +365,9 @@ def _sealed(e: _Eingang) -> bytes:
     files). Otherwise the model is written, digests included.
     """
     if e.quelle is not None and _signed(e.quelle):
-        return seal(e.quelle)
+        return seal(e.quelle, refresh=False)
+    if e.quelle is not None:
+        seal(e.quelle, refresh=False)  # a broken seal of the source must not be hidden
     return seal(to_xml(e.vorlage))
 
 
