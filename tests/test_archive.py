@@ -802,3 +802,15 @@ def test_a_broken_seal_is_not_archived_as_a_fresh_one(tmp_path: Path) -> None:
     with pytest.raises(InvalidDocumentError, match="changed after it was sealed"):
         archive([doc], out, prozess_id=PID, zeitpunkt=WHEN, workers=1)
     assert list(out.iterdir()) == []
+
+
+def test_renamed_zip_is_reported_but_still_checked(tmp_path: Path) -> None:
+    path = _make(tmp_path, with_anlagen())
+    renamed = path.with_name("abgabe (1).zip")
+    path.rename(renamed)
+    result = verify_archive(renamed)
+    assert not result.ok
+    (bad,) = [t for t in result.allgemein if not t.ok]
+    assert bad.name == "abgabe (1).zip" and "does not match message" in bad.reason
+    (vg,) = result.vorgaenge
+    assert vg.ok and len(vg.teile) > 1  # every file was still checked

@@ -172,3 +172,18 @@ def test_xmllint_accepts_signed_documents(example_xml: Path, tmp_path: Path) -> 
         check=False,
     )
     assert run.returncode == 0, run.stderr
+
+
+def test_cli_sign_warns_about_a_certificate_out_of_date(
+    example_xml: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ratsdok.cli import main
+
+    doc = tmp_path / "v.xml"
+    doc.write_bytes(example_xml.read_bytes())
+    for who, warned in (("landrat", False), ("abgelaufen", True)):
+        key, cert = pki()[who].write(tmp_path, who)
+        args = ["sign", str(doc), "--key", str(key), "--cert", str(cert), "-o", str(doc)]
+        assert main([*args, "--unterzeichnung", "1"]) == 0
+        err = capsys.readouterr().err
+        assert ("will report this signature as expired" in err) is warned

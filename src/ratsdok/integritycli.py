@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,14 @@ def _cmd_sign(args: argparse.Namespace) -> int:
         name=args.file,
     )
     write_atomic(args.output, data)
+    now = datetime.now(UTC)
+    if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
+        print(
+            f"{args.cert}: warning: the certificate is valid only from "
+            f"{cert.not_valid_before_utc:%Y-%m-%d} to {cert.not_valid_after_utc:%Y-%m-%d}; "
+            "verify will report this signature as expired",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -600,9 +600,12 @@ def verify_archive(
         xml_names = [n for n in names if n.endswith("_Aussonderung.Aussonderung.0503.xml")]
         if len(xml_names) != 1 or MANIFEST not in by_name:
             return _fail(path, "0503 message or manifest.sha256 missing")
-        if path.name != xml_names[0][:-4] + ".zip":
-            return _fail(path, f"ZIP name does not match message {xml_names[0]}")
         allgemein: list[ArchivTeil] = []
+        if path.name != xml_names[0][:-4] + ".zip":
+            # xdomea names the ZIP after the message; a renamed download is still checked.
+            allgemein.append(
+                ArchivTeil(path.name, False, f"ZIP name does not match message {xml_names[0]}")
+            )
         try:
             manifest_text = _read_small(zf, by_name[MANIFEST], 64 << 20).decode("ascii")
             soll: dict[str, str] = {}
