@@ -53,7 +53,11 @@ def _check_dateiname(value: str) -> str:
         raise ValueError(f"file name {value!r} must not contain control characters")
     # Bidi controls, zero-width characters and line separators make a name look
     # other than it is ("rechnung\u202egnp.exe" shows as "rechnungexe.png").
-    hidden = [c for c in value if unicodedata.category(c) in ("Cf", "Zl", "Zp")]
+    hidden = (
+        []
+        if value.isascii()  # ASCII has no such characters; most names are ASCII
+        else [c for c in value if unicodedata.category(c) in ("Cf", "Zl", "Zp")]
+    )
     if hidden:
         raise ValueError(
             f"file name {value!r} must not contain invisible format characters "
