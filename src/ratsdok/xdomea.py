@@ -300,7 +300,7 @@ def _write_message(
             xf.write(_kopf(vorlagen, prozess_id, zeitpunkt), pretty_print=True)
             for nr, e in enumerate(items, start=1):
                 holder = etree.Element(_X + "holder", nsmap={"xdomea": XDOMEA_NS})
-                _vorgang(holder, e.vorlage, nr, _sealed(e))
+                _vorgang(holder, e.vorlage, nr, _sealed(e)[0])
                 xf.write("  ")
                 xf.write(holder[0], pretty_print=True)
 
@@ -357,24 +357,25 @@ def _signed(quelle: bytes | None) -> bool:
     return signaturen is not None and len(signaturen) > 0
 
 
-def _sealed(e: _Eingang) -> bytes:
-    """The sealed ratsdok XML to archive.
+def _sealed(e: _Eingang) -> tuple[bytes, bool]:
+    """The sealed ratsdok XML to archive, and whether it carries the source's signatures.
 
     A signed source file is archived as it is, with its signatures: it is the
     record that was signed (even where the model got Anlage digests from the
     files). Otherwise the model is written, digests included.
     """
-    if e.quelle is not None and _signed(e.quelle):
-        return seal(e.quelle, refresh=False)
-    if e.quelle is not None:
-        seal(e.quelle, refresh=False)  # a broken seal of the source must not be hidden
-    return seal(to_xml(e.vorlage))
+    if e.quelle is None:
+        return seal(to_xml(e.vorlage)), False
+    sealed = seal(e.quelle, refresh=False)  # a broken seal of the source must not be hidden
+    if _signed(e.quelle):
+        return sealed, True
+    return seal(to_xml(e.vorlage)), False
 
 
 def _render(e: _Eingang) -> bytes:
     """The Vorlage as PDF/A-2b, its signed blocks marked (runs in a worker process)."""
-    marks = signature_marks(_sealed(e)) if _signed(e.quelle) else None
-    return render_pdfa(e.vorlage, signiert=marks)
+    sealed, signed = _sealed(e)
+    return render_pdfa(e.vorlage, signiert=signature_marks(sealed) if signed else None)
 
 
 def _ordered_map(
