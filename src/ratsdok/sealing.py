@@ -32,6 +32,7 @@ __all__ = [
     "SHA256",
     "canonical_vorlage",
     "seal",
+    "seal_of",
     "stale_signatures",
     "vorlage_digest",
     "vorlage_element",
@@ -190,3 +191,21 @@ def seal(
         # addnext moves the tail of the new element; restore the layout
         new.tail = "\n" + indent if new.getnext() is not None else (inhalt.text or "\n")[:-2]
     return serialize(root)
+
+
+# ratsdok's own output, parsed back: huge_tree, as a large inline Anlage is one long text
+# node (the tree, and with it the canonical form, is the same as with the safe parser).
+_OWN_XML = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False
+)
+
+
+def seal_of(v: Vorlage) -> tuple[str, str]:
+    """The seal ratsdok writes for *v*: ``(pruefsumme, pruefwert)``.
+
+    ``pruefsumme`` is the base64 SHA-256 of the exclusive C14N of the ``vorlage``
+    element of ``to_xml(v)`` (the ``DigestValue`` of :func:`seal`), ``pruefwert``
+    its short printed form (:func:`pruefwert`).
+    """
+    vorlage = vorlage_element(etree.fromstring(to_xml(v), _OWN_XML))
+    return vorlage_digest(vorlage), pruefwert(vorlage)

@@ -7,12 +7,6 @@ import re
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from lxml import etree
-
-from ratsdok import sealing
-from ratsdok.models import Vorlage
-from ratsdok.xmlformat import to_xml
-
 __all__ = [
     "EXTENSION_KEY",
     "EXTENSION_VERSION",
@@ -21,7 +15,6 @@ __all__ = [
     "is_vendor_key",
     "load_json_text",
     "oparl_uuid",
-    "seal_of",
 ]
 
 EXTENSION_KEY = "ratsdok:vorlage"
@@ -29,12 +22,6 @@ EXTENSION_KEY = "ratsdok:vorlage"
 
 EXTENSION_VERSION = "1"
 
-
-# ratsdok's own output, parsed back: huge_tree, as a large inline Anlage is one long text
-# node (the tree, and with it the canonical form, is the same as with the safe parser).
-_OWN_XML = etree.XMLParser(
-    resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False
-)
 
 # A lone surrogate (a vendor value imported from a "\ud800" escape) cannot be UTF-8; it
 # can only occur inside a JSON string, so writing it as a \u escape keeps the value.
@@ -75,14 +62,3 @@ def dump_json(obj: Any) -> bytes:
     """
     text = json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
-
-
-def seal_of(v: Vorlage) -> tuple[str, str]:
-    """The seal ratsdok writes for *v*: ``(pruefsumme, pruefwert)``.
-
-    ``pruefsumme`` is the base64 SHA-256 of the exclusive C14N of the ``vorlage``
-    element of ``to_xml(v)`` (the ``DigestValue`` of :func:`ratsdok.seal`),
-    ``pruefwert`` its short printed form (:func:`ratsdok.sealing.pruefwert`).
-    """
-    vorlage = sealing.vorlage_element(etree.fromstring(to_xml(v), _OWN_XML))
-    return sealing.vorlage_digest(vorlage), sealing.pruefwert(vorlage)

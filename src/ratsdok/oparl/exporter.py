@@ -91,9 +91,9 @@ from ratsdok.oparl.common import (
     EXTENSION_VERSION,
     is_vendor_key,
     load_json_text,
-    seal_of,
 )
 from ratsdok.oparl.importer import import_paper
+from ratsdok.sealing import seal_of
 
 __all__ = ["export_paper"]
 

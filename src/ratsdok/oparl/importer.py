@@ -92,8 +92,8 @@ from ratsdok.oparl.common import (
     is_vendor_key,
     load_json_text,
     oparl_uuid,
-    seal_of,
 )
+from ratsdok.sealing import seal_of
 from ratsdok.text import normalize_text
 
 __all__ = ["ImportResult", "Unmapped", "import_paper", "load_json"]
