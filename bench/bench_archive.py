@@ -26,8 +26,8 @@ from typing import Any
 from uuid import UUID, uuid5
 
 import ratsdok
+from ratsdok.interop.xdomea.export import archive, verify_archive
 from ratsdok.oparl import import_paper
-from ratsdok.xdomea import archive, verify_archive
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "oparl"
 KA = CORPUS / "maxliesegang+karlsruhe-oparl-syndication" / "docs"

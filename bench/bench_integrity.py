@@ -2,7 +2,7 @@
 
 Floor for seal/sign/verify: exclusive C14N (without comments) + SHA-256 of the
 same ``vorlage`` element in lxml, on an already parsed tree. Anlage hashing:
-:func:`ratsdok.hashing.digest_stream` over a file against ``hashlib.sha256``
+:func:`ratsdok.store.hashing.digest_stream` over a file against ``hashlib.sha256``
 over the same bytes in memory (target ≥ 0.9, best of 3 each), and the peak RSS of a
 child process digesting a 16 MiB file and the full-size one (constant memory:
 equal within a few MiB), with a child that reads the file whole as a control.
@@ -24,11 +24,11 @@ from lxml import etree
 import ratsdok
 from bench.bench_xml import best_per_call
 from bench.documents import example, large
-from ratsdok.hashing import Digest, digest_stream
-from ratsdok.parsing import parse_xml
-from ratsdok.sealing import seal, vorlage_element
-from ratsdok.signing import sign
-from ratsdok.verification import verify
+from ratsdok.integrity.check import verify
+from ratsdok.integrity.seal import seal, vorlage_element
+from ratsdok.integrity.sign import sign
+from ratsdok.store.hashing import Digest, digest_stream
+from ratsdok.xml.parser import parse_xml
 from tests.pki import pki
 
 HASH_TARGET = 0.9
@@ -62,7 +62,7 @@ def _per_document(name: str, v: ratsdok.Vorlage, ca_file: str) -> None:
 _CHILD = """
 import sys
 from pathlib import Path
-from ratsdok.hashing import digest_stream
+from ratsdok.store.hashing import digest_stream
 path, how = sys.argv[1], sys.argv[2]
 if how == "stream":
     with open(path, "rb") as f:

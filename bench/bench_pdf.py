@@ -3,7 +3,7 @@
 Floor: merge the same input PDFs (the rendered Vorlage and the example's PDF
 Anlagen) with ``pikepdf.Job`` (``qpdf --empty --pages``) in the same process.
 Memory: peak RSS of a child process that bundles a Vorlage whose Anlage is a
-generated 300 MB PDF (:func:`make_big_pdf`) with :func:`ratsdok.bundling.bundle_to_file`.
+generated 300 MB PDF (:func:`make_big_pdf`) with :func:`ratsdok.pdf.bundling.bundle_to_file`.
 Target (issue 3): peak RSS under 200 MB.
 
     .venv/bin/python -m bench.bench_pdf
@@ -26,7 +26,7 @@ import ratsdok
 from bench.bench_xml import best_per_call
 from bench.documents import EXAMPLE_XML, example
 from ratsdok import Anlage
-from ratsdok.bundling import bundle_to_file
+from ratsdok.pdf.bundling import bundle_to_file
 
 MEMORY_TARGET_MB = 200.0
 BIG_MB = 300
@@ -103,7 +103,7 @@ _CHILD = """
 import sys
 from pathlib import Path
 import ratsdok
-from ratsdok.bundling import bundle_to_file
+from ratsdok.pdf.bundling import bundle_to_file
 v = ratsdok.from_xml(Path(sys.argv[1]).read_bytes())
 bundle_to_file(v, sys.argv[2], sys.argv[3])
 """

@@ -16,7 +16,7 @@ from lxml import etree
 
 import ratsdok
 from bench.documents import example, large
-from ratsdok.parsing import parse_xml
+from ratsdok.xml.parser import parse_xml
 
 TARGETS = {"example": 6.0, "large (1,000 Beratungen, 1,000 Anlagen)": 8.0}
 

@@ -12,7 +12,7 @@ import pikepdf
 from reportlab.pdfgen.canvas import Canvas
 
 import ratsdok
-from ratsdok.render import render_pdf
+from ratsdok.pdf.render import render_pdf
 
 from .conftest import require_tool
 

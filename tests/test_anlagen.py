@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ratsdok import Anlage, AnlagenStatus, Vorlage, check_anlagen
-from ratsdok.anlagen import fill_in
+from ratsdok.store.anlagen import fill_in
 
 DATA = b"%PDF-1.7\nInhalt der Anlage\n"
 

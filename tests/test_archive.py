@@ -20,14 +20,11 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import ratsdok
-from ratsdok.bundling import bundle
 from ratsdok.cli import main
 from ratsdok.errors import RatsdokError
-from ratsdok.models import Vorlage
-from ratsdok.render import render_pdf, stichtag
-from ratsdok.signing import sign
-from ratsdok.verification import Status, TeilArt, verify
-from ratsdok.xdomea import (
+from ratsdok.integrity.check import Status, TeilArt, verify
+from ratsdok.integrity.sign import sign
+from ratsdok.interop.xdomea.export import (
     XDOMEA_NS,
     archive,
     combined_schema_text,
@@ -35,6 +32,9 @@ from ratsdok.xdomea import (
     render_pdfa,
     verify_archive,
 )
+from ratsdok.model.vorlage import Vorlage
+from ratsdok.pdf.bundling import bundle
+from ratsdok.pdf.render import render_pdf, stichtag
 
 from .conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes, require_corpus, require_tool
 from .pdfhelpers import pdftotext, vorlage, with_anlagen
@@ -212,7 +212,9 @@ def test_render_bundle_and_archive_state_the_same_date(tmp_path: Path) -> None:
 
 
 def test_vorlage_pdf_deterministic_across_processes() -> None:
-    digests = example_digests("from ratsdok.xdomea import render_pdfa", "render_pdfa(v)")
+    digests = example_digests(
+        "from ratsdok.interop.xdomea.export import render_pdfa", "render_pdfa(v)"
+    )
     assert digests == {hashlib.sha256(render_pdfa(ratsdok.load(EXAMPLE_XML))).hexdigest()}
 
 
@@ -220,7 +222,7 @@ def test_nonconforming_vorlage_pdf_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # without the sanitising step ReportLab's /Trans keys stay: the check must refuse
-    monkeypatch.setattr("ratsdok.bundling._sanitize_pages", lambda pdf: None)
+    monkeypatch.setattr("ratsdok.pdf.bundling._sanitize_pages", lambda pdf: None)
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(RatsdokError, match=r"archive PDF of KT 0200/2021 is not valid PDF/A-2b"):
@@ -381,7 +383,7 @@ def test_cli_archive_and_verify(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_ratsdok_verify_routes_a_zip_to_the_archive_check(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from ratsdok.xdomea import archive
+    from ratsdok.interop.xdomea.export import archive
 
     out = tmp_path / "abgabe"
     out.mkdir()
@@ -791,7 +793,7 @@ def test_cli_verify_zip_with_trust(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_a_broken_seal_is_not_archived_as_a_fresh_one(tmp_path: Path) -> None:
     """Archiving must not reseal a Vorlage that was changed after sealing."""
     from ratsdok.errors import InvalidDocumentError
-    from ratsdok.sealing import seal
+    from ratsdok.integrity.seal import seal
 
     folder = tmp_path / "in"
     shutil.copytree(EXAMPLE_XML.parent, folder)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ratsdok.atomic import atomic_output, write_atomic
 from ratsdok.errors import OutputError
+from ratsdok.store.atomic import atomic_output, write_atomic
 
 
 def _write_then_raise(out: Path, exc: BaseException) -> None:

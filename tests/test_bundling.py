@@ -11,7 +11,8 @@ import pikepdf
 import pytest
 
 import ratsdok
-from ratsdok.bundling import (
+from ratsdok.cli import main
+from ratsdok.pdf.bundling import (
     XML_NAME,
     NichtKonform,
     build_bundle,
@@ -19,9 +20,8 @@ from ratsdok.bundling import (
     public_copy,
     stichtag,
 )
-from ratsdok.cli import main
-from ratsdok.pdfextract import from_pdf
-from ratsdok.render import render_pdf
+from ratsdok.pdf.extraction import from_pdf
+from ratsdok.pdf.render import render_pdf
 
 from .conftest import EXAMPLE_DIR, EXAMPLE_XML, require_tool
 from .pdfhelpers import (
@@ -128,7 +128,7 @@ def test_tools_accept_it(example_bundle: bytes, tmp_path: Path) -> None:
 
 def test_deterministic_across_processes(example_bundle: bytes) -> None:
     digests = example_digests(
-        "from ratsdok.bundling import bundle", f"bundle(v, {str(EXAMPLE_DIR)!r})"
+        "from ratsdok.pdf.bundling import bundle", f"bundle(v, {str(EXAMPLE_DIR)!r})"
     )
     assert digests == {hashlib.sha256(example_bundle).hexdigest()}
 
@@ -312,7 +312,7 @@ def test_cli_bundle_public(tmp_path: Path) -> None:
 
 
 def test_unwritable_output_leaves_nothing(tmp_path: Path) -> None:
-    from ratsdok.bundling import bundle_to_file
+    from ratsdok.pdf.bundling import bundle_to_file
 
     v = ratsdok.load(EXAMPLE_XML)
     with pytest.raises(ratsdok.OutputError, match="missing"):
@@ -354,7 +354,7 @@ def embedded(path: Path) -> dict[str, bytes]:
 def test_stichtag_comes_from_content() -> None:
     from datetime import date
 
-    from ratsdok.bundling import stichtag
+    from ratsdok.pdf.bundling import stichtag
 
     assert stichtag(vorlage()) == date(2021, 3, 4)
     assert stichtag(vorlage(datum=None)) == date(2021, 3, 30)

@@ -2,7 +2,7 @@
 
 The Anlage is a generated ~48 MiB PDF of incompressible images; the bundle is
 built in child processes (so that their peak RSS can be measured) through
-:func:`ratsdok.bundling.bundle_to_file`, which streams files of at least
+:func:`ratsdok.pdf.bundling.bundle_to_file`, which streams files of at least
 ``STREAM_THRESHOLD`` bytes.
 """
 
@@ -20,7 +20,7 @@ import pytest
 
 import ratsdok
 from bench.bench_pdf import big_vorlage, make_big_pdf
-from ratsdok.bundling import STREAM_THRESHOLD, XML_NAME
+from ratsdok.pdf.bundling import STREAM_THRESHOLD, XML_NAME
 from tests.conftest import require_tool
 
 pytestmark = pytest.mark.slow
@@ -31,7 +31,7 @@ _CHILD = """
 import json, resource, sys
 from pathlib import Path
 import ratsdok
-from ratsdok.bundling import bundle_to_file
+from ratsdok.pdf.bundling import bundle_to_file
 v = ratsdok.from_xml(Path(sys.argv[1]).read_bytes())
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 bundle_to_file(v, sys.argv[2], sys.argv[3])
@@ -145,7 +145,7 @@ def _structure(pdf: pikepdf.Pdf) -> object:
 
 def test_streaming_path_matches_the_in_memory_bundle(tmp_path: Path) -> None:
     """With threshold 0 every Anlage file of the example is streamed: same content."""
-    from ratsdok.bundling import build_bundle, bundle_to_file
+    from ratsdok.pdf.bundling import build_bundle, bundle_to_file
     from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML
 
     v = ratsdok.load(EXAMPLE_XML)

@@ -196,7 +196,7 @@ def test_errors_without_a_file_are_given_the_input_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """bundle seals from bytes; its error about the broken seal names the input file."""
-    from ratsdok.sealing import seal
+    from ratsdok.integrity.seal import seal
 
     from .conftest import EXAMPLE_XML
 

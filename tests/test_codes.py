@@ -9,7 +9,7 @@ from types import ModuleType
 import pytest
 from lxml import etree
 
-from ratsdok.codes import CODELISTEN, Beschlussergebnis, Code, Codeliste, codeliste
+from ratsdok.model.codes import CODELISTEN, Beschlussergebnis, Code, Codeliste, codeliste
 
 from .conftest import ROOT
 

@@ -65,7 +65,7 @@ def test_example_has_every_field_of_the_original(example: ratsdok.Vorlage) -> No
     assert anlage.titel == "Integrationskonzept"
     data = (EXAMPLE_DIR / anlage.dateiname).read_bytes()
     assert anlage.groesse == len(data)
-    assert anlage.sha256 == ratsdok.hashing.digest_bytes(data).sha256
+    assert anlage.sha256 == ratsdok.store.hashing.digest_bytes(data).sha256
 
 
 def test_build_script_reproduces_the_committed_file(tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from ratsdok import (
     UnsafeInputError,
     Vorlage,
 )
-from ratsdok.files import read_bytes, save, validate_xml
-from ratsdok.xmlformat import to_xml
+from ratsdok.store.files import read_bytes, save, validate_xml
+from ratsdok.xml.mapping import to_xml
 
 from .conftest import line_of
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ratsdok.hashing import _CHUNK, _OVERLAP_AFTER, Digest, digest_bytes, digest_stream
+from ratsdok.store.hashing import _CHUNK, _OVERLAP_AFTER, Digest, digest_bytes, digest_stream
 
 
 def _pattern(size: int) -> bytes:

@@ -26,7 +26,7 @@ from ratsdok import (
     Vorlage,
     Zustaendigkeit,
 )
-from ratsdok.models import format_path, rule_violations, zeitpunkt_text
+from ratsdok.model.vorlage import format_path, rule_violations, zeitpunkt_text
 
 E = Zustaendigkeit.ENTSCHEIDUNG
 V = Zustaendigkeit.VORBERATUNG

@@ -15,9 +15,9 @@ from lxml import etree
 
 import ratsdok
 from ratsdok.cli import main
-from ratsdok.codes import Beschlussergebnis, Sitzungsart, Vorlagenart, Zustaendigkeit
+from ratsdok.model.codes import Beschlussergebnis, Sitzungsart, Vorlagenart, Zustaendigkeit
 from ratsdok.oparl import EXTENSION_KEY, dump_json, export_paper, import_paper, oparl_uuid
-from ratsdok.schema import schema_problems
+from ratsdok.xml.schema import schema_problems
 from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, require_corpus
 
 BASE = "https://ris.example.de/oparl"
@@ -1186,7 +1186,7 @@ def test_regression_recursion_while_indexing_lookups_is_a_ratsdok_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Indexing the lookups (today shallow) is inside the guard too."""
-    from ratsdok.oparl import importer
+    from ratsdok.interop.oparl import importer
 
     def too_deep(objects: Any) -> Any:
         raise RecursionError

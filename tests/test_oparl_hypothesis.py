@@ -36,11 +36,11 @@ from lxml import etree
 
 import ratsdok
 from ratsdok.cli import main
+from ratsdok.interop.oparl.common import is_vendor_key
+from ratsdok.interop.oparl.importer import _compact_json, load_json
+from ratsdok.model.text import normalize_text
 from ratsdok.oparl import EXTENSION_KEY, dump_json, export_paper, import_paper
-from ratsdok.oparl.common import is_vendor_key
-from ratsdok.oparl.importer import _compact_json, load_json
-from ratsdok.schema import schema_problems
-from ratsdok.text import normalize_text
+from ratsdok.xml.schema import schema_problems
 from tests.conftest import EXAMPLE_XML, ROOT, require_corpus
 from tests.test_oparl import (
     BASE,
@@ -589,7 +589,7 @@ vendor_erweiterungen = st.lists(
 
 
 def _kept(erweiterungen: tuple[ratsdok.Erweiterung, ...]) -> tuple[ratsdok.Erweiterung, ...]:
-    """What export → import keeps (module doc of ratsdok.oparl.exporter): vendor keys
+    """What export → import keeps (module doc of ratsdok.interop.oparl.exporter): vendor keys
     but the ratsdok one, the first of equal keys, sorted, the value as compact JSON."""
     out: dict[str, ratsdok.Erweiterung] = {}
     for e in erweiterungen:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ratsdok.errors import InvalidDocumentError, UnsafeInputError, XmlSyntaxError
-from ratsdok.parsing import parse_xml
+from ratsdok.xml.parser import parse_xml
 
 
 def test_well_formed_input_parses() -> None:

@@ -10,10 +10,10 @@ import pikepdf
 import pytest
 
 import ratsdok
-from ratsdok.bundling import XML_NAME, bundle
 from ratsdok.cli import main
-from ratsdok.pdfextract import embedded_files, extract, from_pdf
-from ratsdok.render import render_pdf
+from ratsdok.pdf.bundling import XML_NAME, bundle
+from ratsdok.pdf.extraction import embedded_files, extract, from_pdf
+from ratsdok.pdf.render import render_pdf
 
 from .conftest import EXAMPLE_DIR, EXAMPLE_XML, require_tool
 from .pdfhelpers import vorlage, with_anlagen

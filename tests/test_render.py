@@ -16,7 +16,7 @@ from pikepdf.models.metadata import decode_pdf_date
 
 import ratsdok
 from ratsdok.cli import main
-from ratsdok.render import render_pdf, stichtag
+from ratsdok.pdf.render import render_pdf, stichtag
 
 from .conftest import EXAMPLE_XML, require_tool
 from .pdfhelpers import UMLAUTS, all_fonts_embedded, pdffonts_rows, pdftotext, vorlage
@@ -146,7 +146,7 @@ def example_digests(setup: str, expr: str) -> set[str]:
 
 
 def test_deterministic_across_processes(example: ratsdok.Vorlage) -> None:
-    digests = example_digests("from ratsdok.render import render_pdf", "render_pdf(v)")
+    digests = example_digests("from ratsdok.pdf.render import render_pdf", "render_pdf(v)")
     assert digests == {hashlib.sha256(render_pdf(example)).hexdigest()}
 
 
@@ -215,7 +215,7 @@ def test_cli_render_bad_output(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_shipped_font_and_profile_with_licences() -> None:
     from importlib.resources import files
 
-    base = files("ratsdok")
+    base = files("ratsdok.pdf")
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
         assert base.joinpath("fonts", name).read_bytes()[:4] == b"\x00\x01\x00\x00"
     assert "Bitstream Vera" in base.joinpath("fonts", "LICENSE-DejaVu.txt").read_text("utf-8")
@@ -227,8 +227,8 @@ def test_shipped_font_and_profile_with_licences() -> None:
 def test_signed_blocks_show_signed_and_the_pruefwert_that_verify_reports(
     example_copy: Path, tmp_path: Path
 ) -> None:
-    from ratsdok.signing import sign
-    from ratsdok.verification import signature_marks, verify
+    from ratsdok.integrity.check import signature_marks, verify
+    from ratsdok.integrity.sign import sign
 
     from .pki import pki
 

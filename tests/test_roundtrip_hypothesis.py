@@ -31,8 +31,8 @@ from ratsdok import (
     Vorlagenart,
     Zustaendigkeit,
 )
-from ratsdok.schema import schema_problems
-from ratsdok.xmlformat import to_xml
+from ratsdok.xml.mapping import to_xml
+from ratsdok.xml.schema import schema_problems
 
 _XML_WS = " \t\n\r"
 GERMAN = "äöüÄÖÜßẞ„“‚‘–—€§"

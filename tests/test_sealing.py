@@ -14,10 +14,10 @@ from lxml import etree
 
 import ratsdok
 from ratsdok.errors import RatsdokError
-from ratsdok.sealing import seal, stale_signatures, vorlage_digest, vorlage_element
-from ratsdok.signing import sign
-from ratsdok.verification import Status, TeilArt, verify
-from ratsdok.xmlformat import to_xml
+from ratsdok.integrity.check import Status, TeilArt, verify
+from ratsdok.integrity.seal import seal, stale_signatures, vorlage_digest, vorlage_element
+from ratsdok.integrity.sign import sign
+from ratsdok.xml.mapping import to_xml
 
 from .conftest import ROOT, require_tool
 
@@ -163,7 +163,7 @@ def test_seal_refuses_invalid_documents(example_xml: Path) -> None:
 
 
 def test_resealing_keeps_existing_signatures_valid(example_xml: Path) -> None:
-    from ratsdok.signing import sign
+    from ratsdok.integrity.sign import sign
 
     from .pki import pki
 

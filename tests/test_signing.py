@@ -10,9 +10,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from lxml import etree
 
 from ratsdok.errors import RatsdokError
-from ratsdok.sealing import seal
-from ratsdok.signing import load_certificate, load_private_key, sign
-from ratsdok.verification import Status, TeilArt, verify
+from ratsdok.integrity.check import Status, TeilArt, verify
+from ratsdok.integrity.seal import seal
+from ratsdok.integrity.sign import load_certificate, load_private_key, sign
 
 from .conftest import ROOT, require_tool
 from .pki import make_signer, pki

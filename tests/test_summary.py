@@ -18,7 +18,8 @@ from ratsdok import (
     Vorlage,
     check_anlagen,
 )
-from ratsdok.summary import _groesse, describe, roman
+from ratsdok.cli.summary import _groesse, describe
+from ratsdok.model.vorlage import roman
 
 
 @pytest.mark.parametrize(

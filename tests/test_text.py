@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from ratsdok.text import normalize_text
+from ratsdok.model.text import normalize_text
 
 
 def test_nfd_input_becomes_nfc() -> None:

@@ -1,4 +1,4 @@
-"""ratsdok.verification: seal, Anlagen, signatures, bundles, and hostile input."""
+"""ratsdok.integrity.check: seal, Anlagen, signatures, bundles, and hostile input."""
 
 from __future__ import annotations
 
@@ -22,14 +22,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-import ratsdok.xmlformat
+import ratsdok.xml.mapping
 from ratsdok.cli import main
 from ratsdok.errors import InvalidDocumentError, RatsdokError
-from ratsdok.models import Anlage, Vorlage
-from ratsdok.sealing import seal
-from ratsdok.signing import sign
-from ratsdok.verification import Status, TeilArt, VerificationResult, verify
-from ratsdok.xmlformat import to_xml
+from ratsdok.integrity.check import Status, TeilArt, VerificationResult, verify
+from ratsdok.integrity.seal import seal
+from ratsdok.integrity.sign import sign
+from ratsdok.model.vorlage import Anlage, Vorlage
+from ratsdok.xml.mapping import to_xml
 
 from .conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes
 from .pki import make_signer, pki
@@ -69,7 +69,7 @@ def trust(tmp_path: Path) -> list[Path]:
 @pytest.fixture
 def no_schema(monkeypatch: pytest.MonkeyPatch) -> None:
     """Switch the XSD check off, to show the structural checks hold on their own."""
-    monkeypatch.setattr(ratsdok.xmlformat, "schema_problems", lambda *a, **k: [])
+    monkeypatch.setattr(ratsdok.xml.mapping, "schema_problems", lambda *a, **k: [])
 
 
 def test_intact_document_is_ok(signed_copy: Path, trust: list[Path]) -> None:
@@ -282,7 +282,7 @@ def test_md5_and_sha1_digests_are_refused(
     weak = _weak_seal(seal(example_xml.read_bytes()), uri, algorithm)
     with pytest.raises(InvalidDocumentError, match=r"DigestMethod|Algorithm"):
         verify(weak, folder=example_xml.parent)
-    monkeypatch.setattr(ratsdok.xmlformat, "schema_problems", lambda *a, **k: [])
+    monkeypatch.setattr(ratsdok.xml.mapping, "schema_problems", lambda *a, **k: [])
     result = verify(weak, folder=example_xml.parent)
     seal_part = result.parts[0]
     assert seal_part.status is Status.BROKEN
@@ -332,7 +332,7 @@ def test_keys_outside_the_profile_are_invalid(
     but outside ratsdok's profile: invalid, never valid."""
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-    import ratsdok.signing
+    import ratsdok.integrity.sign
 
     key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey = (
         rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -341,7 +341,7 @@ def test_keys_outside_the_profile_are_invalid(
     )
     signer = make_signer(pki()["ca"], "Fremdsystem", key=key)
     # stand in for another tool: let sign() accept the key; verification must not
-    monkeypatch.setattr(ratsdok.signing, "key_problem", lambda k: None)
+    monkeypatch.setattr(ratsdok.integrity.sign, "key_problem", lambda k: None)
     data = sign(example_copy.read_bytes(), key=key, cert=signer.cert, unterzeichnung=1)
     for t in (trust, None):
         result = verify(data, trust=t, folder=example_copy.parent)
@@ -503,7 +503,7 @@ def test_cli_errors_name_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 def test_bundle_built_by_ratsdok_verifies(example: Vorlage) -> None:
     # The bundle embeds a sealed XML next to the Anlagen' original bytes.
-    from ratsdok.bundling import bundle
+    from ratsdok.pdf.bundling import bundle
 
     result = verify(bundle(example, EXAMPLE_DIR))
     assert _status(result, TeilArt.SEAL) == [Status.VALID]
@@ -514,13 +514,13 @@ def test_bundle_built_by_ratsdok_verifies(example: Vorlage) -> None:
 def test_bundle_of_a_signed_file_keeps_the_signatures_and_marks_the_blocks(
     example_copy: Path, tmp_path: Path
 ) -> None:
-    from ratsdok.bundling import bundle
+    from ratsdok.pdf.bundling import bundle
 
     p = pki()
     signed = sign(
         example_copy.read_bytes(), key=p["landrat"].key, cert=p["landrat"].cert, unterzeichnung=1
     )
-    v = ratsdok.xmlformat.from_xml(signed)
+    v = ratsdok.xml.mapping.from_xml(signed)
     pdf = bundle(v, EXAMPLE_DIR, xml=signed)
     ca = tmp_path / "ca.pem"
     ca.write_bytes(pki()["ca"].cert_pem)
@@ -968,10 +968,10 @@ def test_changed_anlage_file_beside_the_xml(
 
 @functools.cache
 def _signed_bundle() -> bytes:
-    from ratsdok.bundling import bundle
+    from ratsdok.pdf.bundling import bundle
 
     signed = _signed_example()
-    return bundle(ratsdok.xmlformat.from_xml(signed), EXAMPLE_DIR, xml=signed)
+    return bundle(ratsdok.xml.mapping.from_xml(signed), EXAMPLE_DIR, xml=signed)
 
 
 def _reembed(pdf: bytes, name: str, data: bytes) -> bytes:

@@ -42,8 +42,8 @@ from ratsdok import (
     XmlSyntaxError,
     Zustaendigkeit,
 )
-from ratsdok.schema import load_schema, schema_problems
-from ratsdok.xmlformat import nachricht_from_xml, parse_document, to_xml
+from ratsdok.xml.mapping import nachricht_from_xml, parse_document, to_xml
+from ratsdok.xml.schema import load_schema, schema_problems
 
 from .conftest import EXAMPLE_XML, line_of, require_tool
 

@@ -29,7 +29,7 @@ from ratsdok import (
     Vorlagenart,
     Zustaendigkeit,
 )
-from ratsdok.hashing import digest_bytes
+from ratsdok.store.hashing import digest_bytes
 
 HERE = Path(__file__).resolve().parent
 MESZ = timezone(timedelta(hours=2))

@@ -9,17 +9,6 @@ True
 from typing import TYPE_CHECKING, Any
 
 from ratsdok import oparl
-from ratsdok.anlagen import AnlagenPruefung, AnlagenStatus, check_anlagen
-from ratsdok.codes import (
-    Abschnittsart,
-    Beschlussergebnis,
-    Bezugsart,
-    Nachrichtentyp,
-    Sitzungsart,
-    Vermerk,
-    Vorlagenart,
-    Zustaendigkeit,
-)
 from ratsdok.errors import (
     AnlagenError,
     InvalidDocumentError,
@@ -30,8 +19,19 @@ from ratsdok.errors import (
     UnsafeInputError,
     XmlSyntaxError,
 )
-from ratsdok.files import AnlagenCheck, load, load_nachricht, save, validate_xml
-from ratsdok.models import (
+from ratsdok.model.codes import (
+    Abschnittsart,
+    Beschlussergebnis,
+    Bezugsart,
+    Nachrichtentyp,
+    Sitzungsart,
+    Vermerk,
+    Vorlagenart,
+    Zustaendigkeit,
+)
+from ratsdok.model.nachricht import Behoerde, Nachricht, Nachrichtenkopf
+from ratsdok.model.nummer import Drucksachennummer
+from ratsdok.model.vorlage import (
     Abschnitt,
     Abstimmung,
     Anlage,
@@ -44,45 +44,51 @@ from ratsdok.models import (
     Unterzeichnung,
     Vorlage,
 )
-from ratsdok.nachricht import Behoerde, Nachricht, Nachrichtenkopf
-from ratsdok.nummer import Drucksachennummer
-from ratsdok.schema import schema_dir
+from ratsdok.store.anlagen import AnlagenPruefung, AnlagenStatus, check_anlagen
+from ratsdok.store.files import AnlagenCheck, load, load_nachricht, save, validate_xml
 from ratsdok.version import FORMAT_VERSION, NAMESPACE, __version__
-from ratsdok.xmlformat import from_xml, nachricht_from_xml, to_xml
+from ratsdok.xml.mapping import from_xml, nachricht_from_xml, to_xml
+from ratsdok.xml.schema import schema_dir
 
 if TYPE_CHECKING:
-    from ratsdok.bundling import BundleResult, NichtKonform, build_bundle, bundle, bundle_to_file
-    from ratsdok.pdfextract import ExtractResult, extract, from_pdf
-    from ratsdok.render import render_pdf
-    from ratsdok.sealing import seal
-    from ratsdok.signing import load_certificate, load_private_key, sign
-    from ratsdok.verification import Status, Teil, TeilArt, VerificationResult, verify
-    from ratsdok.xdomea import ArchiveResult, archive, verify_archive
+    from ratsdok.integrity.check import Status, Teil, TeilArt, VerificationResult, verify
+    from ratsdok.integrity.seal import seal
+    from ratsdok.integrity.sign import load_certificate, load_private_key, sign
+    from ratsdok.interop.xdomea.export import ArchiveResult, archive, verify_archive
+    from ratsdok.pdf.bundling import (
+        BundleResult,
+        NichtKonform,
+        build_bundle,
+        bundle,
+        bundle_to_file,
+    )
+    from ratsdok.pdf.extraction import ExtractResult, extract, from_pdf
+    from ratsdok.pdf.render import render_pdf
 
 # The PDF, signature and archive side (pikepdf, ReportLab, signxml) loads on first use,
 # so `import ratsdok` stays light.
 _LAZY = {
-    "BundleResult": "ratsdok.bundling",
-    "NichtKonform": "ratsdok.bundling",
-    "build_bundle": "ratsdok.bundling",
-    "bundle": "ratsdok.bundling",
-    "bundle_to_file": "ratsdok.bundling",
-    "ExtractResult": "ratsdok.pdfextract",
-    "extract": "ratsdok.pdfextract",
-    "from_pdf": "ratsdok.pdfextract",
-    "render_pdf": "ratsdok.render",
-    "seal": "ratsdok.sealing",
-    "sign": "ratsdok.signing",
-    "load_certificate": "ratsdok.signing",
-    "load_private_key": "ratsdok.signing",
-    "verify": "ratsdok.verification",
-    "VerificationResult": "ratsdok.verification",
-    "Status": "ratsdok.verification",
-    "Teil": "ratsdok.verification",
-    "TeilArt": "ratsdok.verification",
-    "archive": "ratsdok.xdomea",
-    "verify_archive": "ratsdok.xdomea",
-    "ArchiveResult": "ratsdok.xdomea",
+    "BundleResult": "ratsdok.pdf.bundling",
+    "NichtKonform": "ratsdok.pdf.bundling",
+    "build_bundle": "ratsdok.pdf.bundling",
+    "bundle": "ratsdok.pdf.bundling",
+    "bundle_to_file": "ratsdok.pdf.bundling",
+    "ExtractResult": "ratsdok.pdf.extraction",
+    "extract": "ratsdok.pdf.extraction",
+    "from_pdf": "ratsdok.pdf.extraction",
+    "render_pdf": "ratsdok.pdf.render",
+    "seal": "ratsdok.integrity.seal",
+    "sign": "ratsdok.integrity.sign",
+    "load_certificate": "ratsdok.integrity.sign",
+    "load_private_key": "ratsdok.integrity.sign",
+    "verify": "ratsdok.integrity.check",
+    "VerificationResult": "ratsdok.integrity.check",
+    "Status": "ratsdok.integrity.check",
+    "Teil": "ratsdok.integrity.check",
+    "TeilArt": "ratsdok.integrity.check",
+    "archive": "ratsdok.interop.xdomea.export",
+    "verify_archive": "ratsdok.interop.xdomea.export",
+    "ArchiveResult": "ratsdok.interop.xdomea.export",
 }
 
 

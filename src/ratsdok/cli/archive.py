@@ -1,0 +1,79 @@
+"""The archival commands of the ``ratsdok`` command line: archive, archive-verify."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+__all__ = ["add_archive_commands"]
+
+if TYPE_CHECKING:
+    from ratsdok.interop.xdomea.export import ArchiveResult
+
+
+def _cmd_archive(args: argparse.Namespace) -> int:
+    from ratsdok.interop.xdomea.export import archive
+
+    zeitpunkt = None
+    if args.zeitpunkt is not None:
+        zeitpunkt = datetime.fromisoformat(args.zeitpunkt)
+        if zeitpunkt.tzinfo is None:
+            zeitpunkt = zeitpunkt.replace(tzinfo=UTC)
+    prozess_id = UUID(args.prozess_id) if args.prozess_id is not None else None
+    Path(args.output).mkdir(parents=True, exist_ok=True)  # like extract -d
+    path = archive(args.files, args.output, prozess_id=prozess_id, zeitpunkt=zeitpunkt)
+    sys.stdout.write(f"{path}\n")
+    return 0
+
+
+def print_archive_result(result: ArchiveResult, *, verbose: bool = False) -> None:
+    """Print a verify_archive result, one line per part (bad parts always)."""
+    sys.stdout.write(f"{result.path}:\n")
+    for teil in result.allgemein:
+        sys.stdout.write(f"{'ok ' if teil.ok else 'BAD'} {teil.name}: {teil.reason}\n")
+    for vg in result.vorgaenge:
+        sys.stdout.write(f"{'ok ' if vg.ok else 'BAD'} Vorgang {vg.nummer} ({vg.uuid})\n")
+        for teil in vg.teile:
+            if not teil.ok or verbose:
+                sys.stdout.write(f"    {'ok ' if teil.ok else 'BAD'} {teil.name}: {teil.reason}\n")
+    sys.stdout.write("archive ok\n" if result.ok else "archive NOT ok\n")
+
+
+def _cmd_archive_verify(args: argparse.Namespace) -> int:
+    from ratsdok.interop.xdomea.export import verify_archive
+
+    result = verify_archive(args.zip, trust=[Path(t) for t in args.trust or []] or None)
+    print_archive_result(result, verbose=args.verbose)
+    return 0 if result.ok else 1
+
+
+def add_archive_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``archive`` and ``archive-verify``."""
+    p = sub.add_parser(
+        "archive",
+        help="write an xdomea 3.0.0 Aussonderung (0503) ZIP for the archive",
+        description="Write <ProzessID>_Aussonderung.Aussonderung.0503.zip into OUTDIR with "
+        "the message, the Vorlagen as PDF/A-2b, their Anlagen and manifest.sha256.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUTDIR")
+    p.add_argument("--prozess-id", metavar="UUID", help="fix the ProzessID (default: random)")
+    p.add_argument("--zeitpunkt", metavar="ISO", help="fix the creation time (default: now)")
+    p.set_defaults(func=_cmd_archive)
+
+    p = sub.add_parser(
+        "archive-verify",
+        help="check an archive ZIP: manifest, ratsdok digests, seals and signatures",
+        description="Check every file of ZIP and each Vorlage's seal and signatures; report "
+        "per Vorgang; exit 1 if anything fails.",
+    )
+    p.add_argument("zip", metavar="ZIP")
+    p.add_argument("-v", "--verbose", action="store_true", help="also list files that are ok")
+    p.add_argument(
+        "--trust", action="append", metavar="CA.pem", help="trusted CA certificate (repeatable)"
+    )
+    p.set_defaults(func=_cmd_archive_verify)

@@ -1,0 +1,96 @@
+"""The PDF subcommands of ``ratsdok``: render, bundle, extract."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ratsdok.store.files import AnlagenCheck, load
+
+__all__ = ["add_pdf_commands"]
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from ratsdok.integrity.check import signature_marks
+    from ratsdok.pdf.render import render_pdf
+    from ratsdok.store.atomic import write_atomic
+
+    path = Path(args.file)
+    v = load(path, anlagen=AnlagenCheck.IGNORE)
+    write_atomic(Path(args.output), render_pdf(v, signiert=signature_marks(path)))
+    return 0
+
+
+def _cmd_bundle(args: argparse.Namespace) -> int:
+    from ratsdok.pdf.bundling import NichtKonform, bundle_to_file
+
+    path = Path(args.file)
+    v = load(path, anlagen=AnlagenCheck.REQUIRE)
+    hinweise = bundle_to_file(
+        v,
+        path.parent,
+        Path(args.output),
+        oeffentlich_only=args.oeffentlich,
+        nicht_konform=NichtKonform.EINBETTEN if args.embed_nonconforming else NichtKonform.FEHLER,
+        xml=path.read_bytes(),
+    )
+    for h in hinweise:
+        print(f"Hinweis: {h}", file=sys.stderr)
+    return 0
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from ratsdok.pdf.extraction import extract
+
+    result = extract(Path(args.file), Path(args.directory), force=args.force)
+    for p in result.problems:
+        print(p, file=sys.stderr)
+    if not args.quiet:
+        for w in result.written:
+            print(w, file=sys.stdout)
+    return 0 if result.ok else 1
+
+
+def add_pdf_commands(sub: Any) -> None:
+    """Add ``render``, ``bundle`` and ``extract`` to the subparsers *sub*."""
+    p = sub.add_parser(
+        "render",
+        help="render a Vorlage as PDF (without its Anlagen)",
+        description="Render FILE (ratsdok XML) as a PDF with embedded fonts.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="PDF")
+    p.set_defaults(func=_cmd_render)
+
+    p = sub.add_parser(
+        "bundle",
+        help="build one PDF/A-3b file: Vorlage, Anlagen, embedded XML",
+        description="Bundle FILE and the Anlage files next to it into a PDF/A-3b file.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="PDF")
+    p.add_argument(
+        "--oeffentlich",
+        action="store_true",
+        help="public variant: leave out every non-public Anlage entirely",
+    )
+    p.add_argument(
+        "--embed-nonconforming",
+        action="store_true",
+        help="embed a PDF Anlage that would break PDF/A as a file only (default: fail)",
+    )
+    p.set_defaults(func=_cmd_bundle)
+
+    p = sub.add_parser(
+        "extract",
+        help="extract the XML and every Anlage file from a bundle",
+        description="Write ratsdok.xml and the Anlage files of bundle PDF into DIR; "
+        "check each against its recorded size and SHA-256 (exit 1 on a mismatch).",
+    )
+    p.add_argument("file", metavar="PDF")
+    p.add_argument("-d", "--directory", required=True, metavar="DIR")
+    p.add_argument("--force", action="store_true", help="replace existing files")
+    p.add_argument("-q", "--quiet", action="store_true", help="do not list the written files")
+    p.set_defaults(func=_cmd_extract)

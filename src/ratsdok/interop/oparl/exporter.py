@@ -1,0 +1,300 @@
+"""Strict export of a Vorlage as an OParl 1.1 ``Paper``.
+
+Identifiers (all below *base_url*, deterministic):
+
+* Paper: ``{base}/paper/{uuid}``
+* Consultation *i* (1-based, Beratungsfolge order): ``{base}/paper/{uuid}/consultation/{i}``
+* File of Anlage *n*: ``{base}/paper/{uuid}/file/{n}``; ``accessUrl`` is that id
+  plus ``/`` and the URL-quoted Dateiname
+* Bezüge with a UUID: ``relatedPaper`` ``{base}/paper/{uuid}`` (OParl's
+  super-/subordinatedPaper have no agreed direction, so only relatedPaper is used)
+* Gremium: ``{base}/organization/{uuid5(URL namespace, "ratsdok:gremium:" + name)}``
+
+``created`` and ``modified`` (on the Paper and every embedded object) come from
+the Vorlage, so the same Vorlage always gives the same JSON. They are written as
+OParl's ``yyyy-mm-ddThh:mm:ss±hh:mm`` (whole seconds, the offset as it is):
+
+* An object whose model has a :class:`~ratsdok.model.vorlage.Quelle` (the Paper: the
+  Vorlage's, a Consultation: its Beratung's, a File: its Anlage's) takes
+  ``created`` from ``quelle.erstellt`` and ``modified`` from ``quelle.geaendert``
+  where they are set (fractions of a second are cut here; the exact values travel
+  in the extension).
+* Otherwise ``created`` is midnight (Europe/Berlin; UTC for dates before 1893, when
+  Berlin's offset was not whole minutes) of the Vorlage's ``datum`` (without one:
+  of the earliest Sitzungstermin), and ``modified`` midnight of the latest known
+  date (``datum`` or a Sitzungstermin). ``stand=`` replaces both derived values; a
+  Vorlage without any date needs it.
+* The Paper's ``modified`` is at least the newest ``modified`` of its embedded
+  Consultations and Files (OParl 1.1: changing an embedded object changes the
+  object it is embedded in).
+* OParl requires ``modified`` not to be before ``created``. Where it would be (a
+  source whose ``geaendert`` is before its ``erstellt``, or a derived ``modified``
+  before a source's ``erstellt``), ``created`` is written for ``modified`` too:
+  the creation time is the better attested value.
+
+The ids stay derived from *base_url* even with a Quelle: ratsdok publishes the
+export, the Quelle names where the data came from.
+
+Non-public Anlagen are never exported. ``size`` and ``sha512Checksum`` are
+emitted only when the bytes are at hand (inline ``inhalt`` or a file named
+``dateiname`` in *anlagen_dir*); those bytes must match the recorded size and
+SHA-256.
+
+Everything OParl has no field for goes into one vendor extension object under
+:data:`~ratsdok.oparl.EXTENSION_KEY` (``"ratsdok:vorlage"``)::
+
+    {"version": "1", "uuid": ..., "art": <code>, "koerperschaft", "einreicher",
+     "federfuehrung": {...}, "beratungsfolge": [<Beratung>, ...] (one per consultation),
+     "anlagen": [<Anlage without inhalt>, ...] (one per auxiliaryFile),
+     "abschnitte": [...], "unterzeichnungen": [...], "bezuege": [...],
+     "quelle": {...}, "pruefsumme": <base64>, "pruefwert": "xxxx xxxx xxxx xxxx",
+     "pruefsumme_oparl": <base64> (only when the Paper does not carry all of the Vorlage)}
+
+Each entry is the JSON form of the ratsdok model (codes as code values, no
+nulls, no ``erweiterungen``); :func:`~ratsdok.oparl.import_paper` reads it back, so
+export → import gives the same Vorlage (minus non-public Anlagen, inline bytes and
+Erweiterungen the Paper cannot carry as they are).
+
+The seal: ``pruefsumme`` is the base64 SHA-256 of the exclusive C14N 1.0 (without
+comments) of the ``vorlage`` element of ``ratsdok.to_xml(v)`` for the exported
+Vorlage *v*, all of it (non-public Anlagen and inline bytes included), so it equals
+the ``pruefsumme`` (``DigestValue``) of a document ratsdok wrote for the same
+Vorlage; ``pruefwert`` is its short printed form (the first 64 bits in hex, as
+``ratsdok verify`` reports and signed "gez." blocks show). Where export → import
+would not give *v* back exactly (see above), ``pruefsumme_oparl`` is the same digest
+of the Vorlage import restores from this Paper. Import recomputes the digest of the
+Vorlage it restores and compares it with ``pruefsumme_oparl``, else ``pruefsumme``;
+a difference is reported (the Paper was changed after export), the import proceeds.
+
+Erweiterungen of the Vorlage, of each Beratung and of each Anlage become properties
+of the Paper, its Consultation and its File again (the value parsed from the JSON
+text). Only vendor-prefixed keys are written, and never one that the object already
+has or the ratsdok extension key, so an Erweiterung cannot override OParl data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from uuid import NAMESPACE_URL, uuid5
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ratsdok.errors import AnlagenError, InvalidDocumentError, Problem
+from ratsdok.integrity.seal import seal_of
+from ratsdok.interop.oparl.common import (
+    EXTENSION_KEY,
+    EXTENSION_VERSION,
+    is_vendor_key,
+    load_json_text,
+)
+from ratsdok.interop.oparl.importer import import_paper
+from ratsdok.model.codes import Zustaendigkeit
+from ratsdok.model.vorlage import Anlage, Erweiterung, Quelle, Vorlage
+
+__all__ = ["export_paper"]
+
+SCHEMA = "https://schema.oparl.org/1.1/"
+try:
+    _BERLIN: ZoneInfo | None = ZoneInfo("Europe/Berlin")
+except ZoneInfoNotFoundError:  # pragma: no cover - no tz database (install tzdata)
+    _BERLIN = None
+
+
+def _midnight(d: date) -> datetime:
+    if _BERLIN is None:  # pragma: no cover
+        raise InvalidDocumentError(
+            Problem("no time zone database for Europe/Berlin (install tzdata); pass stand=")
+        )
+    midnight = datetime.combine(d, time(0, 0), tzinfo=_BERLIN)
+    offset = midnight.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        # Before April 1893 Berlin kept local mean time (+00:53:28); RFC 3339 offsets
+        # have whole minutes, so such a date gives midnight UTC.
+        midnight = datetime.combine(d, time(0, 0), tzinfo=UTC)
+    return midnight
+
+
+def _stamps(quelle: Quelle | None, created: datetime, modified: datetime) -> dict[str, str]:
+    """``created`` and ``modified`` of one object: the Quelle's where set, else the given."""
+    if quelle is not None:
+        created = quelle.erstellt or created
+        modified = quelle.geaendert or modified
+    if modified < created:  # OParl: modified is never before created
+        modified = created
+    return {
+        "created": created.isoformat(timespec="seconds"),
+        "modified": modified.isoformat(timespec="seconds"),
+    }
+
+
+def _bytes_of(a: Anlage, folder: Path | None) -> bytes | None:
+    if a.inhalt is not None:
+        return a.inhalt
+    if folder is None:
+        return None
+    path = folder / a.dateiname
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    problems = []
+    if a.groesse is not None and a.groesse != len(data):
+        problems.append(f"is {len(data)} bytes, the Vorlage records {a.groesse}")
+    if a.sha256 is not None and a.sha256 != hashlib.sha256(data).hexdigest():
+        problems.append("its SHA-256 differs from the one the Vorlage records")
+    if problems:
+        raise AnlagenError(
+            [Problem(m, file=str(path), field=f"anlage {a.nummer}") for m in problems]
+        )
+    return data
+
+
+def _dump(model: Any, **kw: Any) -> dict[str, Any]:
+    out: dict[str, Any] = model.model_dump(mode="json", exclude_none=True, **kw)
+    return out
+
+
+def _put_erweiterungen(
+    obj: dict[str, Any], erweiterungen: tuple[Erweiterung, ...], field: str
+) -> None:
+    """Write kept vendor keys back into *obj*; *field* names them in errors."""
+    for i, er in enumerate(erweiterungen):
+        key = er.schluessel
+        # A kept key never overrides OParl data, the ratsdok extension or a standard
+        # property the object lacks (OParl requires extensions to be prefixed).
+        if key in obj or key == EXTENSION_KEY or not is_vendor_key(key):
+            continue
+        try:
+            obj[key] = load_json_text(er.wert)
+        except (ValueError, RecursionError):
+            raise InvalidDocumentError(
+                Problem(f"the value of {key!r} is not JSON text", field=f"{field}[{i}].wert")
+            ) from None
+
+
+def export_paper(
+    v: Vorlage,
+    *,
+    base_url: str,
+    anlagen_dir: str | os.PathLike[str] | None = None,
+    stand: datetime | None = None,
+) -> dict[str, Any]:
+    """The Vorlage as an OParl 1.1 Paper (a JSON-ready dict); see the module doc."""
+    base = base_url.rstrip("/")
+    if not base.startswith(("https://", "http://")):
+        raise InvalidDocumentError(Problem(f"base URL {base_url!r} must start with https://"))
+    if stand is not None:
+        if stand.tzinfo is None:
+            raise InvalidDocumentError(Problem("stand needs a time zone offset"))
+        created = modified = stand
+    else:
+        known = [d for d in [v.datum, *(b.sitzungstermin for b in v.beratungsfolge)] if d]
+        if v.datum is None and not known:
+            raise InvalidDocumentError(
+                Problem(
+                    "the Vorlage has no datum and no Sitzungstermin to derive "
+                    "created/modified from; pass stand=",
+                    field="datum",
+                )
+            )
+        created = _midnight(v.datum or min(known))
+        modified = _midnight(max(known))
+    folder = None if anlagen_dir is None else Path(anlagen_dir)
+    pid = f"{base}/paper/{v.uuid}"
+
+    paper: dict[str, Any] = {
+        "id": pid,
+        "type": SCHEMA + "Paper",
+        "name": v.betreff,
+        "reference": str(v.nummer),
+        **_stamps(v.quelle, created, modified),
+    }
+    if v.datum is not None:
+        paper["date"] = v.datum.isoformat()
+    if v.art is not None:
+        paper["paperType"] = v.art.bezeichnung
+    ext: dict[str, Any] = {"version": EXTENSION_VERSION, "uuid": str(v.uuid)}
+    if v.art is not None:
+        ext["art"] = v.art.value
+    for key in ("koerperschaft", "einreicher"):
+        if getattr(v, key) is not None:
+            ext[key] = getattr(v, key)
+    if v.federfuehrung is not None:
+        ext["federfuehrung"] = _dump(v.federfuehrung)
+    if v.quelle is not None:
+        ext["quelle"] = _dump(v.quelle)
+
+    consultations = []
+    for i, b in enumerate(v.beratungsfolge, 1):
+        c: dict[str, Any] = {
+            "id": f"{pid}/consultation/{i}",
+            "type": SCHEMA + "Consultation",
+            "organization": [
+                f"{base}/organization/{uuid5(NAMESPACE_URL, 'ratsdok:gremium:' + b.gremium)}"
+            ],
+            **_stamps(b.quelle, created, modified),
+        }
+        if b.zustaendigkeit is not None:
+            c["role"] = b.zustaendigkeit.bezeichnung
+            c["authoritative"] = b.zustaendigkeit is Zustaendigkeit.ENTSCHEIDUNG
+        _put_erweiterungen(c, b.erweiterungen, f"beratungsfolge[{i - 1}].erweiterungen")
+        consultations.append(c)
+    if consultations:
+        paper["consultation"] = consultations
+        ext["beratungsfolge"] = [_dump(b, exclude={"erweiterungen"}) for b in v.beratungsfolge]
+
+    files = []
+    exported: list[Anlage] = []
+    for j, a in enumerate(v.anlagen):
+        if not a.oeffentlich:
+            continue
+        fid = f"{pid}/file/{a.nummer}"
+        f: dict[str, Any] = {
+            "id": fid,
+            "type": SCHEMA + "File",
+            "name": f"Anlage {a.nummer} – {a.titel}",
+            "fileName": a.dateiname,
+            "mimeType": a.medientyp,
+            "accessUrl": f"{fid}/{quote(a.dateiname)}",
+            **_stamps(a.quelle, created, modified),
+        }
+        data = _bytes_of(a, folder)
+        if data is not None:
+            f["size"] = len(data)
+            f["sha512Checksum"] = hashlib.sha512(data).hexdigest()
+        _put_erweiterungen(f, a.erweiterungen, f"anlagen[{j}].erweiterungen")
+        files.append(f)
+        exported.append(a)
+    if files:
+        paper["auxiliaryFile"] = files
+        ext["anlagen"] = [_dump(a, exclude={"inhalt", "erweiterungen"}) for a in exported]
+    related = [f"{base}/paper/{bz.uuid}" for bz in v.bezuege if bz.uuid is not None]
+    if related:
+        paper["relatedPaper"] = related
+    for key in ("abschnitte", "unterzeichnungen", "bezuege"):
+        items = getattr(v, key)
+        if items:
+            ext[key] = [_dump(x) for x in items]
+    # OParl 1.1: a change to an embedded object is a change to the Paper as well.
+    newest = max(
+        [paper, *consultations, *files], key=lambda o: datetime.fromisoformat(o["modified"])
+    )
+    paper["modified"] = newest["modified"]
+    paper[EXTENSION_KEY] = ext
+    _put_erweiterungen(paper, v.erweiterungen, "erweiterungen")
+    _put_seal(paper, ext, v)
+    return paper
+
+
+def _put_seal(paper: dict[str, Any], ext: dict[str, Any], v: Vorlage) -> None:
+    """Add the seal of *v* to the extension (module doc), once the Paper is complete."""
+    try:
+        restored = import_paper(paper).vorlagen
+    except InvalidDocumentError:  # pragma: no cover - export only writes what import reads
+        restored = ()
+    ext["pruefsumme"], ext["pruefwert"] = seal_of(v)
+    if len(restored) == 1 and restored[0] != v:
+        ext["pruefsumme_oparl"] = seal_of(restored[0])[0]

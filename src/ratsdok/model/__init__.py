@@ -1,0 +1,7 @@
+"""Layer 1, the domain model: Vorlage and its parts, code lists, Drucksachennummer,
+text value types and the message envelope (Nachricht, Nachrichtenkopf).
+
+Pure: no I/O, no XML, no PDF. May import only :mod:`ratsdok.errors`,
+:mod:`ratsdok.version` and the standard library and pydantic. Not public API
+as module paths: import the names from :mod:`ratsdok`.
+"""

@@ -1,0 +1,167 @@
+"""Reading a ratsdok bundle back: the embedded XML and the original Anlage files.
+
+:func:`from_pdf` returns the Vorlage from the embedded ``ratsdok.xml``.
+:func:`extract` writes that XML and every Anlage file it lists into a folder,
+checking each file against the size and SHA-256 recorded in the XML. File names
+come from the (schema-checked) XML, never from the PDF, and each target is
+checked to lie inside the output folder; existing files are only replaced
+with ``force=True``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+from ratsdok.errors import InvalidDocumentError, OutputError, Problem
+from ratsdok.model.vorlage import Vorlage
+from ratsdok.pdf.bundling import XML_NAME
+from ratsdok.store.anlagen import AnlagenStatus, compare
+from ratsdok.store.atomic import write_atomic
+from ratsdok.store.files import read_bytes
+from ratsdok.store.hashing import digest_bytes
+from ratsdok.xml.mapping import from_xml
+
+__all__ = ["ExtractResult", "embedded_files", "extract", "from_pdf"]
+
+PathLike = str | os.PathLike[str]
+_MAX_PDF_BYTES = 4 * 1024 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    """What :func:`extract` wrote, and every mismatch or missing file it found."""
+
+    vorlage: Vorlage
+    written: tuple[Path, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when every Anlage was found and matches the XML."""
+        return not self.problems
+
+
+# qpdf names an in-memory input by its Python repr ("stream <_io.BytesIO object at 0x…>").
+_STREAM_REPR = re.compile(r"(?:stream )?<_io\.BytesIO object at 0x[0-9a-f]+>:? ?")
+
+
+def _open(source: PathLike | bytes, name: str | None = None) -> tuple[pikepdf.Pdf, str]:
+    if isinstance(source, bytes):
+        name = name or "<bytes>"
+        data = source
+    else:
+        name = name or str(source)
+        data = read_bytes(source, max_bytes=_MAX_PDF_BYTES)
+    try:
+        pdf = pikepdf.Pdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        raise InvalidDocumentError(Problem("the PDF is encrypted", file=name)) from None
+    except pikepdf.PdfError as exc:
+        why = _STREAM_REPR.sub("", str(exc))
+        raise InvalidDocumentError(Problem(f"not a readable PDF ({why})", file=name)) from None
+    return pdf, name
+
+
+def embedded_files(source: PathLike | bytes, *, name: str | None = None) -> dict[str, bytes]:
+    """Every embedded file of a PDF, by its name in the EmbeddedFiles tree.
+
+    *name* is the file name to report in errors when *source* is bytes.
+    """
+    pdf, name = _open(source, name)
+    with pdf:
+        out: dict[str, bytes] = {}
+        for key, spec in pdf.attachments.items():
+            try:
+                out[key] = spec.get_file().read_bytes()
+            except (pikepdf.PdfError, ValueError, KeyError) as exc:
+                raise InvalidDocumentError(
+                    Problem(f"embedded file {key!r} cannot be read ({exc})", file=name)
+                ) from None
+        return out
+
+
+def _xml_of(found: dict[str, bytes], name: str) -> bytes:
+    if XML_NAME not in found:
+        raise InvalidDocumentError(
+            Problem(f"no embedded {XML_NAME}; this is not a ratsdok bundle", file=name)
+        )
+    return found[XML_NAME]
+
+
+def from_pdf(source: PathLike | bytes) -> Vorlage:
+    """The Vorlage stored in a ratsdok bundle (its embedded ``ratsdok.xml``).
+
+    The XML is fully checked (safe parse, schema, rules) like any ratsdok input.
+    The Anlage files are not compared here; :func:`extract` does that.
+    """
+    name = "<bytes>" if isinstance(source, bytes) else str(source)
+    xml = _xml_of(embedded_files(source), name)
+    return from_xml(xml, source=f"{name}#{XML_NAME}")
+
+
+def _target(out: Path, filename: str) -> Path:
+    target = out / filename
+    if target.resolve().parent != out.resolve() or filename in ("", ".", ".."):
+        raise OutputError(Problem("file name would leave the output folder", file=filename))
+    return target
+
+
+def extract(pdf_path: PathLike | bytes, out_dir: PathLike, *, force: bool = False) -> ExtractResult:
+    """Write the embedded XML and every Anlage file of a bundle into *out_dir*.
+
+    Raises :class:`~ratsdok.errors.OutputError` (before writing anything) if a
+    target exists and *force* is false. Anlagen whose bytes are missing or
+    differ from the recorded size or SHA-256 are reported in
+    :attr:`ExtractResult.problems`; a differing file is still written so that
+    it can be inspected.
+    """
+    name = "<bytes>" if isinstance(pdf_path, bytes) else str(pdf_path)
+    found = embedded_files(pdf_path)
+    xml = _xml_of(found, name)
+    v = from_xml(xml, source=f"{name}#{XML_NAME}")
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            Problem(f"cannot create the folder: {exc.strerror or exc}", file=str(out))
+        ) from None
+    plan: list[tuple[Path, bytes]] = [(_target(out, XML_NAME), xml)]
+    problems: list[Problem] = []
+    listed = {XML_NAME}
+    for i, a in enumerate(v.anlagen):
+        listed.add(a.dateiname)
+        where = f"anlagen[{i}]"
+        data = found.get(a.dateiname, a.inhalt)
+        if data is None:
+            problems.append(
+                Problem(
+                    f"Anlage {a.nummer} is not embedded in the PDF", file=a.dateiname, field=where
+                )
+            )
+            continue
+        status, reason = compare(a, digest_bytes(data))
+        if status is AnlagenStatus.CHANGED:
+            problems.append(Problem(f"Anlage {a.nummer}: {reason}", file=a.dateiname, field=where))
+        plan.append((_target(out, a.dateiname), data))
+    for extra in sorted(set(found) - listed):
+        problems.append(
+            Problem("embedded file is not listed in the XML; not extracted", file=extra)
+        )
+    if not force:
+        existing = [
+            Problem("exists; use force to replace it", file=str(t)) for t, _ in plan if t.exists()
+        ]
+        if existing:
+            raise OutputError(existing)
+    written: list[Path] = []
+    for target, data in plan:
+        write_atomic(target, data)
+        written.append(target)
+    return ExtractResult(v, tuple(written), tuple(problems))

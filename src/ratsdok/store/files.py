@@ -1,0 +1,143 @@
+"""Reading and writing ratsdok XML files, with the Anlagen beside them."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+
+from ratsdok.errors import AnlagenError, Problem, RatsdokError, UnsafeInputError
+from ratsdok.model.nachricht import Nachricht, Nachrichtenkopf
+from ratsdok.model.vorlage import Vorlage
+from ratsdok.store.anlagen import AnlagenPruefung, AnlagenStatus, check_anlagen, fill_in
+from ratsdok.store.atomic import write_atomic
+from ratsdok.xml.mapping import ParsedDocument, parse_document, to_xml
+from ratsdok.xml.parser import DEFAULT_MAX_BYTES
+
+__all__ = [
+    "AnlagenCheck",
+    "load",
+    "load_nachricht",
+    "read_bytes",
+    "save",
+    "validate_xml",
+]
+
+PathLike = str | os.PathLike[str]
+
+
+class AnlagenCheck(StrEnum):
+    """How :func:`load` treats the Anlage files next to the XML."""
+
+    CHECK = "check"
+    """Files that are present must match; absent files are allowed."""
+    REQUIRE = "require"
+    """Every Anlage must be present (as a file or inline) and match."""
+    IGNORE = "ignore"
+    """Do not look at Anlage files."""
+
+
+def read_bytes(path: PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read an input file, turning OS errors into ratsdok errors that name it."""
+    p = Path(path)
+    try:
+        with p.open("rb") as f:
+            data = f.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise RatsdokError(Problem("file not found", file=str(p))) from None
+    except IsADirectoryError:
+        raise RatsdokError(Problem("is a folder, not a file", file=str(p))) from None
+    except OSError as exc:
+        raise RatsdokError(Problem(f"cannot read: {exc.strerror or exc}", file=str(p))) from None
+    if len(data) > max_bytes:
+        raise UnsafeInputError(
+            Problem(f"file is larger than the limit of {max_bytes:,} bytes", file=str(p))
+        )
+    return data
+
+
+def _anlagen_problems(
+    doc: ParsedDocument, pruefungen: list[AnlagenPruefung], mode: AnlagenCheck
+) -> list[Problem]:
+    problems = []
+    for p in pruefungen:
+        bad = p.status is AnlagenStatus.CHANGED or (
+            p.status is AnlagenStatus.MISSING and mode is AnlagenCheck.REQUIRE
+        )
+        if bad:
+            where = str(p.datei) if p.datei is not None else "inline content"
+            problems.append(
+                Problem(
+                    f"Anlage {p.anlage.nummer} ({where}): {p.reason}",
+                    file=doc.source,
+                    line=doc.line_of(("anlagen", p.index)),
+                    field=f"anlagen[{p.index}]",
+                )
+            )
+    return problems
+
+
+def _load(path: PathLike, anlagen: AnlagenCheck | str, max_bytes: int) -> Nachricht:
+    mode = AnlagenCheck(anlagen)
+    p = Path(path)
+    doc = parse_document(read_bytes(p, max_bytes=max_bytes), source=str(p), max_bytes=max_bytes)
+    nachricht = doc.nachricht
+    if mode is AnlagenCheck.IGNORE:
+        return nachricht
+    pruefungen = check_anlagen(nachricht.vorlage, p.parent)
+    problems = _anlagen_problems(doc, pruefungen, mode)
+    if problems:
+        raise AnlagenError(problems)
+    vorlage = fill_in(nachricht.vorlage, pruefungen)
+    if vorlage is nachricht.vorlage:
+        return nachricht
+    return nachricht.model_copy(update={"vorlage": vorlage})
+
+
+def load(
+    path: PathLike,
+    *,
+    anlagen: AnlagenCheck | str = AnlagenCheck.CHECK,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Vorlage:
+    """Read a ratsdok XML file: safe parse, XML Schema, rules, and the Anlage files.
+
+    Anlage files are looked up next to the XML file. Every present file must
+    match its recorded size and SHA-256 (all mismatches are reported together in
+    an :class:`~ratsdok.errors.AnlagenError`); Anlagen without recorded values
+    get them from their file.
+    """
+    return _load(path, anlagen, max_bytes).vorlage
+
+
+def load_nachricht(
+    path: PathLike,
+    *,
+    anlagen: AnlagenCheck | str = AnlagenCheck.CHECK,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Nachricht:
+    """Like :func:`load`, but return the whole message including its header."""
+    return _load(path, anlagen, max_bytes)
+
+
+def save(obj: Vorlage | Nachricht, path: PathLike, *, kopf: Nachrichtenkopf | None = None) -> None:
+    """Write *obj* as ratsdok XML to *path*, atomically."""
+    write_atomic(path, to_xml(obj, kopf=kopf))
+
+
+def validate_xml(
+    source: bytes | PathLike, *, anlagen: AnlagenCheck | str = AnlagenCheck.CHECK
+) -> list[Problem]:
+    """Every problem of a ratsdok XML document; an empty list means valid.
+
+    *source* is XML bytes, or a path (then the Anlage files next to it are
+    checked too). Never raises for bad input.
+    """
+    try:
+        if isinstance(source, bytes):
+            parse_document(source)
+        else:
+            _load(source, anlagen, DEFAULT_MAX_BYTES)
+    except RatsdokError as exc:
+        return list(exc.problems)
+    return []

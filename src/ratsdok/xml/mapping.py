@@ -1,0 +1,609 @@
+"""Mapping between the models and the ratsdok XML format.
+
+Writing builds the document text directly (one fixed layout, so the same model
+always gives the same bytes). Reading is: safe parse → XML Schema → mapping →
+model rules; every problem is reported with its line.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Final
+
+from lxml import etree
+from pydantic import ValidationError
+
+from ratsdok.errors import InvalidDocumentError, Problem, SchemaError
+from ratsdok.model.codes import CODELISTEN, Code
+from ratsdok.model.nachricht import Behoerde, Nachricht, Nachrichtenkopf
+from ratsdok.model.vorlage import (
+    Anlage,
+    Beratung,
+    Erweiterung,
+    FieldPath,
+    Quelle,
+    Vorlage,
+    format_path,
+    zeitpunkt_text,
+)
+from ratsdok.version import NAMESPACE, STANDARD
+from ratsdok.xml.parser import DEFAULT_MAX_BYTES, parse_xml
+from ratsdok.xml.schema import schema_problems
+
+__all__ = ["ParsedDocument", "from_xml", "nachricht_from_xml", "parse_document", "to_xml"]
+
+ROOT_ELEMENT: Final = "vorlage.uebermittlung.0101"
+_P: Final = "ratsdok:"
+_Q: Final = "{" + NAMESPACE + "}"
+_IND: Final = "  "
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _esc(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _esc_attr(text: str) -> str:
+    # Attribute-value normalisation would turn TAB/LF into spaces; keep them as references.
+    return _esc(text).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
+
+
+_code_cache: dict[tuple[Code, str, int], str] = {}
+
+
+def _code(out: list[str], depth: int, name: str, code: Code) -> None:
+    key = (code, name, depth)
+    text = _code_cache.get(key)
+    if text is None:
+        liste = CODELISTEN[type(code)]
+        ind = _IND * depth
+        text = (
+            f'{ind}<{_P}{name} listURI="{liste.kennung}" listVersionID="{liste.version}">\n'
+            f"{ind}{_IND}<code>{_esc(code.value)}</code>\n"
+            f"{ind}{_IND}<name>{_esc(code.bezeichnung)}</name>\n"
+            f"{ind}</{_P}{name}>\n"
+        )
+        _code_cache[key] = text
+    out.append(text)
+
+
+def _leaf(out: list[str], depth: int, name: str, text: str) -> None:
+    out.append(f"{_IND * depth}<{_P}{name}>{_esc(text)}</{_P}{name}>\n")
+
+
+def _opt(out: list[str], depth: int, name: str, text: str | None) -> None:
+    if text is not None:
+        out.append(f"{_IND * depth}<{_P}{name}>{_esc(text)}</{_P}{name}>\n")
+
+
+def _open(out: list[str], depth: int, name: str) -> None:
+    out.append(f"{_IND * depth}<{_P}{name}>\n")
+
+
+def _close(out: list[str], depth: int, name: str) -> None:
+    out.append(f"{_IND * depth}</{_P}{name}>\n")
+
+
+def _date(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def _write_quelle(out: list[str], d: int, q: Quelle | None) -> None:
+    if q is None:
+        return
+    _open(out, d, "quelle")
+    _leaf(out, d + 1, "kennung", q.kennung)
+    _opt(out, d + 1, "web", q.web)
+    _opt(out, d + 1, "erstellt", None if q.erstellt is None else zeitpunkt_text(q.erstellt))
+    _opt(out, d + 1, "geaendert", None if q.geaendert is None else zeitpunkt_text(q.geaendert))
+    _close(out, d, "quelle")
+
+
+def _write_erweiterungen(out: list[str], d: int, items: tuple[Erweiterung, ...]) -> None:
+    for er in items:
+        _open(out, d, "erweiterung")
+        _leaf(out, d + 1, "schluessel", er.schluessel)
+        _leaf(out, d + 1, "wert", er.wert)
+        _close(out, d, "erweiterung")
+
+
+def _write_beratung(out: list[str], d: int, b: Beratung) -> None:
+    _open(out, d, "beratung")
+    _leaf(out, d + 1, "gremium", b.gremium)
+    _opt(out, d + 1, "sitzungstermin", _date(b.sitzungstermin))
+    if b.sitzungsart is not None:
+        _code(out, d + 1, "sitzungsart", b.sitzungsart)
+    if b.zustaendigkeit is not None:
+        _code(out, d + 1, "zustaendigkeit", b.zustaendigkeit)
+    _opt(out, d + 1, "tagesordnungspunkt", b.tagesordnungspunkt)
+    e = b.ergebnis
+    if e is not None:
+        _open(out, d + 1, "ergebnis")
+        _code(out, d + 2, "beschlussergebnis", e.beschlussergebnis)
+        if e.abstimmung is not None:
+            _open(out, d + 2, "abstimmung")
+            _leaf(out, d + 3, "ja", str(e.abstimmung.ja))
+            _leaf(out, d + 3, "nein", str(e.abstimmung.nein))
+            _leaf(out, d + 3, "enthaltung", str(e.abstimmung.enthaltung))
+            _close(out, d + 2, "abstimmung")
+        _opt(out, d + 2, "beschlusstext", e.beschlusstext)
+        _close(out, d + 1, "ergebnis")
+    _write_quelle(out, d + 1, b.quelle)
+    _write_erweiterungen(out, d + 1, b.erweiterungen)
+    _close(out, d, "beratung")
+
+
+def _write_anlage(out: list[str], d: int, a: Anlage) -> None:
+    _open(out, d, "anlage")
+    _leaf(out, d + 1, "nummer", str(a.nummer))
+    _leaf(out, d + 1, "titel", a.titel)
+    _leaf(out, d + 1, "dateiname", a.dateiname)
+    _leaf(out, d + 1, "medientyp", a.medientyp)
+    _opt(out, d + 1, "groesse", None if a.groesse is None else str(a.groesse))
+    _opt(out, d + 1, "sha256", a.sha256)
+    _leaf(out, d + 1, "oeffentlich", "true" if a.oeffentlich else "false")
+    if a.inhalt is not None:
+        _leaf(out, d + 1, "inhalt", base64.b64encode(a.inhalt).decode("ascii"))
+    _write_quelle(out, d + 1, a.quelle)
+    _write_erweiterungen(out, d + 1, a.erweiterungen)
+    _close(out, d, "anlage")
+
+
+def _write_vorlage(out: list[str], d: int, v: Vorlage) -> None:
+    out.append(f'{_IND * d}<{_P}vorlage id="{v.id}">\n')
+    e = d + 1
+    _leaf(out, e, "identifikation", str(v.uuid))
+    _leaf(out, e, "vorlagennummer", str(v.nummer))
+    if v.art is not None:
+        _code(out, e, "vorlagenart", v.art)
+    _leaf(out, e, "betreff", v.betreff)
+    _opt(out, e, "datum", _date(v.datum))
+    _opt(out, e, "koerperschaft", v.koerperschaft)
+    if v.federfuehrung is not None:
+        _open(out, e, "federfuehrung")
+        _leaf(out, e + 1, "name", v.federfuehrung.name)
+        _opt(out, e + 1, "kennung", v.federfuehrung.kennung)
+        _close(out, e, "federfuehrung")
+    _opt(out, e, "einreicher", v.einreicher)
+    if v.beratungsfolge:
+        _open(out, e, "beratungsfolge")
+        for b in v.beratungsfolge:
+            _write_beratung(out, e + 1, b)
+        _close(out, e, "beratungsfolge")
+    for ab in v.abschnitte:
+        _open(out, e, "abschnitt")
+        _code(out, e + 1, "art", ab.art)
+        _opt(out, e + 1, "ueberschrift", ab.ueberschrift)
+        for absatz in ab.absaetze:
+            _leaf(out, e + 1, "absatz", absatz)
+        _close(out, e, "abschnitt")
+    for u in v.unterzeichnungen:
+        _open(out, e, "unterzeichnung")
+        _code(out, e + 1, "vermerk", u.vermerk)
+        _leaf(out, e + 1, "name", u.name)
+        _opt(out, e + 1, "funktion", u.funktion)
+        _opt(out, e + 1, "datum", _date(u.datum))
+        _close(out, e, "unterzeichnung")
+    for a in v.anlagen:
+        _write_anlage(out, e, a)
+    for bz in v.bezuege:
+        _open(out, e, "bezug")
+        _code(out, e + 1, "art", bz.art)
+        _leaf(out, e + 1, "vorlagennummer", str(bz.nummer))
+        _opt(out, e + 1, "identifikation", None if bz.uuid is None else str(bz.uuid))
+        _close(out, e, "bezug")
+    _write_quelle(out, e, v.quelle)
+    _write_erweiterungen(out, e, v.erweiterungen)
+    _close(out, d, "vorlage")
+
+
+def _write_behoerde(out: list[str], name: str, b: Behoerde | None) -> None:
+    if b is not None:
+        _open(out, 2, name)
+        _opt(out, 3, "kennung", b.kennung)
+        _leaf(out, 3, "name", b.name)
+        _close(out, 2, name)
+
+
+def _timestamp(t: datetime) -> str:
+    text = t.isoformat(timespec="milliseconds")
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def to_xml(obj: Vorlage | Nachricht, *, kopf: Nachrichtenkopf | None = None) -> bytes:
+    """Serialise a Vorlage (or a whole Nachricht) to ratsdok XML.
+
+    The result is valid against ``schemas/ratsdok.xsd`` and deterministic: the
+    same model gives the same bytes. Without *kopf* (and for a bare Vorlage), a
+    reproducible header is derived from the content
+    (:meth:`Nachrichtenkopf.abgeleitet`); pass ``Nachrichtenkopf.neu()`` for a
+    fresh transmission.
+    """
+    if isinstance(obj, Nachricht):
+        if kopf is not None:
+            raise TypeError("a Nachricht already has its kopf")
+        kopf, vorlage = obj.kopf, obj.vorlage
+    else:
+        vorlage = obj
+    body: list[str] = []
+    _write_vorlage(body, 2, vorlage)
+    body_text = "".join(body)
+    if kopf is None:
+        kopf = Nachrichtenkopf.abgeleitet(vorlage, body_text.encode("utf-8"))
+    return (
+        _head(kopf) + body_text + f"{_IND}</{_P}nachrichteninhalt>\n</{_P}{ROOT_ELEMENT}>\n"
+    ).encode("utf-8")
+
+
+def _head(k: Nachrichtenkopf) -> str:
+    attrs = (
+        f' produkt="{_esc_attr(k.produkt)}" produkthersteller="{_esc_attr(k.produkthersteller)}"'
+    )
+    if k.produktversion is not None:
+        attrs += f' produktversion="{_esc_attr(k.produktversion)}"'
+    attrs += f' standard="{STANDARD}" version="{k.standard_version}"'
+    if k.test:
+        attrs += ' test="true"'
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        f'<{_P}{ROOT_ELEMENT} xmlns:ratsdok="{NAMESPACE}"{attrs}>\n',
+    ]
+    _open(out, 1, "nachrichtenkopf.g2g")
+    _open(out, 2, "identifikation.nachricht")
+    _leaf(out, 3, "nachrichtenUUID", str(k.nachrichten_uuid))
+    _code(out, 3, "nachrichtentyp", k.nachrichtentyp)
+    _leaf(out, 3, "erstellungszeitpunkt", _timestamp(k.erstellungszeitpunkt))
+    _close(out, 2, "identifikation.nachricht")
+    _write_behoerde(out, "leser", k.leser)
+    _write_behoerde(out, "autor", k.autor)
+    _close(out, 1, "nachrichtenkopf.g2g")
+    _open(out, 1, "nachrichteninhalt")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- reading
+
+_Element = etree._Element
+
+
+# Clark name → local name. Bounded: documents are schema-checked before mapping.
+_local_names: dict[str, str] = {}
+
+
+def _local(tag: object) -> str | None:
+    """Local name of an element tag; None for comments and processing instructions."""
+    if not isinstance(tag, str):
+        return None
+    name = _local_names.get(tag)
+    if name is None:
+        name = _local_names.setdefault(tag, tag.rpartition("}")[2])
+    return name
+
+
+def _children(el: _Element) -> Iterator[tuple[str, _Element]]:
+    for child in el:
+        name = _local(child.tag)
+        if name is not None:
+            yield name, child
+
+
+def _text(el: _Element) -> str:
+    if len(el) == 0:
+        return el.text or ""
+    # After schema validation, the only children of a value are comments and processing
+    # instructions; like the schema and C14N, read the text around them.
+    return (el.text or "") + "".join(c.tail or "" for c in el)
+
+
+def _code_value(el: _Element) -> str:
+    for child in el:  # code and name are unqualified
+        if child.tag == "code":
+            return _text(child)
+    return ""
+
+
+def _read_fields(el: _Element) -> dict[str, Any]:
+    """An element whose children are all plain values, as field name → text."""
+    return {n: _text(x) for n, x in _children(el)}
+
+
+def _read_beratung(el: _Element) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    erweiterungen: list[dict[str, Any]] = []
+    for c in el:
+        name = _local(c.tag)
+        if name is None:
+            continue
+        if name == "ergebnis":
+            e: dict[str, Any] = {}
+            for n2, c2 in _children(c):
+                if n2 == "beschlussergebnis":
+                    e[n2] = _code_value(c2)
+                elif n2 == "abstimmung":
+                    e[n2] = {n3: _text(c3) for n3, c3 in _children(c2)}
+                else:
+                    e[n2] = _text(c2)
+            d[name] = e
+        elif name in ("sitzungsart", "zustaendigkeit"):
+            d[name] = _code_value(c)
+        elif name == "quelle":
+            d[name] = _read_fields(c)
+        elif name == "erweiterung":
+            erweiterungen.append(_read_fields(c))
+        else:
+            d[name] = _text(c)
+    d["erweiterungen"] = erweiterungen
+    return d
+
+
+class _MappingError(Exception):
+    """A value the schema lets through but the mapping cannot read."""
+
+    def __init__(self, message: str, element: _Element, path: FieldPath) -> None:
+        super().__init__(message)
+        self.element = element
+        self.path = path
+
+
+def _read_anlage(el: _Element, index: int) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    erweiterungen: list[dict[str, Any]] = []
+    for c in el:
+        name = _local(c.tag)
+        if name is None:
+            continue
+        if name == "oeffentlich":
+            d[name] = _text(c).strip() in ("true", "1")
+        elif name == "inhalt":
+            try:
+                # libxml2's base64Binary check is lax; the decoder is not.
+                d[name] = base64.b64decode("".join(_text(c).split()), validate=True)
+            except binascii.Error as exc:
+                raise _MappingError(
+                    f"not valid base64: {exc}", c, ("anlagen", index, "inhalt")
+                ) from None
+        elif name == "quelle":
+            d[name] = _read_fields(c)
+        elif name == "erweiterung":
+            erweiterungen.append(_read_fields(c))
+        else:
+            d[name] = _text(c)
+    d["erweiterungen"] = erweiterungen
+    return d
+
+
+def _read_vorlage(el: _Element) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    abschnitte: list[dict[str, Any]] = []
+    unterzeichnungen: list[dict[str, Any]] = []
+    anlagen: list[dict[str, Any]] = []
+    bezuege: list[dict[str, Any]] = []
+    erweiterungen: list[dict[str, Any]] = []
+    for c in el:
+        name = _local(c.tag)
+        if name is None:
+            continue
+        if name == "identifikation":
+            d["uuid"] = _text(c)
+        elif name == "vorlagennummer":
+            d["nummer"] = _text(c)
+        elif name == "vorlagenart":
+            d["art"] = _code_value(c)
+        elif name in ("federfuehrung", "quelle"):
+            d[name] = _read_fields(c)
+        elif name == "beratungsfolge":
+            d[name] = [_read_beratung(b) for _, b in _children(c)]
+        elif name == "abschnitt":
+            ab: dict[str, Any] = {"absaetze": []}
+            for n, x in _children(c):
+                if n == "art":
+                    ab["art"] = _code_value(x)
+                elif n == "absatz":
+                    ab["absaetze"].append(_text(x))
+                else:
+                    ab[n] = _text(x)
+            abschnitte.append(ab)
+        elif name == "unterzeichnung":
+            u = {n: (_code_value(x) if n == "vermerk" else _text(x)) for n, x in _children(c)}
+            unterzeichnungen.append(u)
+        elif name == "anlage":
+            anlagen.append(_read_anlage(c, len(anlagen)))
+        elif name == "bezug":
+            bz: dict[str, Any] = {}
+            for n, x in _children(c):
+                if n == "art":
+                    bz["art"] = _code_value(x)
+                elif n == "vorlagennummer":
+                    bz["nummer"] = _text(x)
+                else:
+                    bz["uuid"] = _text(x)
+            bezuege.append(bz)
+        elif name == "erweiterung":
+            erweiterungen.append(_read_fields(c))
+        else:
+            d[name] = _text(c)
+    d["abschnitte"] = abschnitte
+    d["unterzeichnungen"] = unterzeichnungen
+    d["anlagen"] = anlagen
+    d["bezuege"] = bezuege
+    d["erweiterungen"] = erweiterungen
+    return d
+
+
+def _read_kopf(root: _Element) -> dict[str, Any]:
+    k: dict[str, Any] = {
+        "produkt": root.get("produkt"),
+        "produkthersteller": root.get("produkthersteller"),
+        "produktversion": root.get("produktversion"),
+        "standard_version": root.get("version"),
+        "test": root.get("test") in ("true", "1"),
+    }
+    for name, c in _children(root):
+        if name != "nachrichtenkopf.g2g":
+            continue
+        for n, x in _children(c):
+            if n == "identifikation.nachricht":
+                for n2, x2 in _children(x):
+                    if n2 == "nachrichtenUUID":
+                        k["nachrichten_uuid"] = _text(x2)
+                    elif n2 == "nachrichtentyp":
+                        k["nachrichtentyp"] = _code_value(x2)
+                    else:
+                        k["erstellungszeitpunkt"] = _text(x2)
+            else:
+                k[n] = _read_fields(x)
+    return k
+
+
+def _vorlage_element(root: _Element) -> _Element:
+    inhalt = root.find(_Q + "nachrichteninhalt")
+    vorlage = None if inhalt is None else inhalt.find(_Q + "vorlage")
+    if vorlage is None:  # the schema check runs first, so this is a programming error
+        raise AssertionError("schema-valid document without vorlage")
+    return vorlage
+
+
+# Model field → XML element, where they differ; keyed by the element holding the field.
+_ELEMENT_FOR: Final[dict[tuple[str, str], str]] = {
+    ("vorlage", "uuid"): "identifikation",
+    ("vorlage", "nummer"): "vorlagennummer",
+    ("vorlage", "art"): "vorlagenart",
+    ("bezug", "nummer"): "vorlagennummer",
+    ("bezug", "uuid"): "identifikation",
+}
+_LIST_ITEM: Final[dict[str, str]] = {
+    "abschnitte": "abschnitt",
+    "unterzeichnungen": "unterzeichnung",
+    "anlagen": "anlage",
+    "bezuege": "bezug",
+    "erweiterungen": "erweiterung",  # in vorlage, beratung and anlage alike
+    "absaetze": "absatz",
+    "beratungsfolge": "beratung",
+}
+
+
+def _locate(vorlage: _Element, path: FieldPath) -> _Element:
+    """The element that holds the model field at *path* (as deep as it exists)."""
+    el, ctx, items = vorlage, "vorlage", ""
+    for part in path:
+        if isinstance(part, int):
+            matches = [c for n, c in _children(el) if n == items]
+            if not items or part >= len(matches):
+                break
+            el, ctx, items = matches[part], items, ""
+            continue
+        name = _ELEMENT_FOR.get((ctx, part), part)
+        if name in _LIST_ITEM:
+            items = _LIST_ITEM[name]
+            if name == "beratungsfolge":
+                wrapper = next((c for n, c in _children(el) if n == name), None)
+                if wrapper is None:
+                    break
+                el = wrapper
+            continue
+        child = next((c for n, c in _children(el) if n == name), None)
+        if child is None:
+            break
+        el, ctx = child, name
+    return el
+
+
+def _problems_from(
+    exc: ValidationError, anchor: _Element, source: str | None, prefix: FieldPath = ()
+) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False, include_input=False):
+        violations = (err.get("ctx") or {}).get("violations")
+        pairs: list[tuple[FieldPath, str]] = (
+            list(violations)
+            if err["type"] == "ratsdok_rule" and violations
+            else [(tuple(err["loc"]), err["msg"].removeprefix("Value error, "))]
+        )
+        for path, message in pairs:
+            line = _locate(anchor, path).sourceline if not prefix else anchor.sourceline
+            problems.append(
+                Problem(message, file=source, line=line, field=format_path(prefix + path) or None)
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A parsed and validated ratsdok document, with its tree for line lookups."""
+
+    nachricht: Nachricht
+    tree: etree._ElementTree
+    source: str | None
+
+    def line_of(self, path: FieldPath) -> int | None:
+        """Source line of the element holding the Vorlage field at *path*."""
+        return _locate(_vorlage_element(self.tree.getroot()), path).sourceline
+
+
+def parse_document(
+    data: bytes, *, source: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> ParsedDocument:
+    """Parse, schema-check and map *data*; raise a ratsdok error listing every problem."""
+    tree = parse_xml(data, source=source, max_bytes=max_bytes)
+    problems = schema_problems(tree, source=source)
+    if problems:
+        raise SchemaError(problems)
+    root = tree.getroot()
+    vorlage_el = _vorlage_element(root)
+    found: list[Problem] = []
+    vorlage: Vorlage | None = None
+    try:
+        vorlage = Vorlage.model_validate(_read_vorlage(vorlage_el))
+    except ValidationError as exc:
+        found.extend(_problems_from(exc, vorlage_el, source))
+    except _MappingError as exc:
+        found.append(
+            Problem(str(exc), file=source, line=exc.element.sourceline, field=format_path(exc.path))
+        )
+    # The schema guarantees identifikation is a lower-case UUID.
+    expected_id = "vorlage-" + (vorlage_el.findtext(_Q + "identifikation") or "")
+    if vorlage_el.get("id") != expected_id:
+        found.append(
+            Problem(
+                f"id {vorlage_el.get('id')!r} must be {expected_id!r} "
+                "(derived from identifikation)",
+                file=source,
+                line=vorlage_el.sourceline,
+                field="vorlage/@id",
+            )
+        )
+    kopf: Nachrichtenkopf | None = None
+    try:
+        kopf = Nachrichtenkopf.model_validate(_read_kopf(root))
+    except ValidationError as exc:
+        found.extend(_problems_from(exc, root, source, prefix=("nachrichtenkopf",)))
+    if found:
+        raise InvalidDocumentError(found)
+    assert vorlage is not None
+    assert kopf is not None
+    return ParsedDocument(Nachricht(kopf=kopf, vorlage=vorlage), tree, source)
+
+
+def from_xml(data: bytes, *, source: str | None = None) -> Vorlage:
+    """Read the Vorlage from ratsdok XML bytes (safe parse, XSD, rules).
+
+    *source* names the input in error messages (e.g. a file name).
+    """
+    return parse_document(data, source=source).nachricht.vorlage
+
+
+def nachricht_from_xml(data: bytes, *, source: str | None = None) -> Nachricht:
+    """Read the whole message (header and Vorlage) from ratsdok XML bytes."""
+    return parse_document(data, source=source).nachricht
