@@ -26,7 +26,7 @@ from typing import Any
 from uuid import UUID, uuid5
 
 import ratsdok
-from ratsdok.interop.xdomea.export import archive, verify_archive
+from ratsdok.interop.xdomea import archive, verify_archive
 from ratsdok.oparl import import_paper
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "oparl"

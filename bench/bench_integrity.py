@@ -24,7 +24,7 @@ from lxml import etree
 import ratsdok
 from bench.bench_xml import best_per_call
 from bench.documents import example, large
-from ratsdok.integrity.check import verify
+from ratsdok import verify
 from ratsdok.integrity.seal import seal, vorlage_element
 from ratsdok.integrity.sign import sign
 from ratsdok.store.hashing import Digest, digest_stream

@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import ratsdok
+from ratsdok import Status, TeilArt, verify
 from ratsdok.cli import main
 from ratsdok.errors import RatsdokError
-from ratsdok.integrity.check import Status, TeilArt, verify
 from ratsdok.integrity.sign import sign
-from ratsdok.interop.xdomea.export import (
+from ratsdok.interop.xdomea import (
     XDOMEA_NS,
     archive,
     combined_schema_text,
@@ -222,7 +222,7 @@ def test_nonconforming_vorlage_pdf_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # without the sanitising step ReportLab's /Trans keys stay: the check must refuse
-    monkeypatch.setattr("ratsdok.pdf.bundling._sanitize_pages", lambda pdf: None)
+    monkeypatch.setattr("ratsdok.pdf.pdfa.sanitize_pages", lambda pdf: None)
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(RatsdokError, match=r"archive PDF of KT 0200/2021 is not valid PDF/A-2b"):
@@ -375,7 +375,7 @@ def test_cli_archive_and_verify(tmp_path: Path, capsys: pytest.CaptureFixture[st
     zip_path = Path(capsys.readouterr().out.strip())
     assert zip_path.is_file()
     assert main(["archive-verify", str(zip_path)]) == 0
-    assert "archive ok" in capsys.readouterr().out
+    assert capsys.readouterr().out.endswith(f"{zip_path}: OK\n")
     zip_path.write_bytes(zip_path.read_bytes()[:-100])
     assert main(["archive-verify", str(zip_path)]) == 1
 
@@ -383,7 +383,7 @@ def test_cli_archive_and_verify(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_ratsdok_verify_routes_a_zip_to_the_archive_check(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from ratsdok.interop.xdomea.export import archive
+    from ratsdok.interop.xdomea import archive
 
     out = tmp_path / "abgabe"
     out.mkdir()
@@ -394,7 +394,7 @@ def test_ratsdok_verify_routes_a_zip_to_the_archive_check(
         zeitpunkt=datetime(2026, 1, 1, tzinfo=UTC),
     )
     assert main(["verify", str(zip_path)]) == 0
-    assert "archive ok" in capsys.readouterr().out
+    assert capsys.readouterr().out.endswith(f"{zip_path}: OK\n")
 
     # Change one byte of the Anlage inside the ZIP: verify must say so and fail.
     tampered = tmp_path / "tampered.zip"
@@ -405,7 +405,7 @@ def test_ratsdok_verify_routes_a_zip_to_the_archive_check(
                 data = bytes([data[0] ^ 1]) + data[1:]
             dst.writestr(info, data)
     assert main(["verify", str(tampered)]) == 1
-    assert "archive NOT ok" in capsys.readouterr().out
+    assert capsys.readouterr().out.endswith(f"{tampered}: NOT OK\n")
 
 
 # --------------------------------------------------------------------------- adversarial

@@ -232,4 +232,4 @@ def test_archive_creates_its_output_folder(
     assert capsys.readouterr().out.strip() == str(made)
     assert made.name.endswith("_Aussonderung.Aussonderung.0503.zip")
     assert main(["verify", str(made)]) == 0
-    assert capsys.readouterr().out.startswith(f"{made}:\n")
+    assert capsys.readouterr().out.startswith(f"{made}: xdomea 0503 archive\n")

@@ -13,8 +13,8 @@ import pytest
 from lxml import etree
 
 import ratsdok
+from ratsdok import Status, TeilArt, verify
 from ratsdok.errors import RatsdokError
-from ratsdok.integrity.check import Status, TeilArt, verify
 from ratsdok.integrity.seal import seal, stale_signatures, vorlage_digest, vorlage_element
 from ratsdok.integrity.sign import sign
 from ratsdok.xml.mapping import to_xml

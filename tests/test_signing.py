@@ -9,8 +9,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from lxml import etree
 
+from ratsdok import Status, TeilArt, verify
 from ratsdok.errors import RatsdokError
-from ratsdok.integrity.check import Status, TeilArt, verify
 from ratsdok.integrity.seal import seal
 from ratsdok.integrity.sign import load_certificate, load_private_key, sign
 

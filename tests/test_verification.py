@@ -1,4 +1,4 @@
-"""ratsdok.integrity.check: seal, Anlagen, signatures, bundles, and hostile input."""
+"""Verification: seal, Anlagen, signatures, bundles, and hostile input."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import ratsdok.xml.mapping
+from ratsdok import Status, TeilArt, VerificationResult, verify
 from ratsdok.cli import main
 from ratsdok.errors import InvalidDocumentError, RatsdokError
-from ratsdok.integrity.check import Status, TeilArt, VerificationResult, verify
 from ratsdok.integrity.seal import seal
 from ratsdok.integrity.sign import sign
 from ratsdok.model.vorlage import Anlage, Vorlage
@@ -84,7 +84,7 @@ def test_intact_document_is_ok(signed_copy: Path, trust: list[Path]) -> None:
     d = result.to_dict()
     json.dumps(d)
     assert d["ok"] is True
-    assert d["parts"][2]["name"] == "Krebs"
+    assert d["checks"][2]["signer"]["name"] == "Krebs"
 
 
 def test_unsealed_document_is_not_ok(example_xml: Path) -> None:
@@ -440,11 +440,11 @@ def test_bundle_pdf_reports_unlisted_files_and_unchecked_pages(
         ("embedded file '../../evil.txt'", Status.UNLISTED)
     ]
     assert not extra.ok
-    assert extra.to_dict()["hinweise"] == list(extra.hinweise)
+    assert extra.to_dict()["notes"] == list(extra.hinweise)
     path = tmp_path / "b.pdf"
     path.write_bytes(_pdf(files))
     assert main(["verify", str(path), "--trust", str(trust[0])]) == 0
-    assert f"{path}: Hinweis: the pages of the bundle are not verified" in capsys.readouterr().out
+    assert "\n  Hinweis: the pages of the bundle are not verified" in capsys.readouterr().out
 
 
 def test_unreadable_pdf_is_named_in_the_error(tmp_path: Path) -> None:
@@ -477,7 +477,7 @@ def test_cli_seal_sign_verify(
     assert main(["verify", f, "--trust", str(ca), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["ok"] is True
-    assert out["parts"][2]["subject"].startswith("CN=Krebs")
+    assert out["checks"][2]["signer"]["subject"].startswith("CN=Krebs")
     example_copy.write_bytes(
         example_copy.read_bytes().replace(b"Legitimation des", b"Legitimierung des")
     )

@@ -44,17 +44,23 @@ from ratsdok.model.vorlage import (
     Unterzeichnung,
     Vorlage,
 )
+from ratsdok.report import Check, Kind, Report, Signer, Status
 from ratsdok.store.anlagen import AnlagenPruefung, AnlagenStatus, check_anlagen
 from ratsdok.store.files import AnlagenCheck, load, load_nachricht, save, validate_xml
 from ratsdok.version import FORMAT_VERSION, NAMESPACE, __version__
 from ratsdok.xml.mapping import from_xml, nachricht_from_xml, to_xml
 from ratsdok.xml.schema import schema_dir
 
+Teil = Check
+"""Deprecated name of :class:`Check` (ratsdok 0.1)."""
+TeilArt = Kind
+"""Deprecated name of :class:`Kind` (ratsdok 0.1)."""
+
 if TYPE_CHECKING:
-    from ratsdok.integrity.check import Status, Teil, TeilArt, VerificationResult, verify
     from ratsdok.integrity.seal import seal
     from ratsdok.integrity.sign import load_certificate, load_private_key, sign
-    from ratsdok.interop.xdomea.export import ArchiveResult, archive, verify_archive
+    from ratsdok.integrity.verify import VerificationResult
+    from ratsdok.interop.xdomea import ArchiveResult, archive, verify_archive
     from ratsdok.pdf.bundling import (
         BundleResult,
         NichtKonform,
@@ -64,6 +70,7 @@ if TYPE_CHECKING:
     )
     from ratsdok.pdf.extraction import ExtractResult, extract, from_pdf
     from ratsdok.pdf.render import render_pdf
+    from ratsdok.verification import InputKind, detect, verify, verify_any
 
 # The PDF, signature and archive side (pikepdf, ReportLab, signxml) loads on first use,
 # so `import ratsdok` stays light.
@@ -81,14 +88,14 @@ _LAZY = {
     "sign": "ratsdok.integrity.sign",
     "load_certificate": "ratsdok.integrity.sign",
     "load_private_key": "ratsdok.integrity.sign",
-    "verify": "ratsdok.integrity.check",
-    "VerificationResult": "ratsdok.integrity.check",
-    "Status": "ratsdok.integrity.check",
-    "Teil": "ratsdok.integrity.check",
-    "TeilArt": "ratsdok.integrity.check",
-    "archive": "ratsdok.interop.xdomea.export",
-    "verify_archive": "ratsdok.interop.xdomea.export",
-    "ArchiveResult": "ratsdok.interop.xdomea.export",
+    "VerificationResult": "ratsdok.integrity.verify",
+    "verify": "ratsdok.verification",
+    "verify_any": "ratsdok.verification",
+    "detect": "ratsdok.verification",
+    "InputKind": "ratsdok.verification",
+    "archive": "ratsdok.interop.xdomea",
+    "verify_archive": "ratsdok.interop.xdomea",
+    "ArchiveResult": "ratsdok.interop.xdomea",
 }
 
 
@@ -121,11 +128,14 @@ __all__ = [
     "Bezug",
     "Bezugsart",
     "BundleResult",
+    "Check",
     "Drucksachennummer",
     "Ergebnis",
     "Erweiterung",
     "ExtractResult",
+    "InputKind",
     "InvalidDocumentError",
+    "Kind",
     "Nachricht",
     "Nachrichtenkopf",
     "Nachrichtentyp",
@@ -135,7 +145,9 @@ __all__ = [
     "Problem",
     "Quelle",
     "RatsdokError",
+    "Report",
     "SchemaError",
+    "Signer",
     "Sitzungsart",
     "Status",
     "Teil",
@@ -154,6 +166,7 @@ __all__ = [
     "bundle",
     "bundle_to_file",
     "check_anlagen",
+    "detect",
     "extract",
     "from_pdf",
     "from_xml",
@@ -171,5 +184,6 @@ __all__ = [
     "to_xml",
     "validate_xml",
     "verify",
+    "verify_any",
     "verify_archive",
 ]

@@ -6,17 +6,15 @@ import argparse
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 from uuid import UUID
+
+from ratsdok.cli._output import print_reports
 
 __all__ = ["add_archive_commands"]
 
-if TYPE_CHECKING:
-    from ratsdok.interop.xdomea.export import ArchiveResult
-
 
 def _cmd_archive(args: argparse.Namespace) -> int:
-    from ratsdok.interop.xdomea.export import archive
+    from ratsdok.interop.xdomea import archive
 
     zeitpunkt = None
     if args.zeitpunkt is not None:
@@ -30,24 +28,11 @@ def _cmd_archive(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_archive_result(result: ArchiveResult, *, verbose: bool = False) -> None:
-    """Print a verify_archive result, one line per part (bad parts always)."""
-    sys.stdout.write(f"{result.path}:\n")
-    for teil in result.allgemein:
-        sys.stdout.write(f"{'ok ' if teil.ok else 'BAD'} {teil.name}: {teil.reason}\n")
-    for vg in result.vorgaenge:
-        sys.stdout.write(f"{'ok ' if vg.ok else 'BAD'} Vorgang {vg.nummer} ({vg.uuid})\n")
-        for teil in vg.teile:
-            if not teil.ok or verbose:
-                sys.stdout.write(f"    {'ok ' if teil.ok else 'BAD'} {teil.name}: {teil.reason}\n")
-    sys.stdout.write("archive ok\n" if result.ok else "archive NOT ok\n")
-
-
 def _cmd_archive_verify(args: argparse.Namespace) -> int:
-    from ratsdok.interop.xdomea.export import verify_archive
+    from ratsdok.interop.xdomea import verify_archive
 
     result = verify_archive(args.zip, trust=[Path(t) for t in args.trust or []] or None)
-    print_archive_result(result, verbose=args.verbose)
+    print_reports([result], as_json=args.json, verbose=args.verbose)
     return 0 if result.ok else 1
 
 
@@ -76,4 +61,5 @@ def add_archive_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     p.add_argument(
         "--trust", action="append", metavar="CA.pem", help="trusted CA certificate (repeatable)"
     )
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=_cmd_archive_verify)

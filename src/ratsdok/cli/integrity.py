@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
+from ratsdok.cli._output import error_report, print_problems, print_reports, with_file
 from ratsdok.errors import Problem, RatsdokError
+from ratsdok.report import Report
 from ratsdok.store.atomic import write_atomic
 from ratsdok.store.files import read_bytes
+from ratsdok.verification.detect import HEAD_BYTES, InputKind, detect
 
 __all__ = ["add_integrity_commands"]
 
 
 def _xml_input(name: str) -> bytes:
-    """The bytes of a ratsdok XML file; a PDF gets a hint instead of an XML syntax error."""
+    """The bytes of a ratsdok XML file; a PDF or ZIP gets a hint instead of an XML error."""
     data = read_bytes(name)
-    if data.lstrip()[:5] == b"%PDF-":
+    kind = detect(data[:HEAD_BYTES])
+    if kind is not InputKind.XML:
         raise RatsdokError(
             Problem(
-                "this is a PDF; seal and sign work on ratsdok XML (for a bundle: "
-                "'ratsdok extract' gives its ratsdok.xml)",
+                f"this is a {kind.value.upper()}; seal and sign work on ratsdok XML (for a "
+                "bundle: 'ratsdok extract' gives its ratsdok.xml)",
                 file=name,
             )
         )
@@ -68,77 +70,29 @@ def _cmd_sign(args: argparse.Namespace) -> int:
     return 0
 
 
-def _is_zip(name: str) -> bool:
-    try:
-        with open(name, "rb") as f:
-            return f.read(4) == b"PK\x03\x04"
-    except OSError:
-        return False
-
-
-def _verify_zip(name: str, trust: list[Path] | None, as_json: bool, reports: list[Any]) -> int:
-    """An xdomea archive ZIP: every file against its manifest and the ratsdok digests."""
-    import dataclasses
-
-    from ratsdok.cli.archive import print_archive_result
-    from ratsdok.interop.xdomea.export import verify_archive
-
-    try:
-        result = verify_archive(name, trust=trust)
-    except RatsdokError as exc:
-        for p in exc.problems:
-            print(p if p.file else f"{name}: {p}", file=sys.stderr)
-        return 1
-    if as_json:
-        reports.append({"source": name, "ok": result.ok, **dataclasses.asdict(result)})
-    else:
-        print_archive_result(result)
-    return 0 if result.ok else 1
-
-
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from ratsdok.integrity.check import verify
+    from ratsdok.verification import verify_any
 
     status = 0
-    reports: list[Any] = []
+    reports: list[Report] = []
     trust = [Path(t) for t in args.trust or []] or None
     for name in args.files:
-        if _is_zip(name):
-            status |= _verify_zip(name, trust, args.json, reports)
-            continue
         try:
-            result = verify(Path(name), trust=trust)
+            report = verify_any(Path(name), trust=trust)
         except RatsdokError as exc:
             status = 1
-            problems = [
-                p if p.file else Problem(p.message, name, p.line, p.field) for p in exc.problems
-            ]
             if args.json:
-                reports.append({"source": name, "ok": False, "errors": [str(p) for p in problems]})
+                reports.append(error_report(name, exc))
             else:
-                for p in problems:
-                    print(p, file=sys.stderr)
+                print_problems(with_file(exc.problems, name))
             continue
-        if not result.ok:
+        if not report.ok:
             status = 1
-        if args.json:
-            reports.append(result.to_dict())
-            continue
-        for part in result.parts:
-            print(f"{name}: {part.label}: {part}")
-        for hinweis in result.hinweise:
-            print(f"{name}: Hinweis: {hinweis}")
-        print(f"{name}: Prüfwert {result.pruefwert}")
-        print(f"{name}: {'OK' if result.ok else 'NOT OK'}")
+        reports.append(report)
+        if not args.json:  # as each file is done: a long run shows progress
+            print_reports([report], as_json=False, verbose=args.verbose)
     if args.json:
-        json.dump(
-            reports if len(reports) != 1 else reports[0],
-            sys.stdout,
-            ensure_ascii=False,
-            indent=2,
-            default=str,
-        )
-        sys.stdout.write("\n")
+        print_reports(reports, as_json=True)
     return status
 
 
@@ -180,4 +134,7 @@ def add_integrity_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
         "--trust", action="append", metavar="CA.pem", help="trusted CA certificate (repeatable)"
     )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="list every check of an archive's Vorgänge"
+    )
     p.set_defaults(func=_cmd_verify)

@@ -7,19 +7,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ratsdok.store.files import AnlagenCheck, load
+from ratsdok.store.files import AnlagenCheck, load, read_document
 
 __all__ = ["add_pdf_commands"]
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from ratsdok.integrity.check import signature_marks
+    from ratsdok.integrity.verify import signature_marks
     from ratsdok.pdf.render import render_pdf
     from ratsdok.store.atomic import write_atomic
 
-    path = Path(args.file)
-    v = load(path, anlagen=AnlagenCheck.IGNORE)
-    write_atomic(Path(args.output), render_pdf(v, signiert=signature_marks(path)))
+    doc, v = read_document(Path(args.file), anlagen=AnlagenCheck.IGNORE)
+    write_atomic(Path(args.output), render_pdf(v, signiert=signature_marks(doc)))
     return 0
 
 

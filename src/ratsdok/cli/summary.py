@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from ratsdok.model.vorlage import Vorlage, roman
-from ratsdok.store.anlagen import AnlagenPruefung, AnlagenStatus
+from ratsdok.report import Status
+from ratsdok.store.anlagen import AnlagenPruefung
 
 __all__ = ["describe"]
 
@@ -39,10 +40,10 @@ def _table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
 
 
 _BEFUND = {
-    AnlagenStatus.OK: "ok",
-    AnlagenStatus.CHANGED: "GEÄNDERT",
-    AnlagenStatus.MISSING: "fehlt",
-    AnlagenStatus.UNRECORDED: "ohne Prüfsumme",
+    Status.OK: "ok",
+    Status.CHANGED: "GEÄNDERT",
+    Status.MISSING: "fehlt",
+    Status.UNRECORDED: "ohne Prüfsumme",
 }
 
 
@@ -123,7 +124,7 @@ def describe(
             )
         lines += _table(rows)
         for p in pruefungen or ():
-            if p.status in (AnlagenStatus.CHANGED, AnlagenStatus.MISSING):
+            if p.status in (Status.CHANGED, Status.MISSING):
                 lines.append(f"  Anlage {p.anlage.nummer}: {p.reason}")
     if v.bezuege:
         lines.append("")

@@ -14,6 +14,7 @@ signature over it, is kept.
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 from typing import Final
 
@@ -23,7 +24,7 @@ from ratsdok.errors import InvalidDocumentError, Problem
 from ratsdok.model.nachricht import Nachricht
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.version import NAMESPACE
-from ratsdok.xml.mapping import parse_document, to_xml
+from ratsdok.xml.mapping import ParsedDocument, parse_document, serialize, to_xml
 from ratsdok.xml.parser import parse_xml
 
 __all__ = [
@@ -31,7 +32,9 @@ __all__ = [
     "DS",
     "SHA256",
     "canonical_vorlage",
+    "is_signed",
     "seal",
+    "seal_document",
     "seal_of",
     "stale_signatures",
     "vorlage_digest",
@@ -47,7 +50,6 @@ SHA256: Final = "http://www.w3.org/2001/04/xmlenc#sha256"
 
 _Q: Final = "{" + NAMESPACE + "}"
 _D: Final = "{" + DS + "}"
-_DECLARATION: Final = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def vorlage_element(root: etree._Element, *, source: str | None = None) -> etree._Element:
@@ -123,11 +125,6 @@ def _pruefsumme(vorlage: etree._Element, indent: str) -> etree._Element:
     return el
 
 
-def serialize(root: etree._Element) -> bytes:
-    """The document bytes: fixed UTF-8 declaration, then the tree as parsed."""
-    return _DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
-
-
 def stale_signatures(sealed: bytes) -> list[str]:
     """Ids of the signatures whose digest of the Vorlage differs from the seal's.
 
@@ -146,22 +143,20 @@ def stale_signatures(sealed: bytes) -> list[str]:
     return stale
 
 
-def seal(
-    source: bytes | Vorlage | Nachricht, *, name: str | None = None, refresh: bool = True
-) -> bytes:
-    """Add or refresh the ``pruefsumme`` of a ratsdok document; return the new bytes.
+def seal_document(
+    doc: ParsedDocument, *, refresh: bool = True, name: str | None = None
+) -> ParsedDocument:
+    """*doc* with an added or refreshed ``pruefsumme``, as a new parsed document.
 
-    *source* is ratsdok XML (fully checked first) or a model (then
-    ``seal(to_xml(source))``). Existing signatures are kept; the ``vorlage``
+    The tree is copied, so *doc* stays as it was; the model is the same (the seal
+    lies outside the Vorlage). Existing signatures are kept and the ``vorlage``
     element is not rewritten. With ``refresh=False`` an existing seal that no
-    longer matches the Vorlage is an error instead of being replaced: a copy
-    made for others (a bundle, an archive) must not hide that the Vorlage was
-    changed after sealing.
+    longer matches the Vorlage is an error instead of being replaced: a copy made
+    for others (a bundle, an archive) must not hide that the Vorlage was changed
+    after sealing.
     """
-    if isinstance(source, Vorlage | Nachricht):
-        source = to_xml(source)
-    doc = parse_document(source, source=name)
-    root = doc.tree.getroot()
+    name = name or doc.source
+    root = copy.deepcopy(doc.tree.getroot())
     vorlage = vorlage_element(root, source=name)
     inhalt = vorlage.getparent()
     assert inhalt is not None
@@ -190,7 +185,30 @@ def seal(
         vorlage.addnext(new)
         # addnext moves the tail of the new element; restore the layout
         new.tail = "\n" + indent if new.getnext() is not None else (inhalt.text or "\n")[:-2]
-    return serialize(root)
+    return ParsedDocument(doc.nachricht, root.getroottree(), doc.source)
+
+
+def seal(
+    source: bytes | Vorlage | Nachricht | ParsedDocument,
+    *,
+    name: str | None = None,
+    refresh: bool = True,
+) -> bytes:
+    """Add or refresh the ``pruefsumme`` of a ratsdok document; return the new bytes.
+
+    *source* is ratsdok XML (fully checked first), a parsed document, or a model
+    (then ``seal(to_xml(source))``). See :func:`seal_document` for *refresh*.
+    """
+    if isinstance(source, Vorlage | Nachricht):
+        source = to_xml(source)
+    doc = source if isinstance(source, ParsedDocument) else parse_document(source, source=name)
+    return serialize(seal_document(doc, refresh=refresh, name=name).tree.getroot())
+
+
+def is_signed(doc: ParsedDocument) -> bool:
+    """Whether *doc* carries at least one signature (valid or not)."""
+    signaturen = doc.tree.getroot().find(f"{_Q}nachrichteninhalt/{_Q}signaturen")
+    return signaturen is not None and len(signaturen) > 0
 
 
 # ratsdok's own output, parsed back: huge_tree, as a large inline Anlage is one long text

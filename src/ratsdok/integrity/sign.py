@@ -25,9 +25,9 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from lxml import etree
 
 from ratsdok.errors import InvalidDocumentError, Problem, RatsdokError
-from ratsdok.integrity.seal import C14N_EXC, DS, SHA256, seal, serialize, vorlage_element
+from ratsdok.integrity.seal import C14N_EXC, DS, SHA256, seal_document, vorlage_element
 from ratsdok.version import NAMESPACE
-from ratsdok.xml.mapping import parse_document
+from ratsdok.xml.mapping import ParsedDocument, parse_document, serialize
 
 __all__ = [
     "ECDSA_SHA256",
@@ -142,7 +142,7 @@ def _public_der(key: object) -> bytes:
 
 
 def sign(
-    source: bytes,
+    source: bytes | ParsedDocument,
     *,
     key: SigningKey | PathOrBytes,
     cert: x509.Certificate | PathOrBytes,
@@ -162,8 +162,9 @@ def sign(
     certificate = load_certificate(cert)
     if _public_der(certificate.public_key()) != _public_der(key.public_key()):
         raise RatsdokError(Problem("the certificate does not belong to the private key", file=name))
-    sealed = seal(source, name=name)
-    doc = parse_document(sealed, source=name)
+    if not isinstance(source, ParsedDocument):
+        source = parse_document(source, source=name)
+    doc = seal_document(source, name=name)  # a fresh tree: edited in place below
     count = len(doc.nachricht.vorlage.unterzeichnungen)
     if not 1 <= unterzeichnung <= count:
         raise InvalidDocumentError(

@@ -20,8 +20,9 @@ import pikepdf
 
 from ratsdok.errors import InvalidDocumentError, OutputError, Problem
 from ratsdok.model.vorlage import Vorlage
-from ratsdok.pdf.bundling import XML_NAME
-from ratsdok.store.anlagen import AnlagenStatus, compare
+from ratsdok.pdf.names import XML_NAME
+from ratsdok.report import Status
+from ratsdok.store.anlagen import compare
 from ratsdok.store.atomic import write_atomic
 from ratsdok.store.files import read_bytes
 from ratsdok.store.hashing import digest_bytes
@@ -147,7 +148,7 @@ def extract(pdf_path: PathLike | bytes, out_dir: PathLike, *, force: bool = Fals
             )
             continue
         status, reason = compare(a, digest_bytes(data))
-        if status is AnlagenStatus.CHANGED:
+        if status is Status.CHANGED:
             problems.append(Problem(f"Anlage {a.nummer}: {reason}", file=a.dateiname, field=where))
         plan.append((_target(out, a.dateiname), data))
     for extra in sorted(set(found) - listed):

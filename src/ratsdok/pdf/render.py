@@ -48,7 +48,7 @@ from reportlab.platypus import (
 
 from ratsdok.model.vorlage import Anlage, Beratung, Unterzeichnung, Vorlage, roman
 
-__all__ = ["FONT", "FONT_BOLD", "render_pdf", "stichtag"]
+__all__ = ["FONT", "FONT_BOLD", "render_pdf", "stichtag", "titel"]
 
 FONT = "RatsdokDejaVuSans"
 """ReportLab name of the shipped regular font (DejaVu Sans)."""
@@ -79,6 +79,13 @@ def stichtag(v: Vorlage) -> date:
     if v.nummer.jahr is not None:
         return date(v.nummer.jahr, 1, 1)
     return date(2000, 1, 1)
+
+
+def titel(v: Vorlage) -> str:
+    """The document title of *v* ("Beschlussvorlage KT 0134/2020"): the rendered
+    PDF's title and footer, and the bundle's first bookmark and XMP title."""
+    art = v.art.bezeichnung if v.art is not None else "Vorlage"
+    return f"{art} {v.nummer}"
 
 
 @lru_cache(maxsize=1)
@@ -348,11 +355,10 @@ def render_pdf(v: Vorlage, *, signiert: Mapping[int, str] | None = None) -> byte
 
     *signiert* maps Unterzeichnung numbers (1-based) to the Prüfwert printed
     under that block as "elektronisch signiert"; see
-    :func:`ratsdok.integrity.check.signature_marks`.
+    :func:`ratsdok.integrity.verify.signature_marks`.
     """
     register_fonts()
     buf = io.BytesIO()
-    art = v.art.bezeichnung if v.art is not None else "Vorlage"
     doc = SimpleDocTemplate(
         buf,
         pagesize=A4,
@@ -360,14 +366,14 @@ def render_pdf(v: Vorlage, *, signiert: Mapping[int, str] | None = None) -> byte
         rightMargin=_MARGIN_RIGHT,
         topMargin=_MARGIN_TOP,
         bottomMargin=_MARGIN_BOTTOM,
-        title=f"{art} {v.nummer}",
+        title=titel(v),
         author=v.koerperschaft or "",
         subject=v.betreff,
         creator="ratsdok",
         lang="de-DE",
         invariant=1,
     )
-    footer = f"{art} {v.nummer}"
+    footer = titel(v)
     tag = stichtag(v)
 
     def canvas_maker(filename: str | IO[bytes], /, **kwargs: Any) -> Canvas:

@@ -2,44 +2,57 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from ratsdok.model.vorlage import Anlage, Vorlage
+from ratsdok.report import Check, Kind, Status
 from ratsdok.store.hashing import Digest, digest_bytes, digest_stream
 
 __all__ = ["AnlagenPruefung", "AnlagenStatus", "check_anlagen", "compare", "fill_in"]
 
 
-class AnlagenStatus(StrEnum):
-    """Outcome of checking one Anlage."""
-
-    OK = "ok"
-    """The bytes match every recorded value."""
-    CHANGED = "changed"
-    """Size or digest differ from what the XML records."""
-    MISSING = "missing"
-    """No file and no inline content could be read."""
-    UNRECORDED = "unrecorded"
-    """The bytes are there, but the XML records neither size nor digest."""
+AnlagenStatus = Status
+"""Deprecated name of :class:`~ratsdok.report.Status` (its OK, CHANGED, MISSING and
+UNRECORDED members are what an Anlage check finds)."""
 
 
-@dataclass(frozen=True, slots=True)
-class AnlagenPruefung:
-    """The result of checking one Anlage, with the reason in words."""
+class AnlagenPruefung(Check):
+    """The :class:`~ratsdok.report.Check` of one Anlage's bytes, with what was read.
+
+    ``ok`` answers "may these bytes be used?": an Anlage that records no size or
+    digest (UNRECORDED) is acceptable here, ratsdok fills the values in on
+    loading; :func:`ratsdok.verify` counts the same finding as not ok, since
+    nothing protects such an Anlage.
+    """
 
     index: int
+    """0-based position in ``Vorlage.anlagen``."""
     anlage: Anlage
-    status: AnlagenStatus
-    reason: str
     datei: Path | None
+    """The file that was read (None for inline content)."""
     ist: Digest | None
+    """Size and SHA-256 of the bytes found (None when none could be read)."""
 
-    @property
-    def ok(self) -> bool:
-        """True unless the Anlage is changed or missing."""
-        return self.status in (AnlagenStatus.OK, AnlagenStatus.UNRECORDED)
+    def __init__(
+        self,
+        index: int,
+        anlage: Anlage,
+        status: Status,
+        reason: str,
+        datei: Path | None,
+        ist: Digest | None,
+    ) -> None:
+        super().__init__(
+            Kind.ANLAGE,
+            f"Anlage {anlage.nummer} ({anlage.dateiname})",
+            status,
+            reason,
+            ok=status in (Status.OK, Status.UNRECORDED),
+        )
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "anlage", anlage)
+        object.__setattr__(self, "datei", datei)
+        object.__setattr__(self, "ist", ist)
 
 
 def _read(path: Path) -> Digest | str:
@@ -54,18 +67,18 @@ def _read(path: Path) -> Digest | str:
         return f"cannot read: {exc.strerror or exc}"
 
 
-def compare(a: Anlage, ist: Digest) -> tuple[AnlagenStatus, str]:
+def compare(a: Anlage, ist: Digest) -> tuple[Status, str]:
     """Compare bytes (their :class:`Digest`) with what *a* records."""
     if a.groesse is None and a.sha256 is None:
-        return AnlagenStatus.UNRECORDED, "no size or digest recorded"
+        return Status.UNRECORDED, "no size or digest recorded"
     changes = []
     if a.groesse is not None and a.groesse != ist.groesse:
         changes.append(f"size is {ist.groesse} bytes, recorded {a.groesse}")
     if a.sha256 is not None and a.sha256 != ist.sha256:
         changes.append(f"SHA-256 is {ist.sha256}, recorded {a.sha256}")
     if changes:
-        return AnlagenStatus.CHANGED, "; ".join(changes)
-    return AnlagenStatus.OK, "size and SHA-256 match" if a.sha256 else "size matches"
+        return Status.CHANGED, "; ".join(changes)
+    return Status.OK, "size and SHA-256 match" if a.sha256 else "size matches"
 
 
 def check_anlagen(vorlage: Vorlage, folder: Path | None) -> list[AnlagenPruefung]:
@@ -82,7 +95,7 @@ def check_anlagen(vorlage: Vorlage, folder: Path | None) -> list[AnlagenPruefung
             datei = folder / a.dateiname
             found = _read(datei)
         if isinstance(found, str):
-            results.append(AnlagenPruefung(i, a, AnlagenStatus.MISSING, found, datei, None))
+            results.append(AnlagenPruefung(i, a, Status.MISSING, found, datei, None))
         else:
             status, reason = compare(a, found)
             results.append(AnlagenPruefung(i, a, status, reason, datei, found))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from pathlib import Path
 
+from ratsdok._types import PathLike
 from ratsdok.errors import AnlagenError, Problem, RatsdokError, UnsafeInputError
 from ratsdok.model.nachricht import Nachricht, Nachrichtenkopf
 from ratsdok.model.vorlage import Vorlage
-from ratsdok.store.anlagen import AnlagenPruefung, AnlagenStatus, check_anlagen, fill_in
+from ratsdok.report import Status
+from ratsdok.store.anlagen import AnlagenPruefung, check_anlagen, fill_in
 from ratsdok.store.atomic import write_atomic
 from ratsdok.xml.mapping import ParsedDocument, parse_document, to_xml
 from ratsdok.xml.parser import DEFAULT_MAX_BYTES
@@ -19,11 +20,11 @@ __all__ = [
     "load",
     "load_nachricht",
     "read_bytes",
+    "read_document",
     "save",
     "validate_xml",
 ]
 
-PathLike = str | os.PathLike[str]
 
 
 class AnlagenCheck(StrEnum):
@@ -37,11 +38,18 @@ class AnlagenCheck(StrEnum):
     """Do not look at Anlage files."""
 
 
-def read_bytes(path: PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """Read an input file, turning OS errors into ratsdok errors that name it."""
+def read_bytes(
+    path: PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES, head: int | None = None
+) -> bytes:
+    """Read an input file, turning OS errors into ratsdok errors that name it.
+
+    With *head*, only the first *head* bytes are read (to tell what the file is).
+    """
     p = Path(path)
     try:
         with p.open("rb") as f:
+            if head is not None:
+                return f.read(head)
             data = f.read(max_bytes + 1)
     except FileNotFoundError:
         raise RatsdokError(Problem("file not found", file=str(p))) from None
@@ -61,8 +69,8 @@ def _anlagen_problems(
 ) -> list[Problem]:
     problems = []
     for p in pruefungen:
-        bad = p.status is AnlagenStatus.CHANGED or (
-            p.status is AnlagenStatus.MISSING and mode is AnlagenCheck.REQUIRE
+        bad = p.status is Status.CHANGED or (
+            p.status is Status.MISSING and mode is AnlagenCheck.REQUIRE
         )
         if bad:
             where = str(p.datei) if p.datei is not None else "inline content"
@@ -77,21 +85,34 @@ def _anlagen_problems(
     return problems
 
 
-def _load(path: PathLike, anlagen: AnlagenCheck | str, max_bytes: int) -> Nachricht:
+def read_document(
+    path: PathLike,
+    *,
+    anlagen: AnlagenCheck | str = AnlagenCheck.CHECK,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> tuple[ParsedDocument, Vorlage]:
+    """The parsed document at *path* and its Vorlage as :func:`load` returns it.
+
+    One parse for callers that need both the document (its seal, signatures and
+    tree) and the checked model (Anlage sizes and digests filled in from the files).
+    """
     mode = AnlagenCheck(anlagen)
     p = Path(path)
     doc = parse_document(read_bytes(p, max_bytes=max_bytes), source=str(p), max_bytes=max_bytes)
-    nachricht = doc.nachricht
     if mode is AnlagenCheck.IGNORE:
-        return nachricht
-    pruefungen = check_anlagen(nachricht.vorlage, p.parent)
+        return doc, doc.vorlage
+    pruefungen = check_anlagen(doc.vorlage, p.parent)
     problems = _anlagen_problems(doc, pruefungen, mode)
     if problems:
         raise AnlagenError(problems)
-    vorlage = fill_in(nachricht.vorlage, pruefungen)
-    if vorlage is nachricht.vorlage:
-        return nachricht
-    return nachricht.model_copy(update={"vorlage": vorlage})
+    return doc, fill_in(doc.vorlage, pruefungen)
+
+
+def _load(path: PathLike, anlagen: AnlagenCheck | str, max_bytes: int) -> Nachricht:
+    doc, vorlage = read_document(path, anlagen=anlagen, max_bytes=max_bytes)
+    if vorlage is doc.vorlage:
+        return doc.nachricht
+    return doc.nachricht.model_copy(update={"vorlage": vorlage})
 
 
 def load(

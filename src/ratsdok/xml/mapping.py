@@ -34,7 +34,14 @@ from ratsdok.version import NAMESPACE, STANDARD
 from ratsdok.xml.parser import DEFAULT_MAX_BYTES, parse_xml
 from ratsdok.xml.schema import schema_problems
 
-__all__ = ["ParsedDocument", "from_xml", "nachricht_from_xml", "parse_document", "to_xml"]
+__all__ = [
+    "ParsedDocument",
+    "from_xml",
+    "nachricht_from_xml",
+    "parse_document",
+    "serialize",
+    "to_xml",
+]
 
 ROOT_ELEMENT: Final = "vorlage.uebermittlung.0101"
 _P: Final = "ratsdok:"
@@ -547,9 +554,27 @@ class ParsedDocument:
     tree: etree._ElementTree
     source: str | None
 
+    @property
+    def vorlage(self) -> Vorlage:
+        """The Vorlage of the message."""
+        return self.nachricht.vorlage
+
+    def to_bytes(self) -> bytes:
+        """The document as bytes, as parsed (see :func:`serialize`)."""
+        return serialize(self.tree.getroot())
+
     def line_of(self, path: FieldPath) -> int | None:
         """Source line of the element holding the Vorlage field at *path*."""
         return _locate(_vorlage_element(self.tree.getroot()), path).sourceline
+
+
+_DECLARATION: Final = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def serialize(root: etree._Element) -> bytes:
+    """Document bytes of a parsed tree: the fixed UTF-8 declaration, then the tree as
+    parsed (used after editing a parsed document in place: sealing, signing)."""
+    return _DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
 
 
 def parse_document(

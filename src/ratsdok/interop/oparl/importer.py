@@ -52,7 +52,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,7 @@ from ratsdok.model.vorlage import (
     Zeitpunkt,
     rule_violations,
 )
+from ratsdok.report import Check, Kind, Report, Status
 from ratsdok.store.files import read_bytes
 
 __all__ = ["ImportResult", "Unmapped", "import_paper", "load_json"]
@@ -120,13 +121,30 @@ class Unmapped:
         return f"{self.path}: {self.reason}"
 
 
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    """The Vorlagen built from the input, and everything that could not be mapped."""
+class ImportResult(Report):
+    """The Vorlagen built from the input, and everything that could not be mapped.
+
+    As a :class:`~ratsdok.report.Report`: one ``dokument`` check per imported
+    Vorlage and one ``wert`` check (status ``unmapped``) per value that was not
+    taken over, so :attr:`ok` means the import lost nothing.
+    """
 
     vorlagen: tuple[Vorlage, ...]
-    unmapped: tuple[Unmapped, ...] = field(default=())
-    source: str | None = None
+    unmapped: tuple[Unmapped, ...]
+
+    def __init__(
+        self,
+        vorlagen: tuple[Vorlage, ...],
+        unmapped: tuple[Unmapped, ...] = (),
+        source: str | None = None,
+    ) -> None:
+        checks = tuple(
+            Check(Kind.DOKUMENT, str(v.nummer), Status.OK, f"imported as Vorlage {v.uuid}")
+            for v in vorlagen
+        ) + tuple(Check(Kind.WERT, u.path, Status.UNMAPPED, u.reason) for u in unmapped)
+        super().__init__(source or "<json>", checks, title="OParl import")
+        object.__setattr__(self, "vorlagen", vorlagen)
+        object.__setattr__(self, "unmapped", unmapped)
 
     @property
     def vorlage(self) -> Vorlage:

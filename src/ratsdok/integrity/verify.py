@@ -1,14 +1,16 @@
-"""Verifying the seal, the Anlagen and the signatures of a ratsdok document.
+"""Verifying the seal, the Anlagen and the signatures of a parsed ratsdok document.
 
-:func:`verify` takes a ratsdok XML file (Anlage files beside it), a bundle PDF
-(embedded ``ratsdok.xml`` and the Anlage files embedded in the PDF), or bytes
-of either, and reports one :class:`Teil` per checked part. Rules (XML study
-§4.3 and §5.3): the Vorlage is located by position, its id must be unique in
-the document, every reference must point to ``#`` + that id, only the ratsdok
-algorithm profile is accepted, each signature is verified with signxml on a
-copy holding only that signature, the signed bytes are compared with the
-located Vorlage, and nothing is read from inside ``ds:Signature`` except what
-signxml returned as verified.
+:func:`verify_document` checks a :class:`~ratsdok.xml.mapping.ParsedDocument`
+whose Anlage bytes lie in a folder or come from a container (a bundle PDF, an
+archive), and returns a :class:`VerificationResult` with one
+:class:`~ratsdok.report.Check` per part. Opening the container is the job of
+the layers above (:mod:`ratsdok.verification`). The rules are those of
+``docs/xml-format.md#verification-rules``: the Vorlage is located by position,
+its id must be unique in the document, every reference must point to ``#`` +
+that id, only the ratsdok algorithm profile is accepted, each signature is
+verified with signxml on a copy holding only that signature, the signed bytes
+are compared with the located Vorlage, and nothing is read from inside
+``ds:Signature`` except what signxml returned as verified.
 """
 
 from __future__ import annotations
@@ -19,17 +21,15 @@ import dataclasses
 import os
 import re
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
-from ratsdok.errors import InvalidDocumentError, Problem, RatsdokError
+from ratsdok._types import TrustSource
+from ratsdok.errors import InvalidDocumentError, Problem
 from ratsdok.integrity.seal import (
     C14N_EXC,
     DS,
@@ -40,167 +40,81 @@ from ratsdok.integrity.seal import (
     vorlage_element,
 )
 from ratsdok.integrity.sign import ECDSA_SHA256, OBJECT_TYPE, RSA_SHA256, key_problem
+from ratsdok.integrity.trust import trust_pem
 from ratsdok.model.vorlage import Vorlage
-from ratsdok.store.anlagen import AnlagenStatus, check_anlagen
-from ratsdok.store.files import read_bytes
+from ratsdok.report import Check, Kind, Report, Signer, Status
+from ratsdok.store.anlagen import check_anlagen
 from ratsdok.version import NAMESPACE
-from ratsdok.xml.mapping import parse_document
+from ratsdok.xml.mapping import ParsedDocument, parse_document
 
-__all__ = ["Status", "Teil", "TeilArt", "VerificationResult", "signature_marks", "verify"]
+__all__ = [
+    "Status",
+    "Teil",
+    "TeilArt",
+    "VerificationResult",
+    "signature_marks",
+    "verify_document",
+]
 
-PathLike = str | os.PathLike[str]
 _Q: Final = "{" + NAMESPACE + "}"
 _D: Final = "{" + DS + "}"
-_XML_NAME: Final = "ratsdok.xml"
-_MAX_PDF_BYTES: Final = 4 * 1024 * 1024 * 1024
 _SIGNATURE_ID: Final = re.compile(r"signatur-([1-9][0-9]{0,5})")
 
 
-class TeilArt(StrEnum):
-    """What a :class:`Teil` checked."""
+class VerificationResult(Report):
+    """The :class:`~ratsdok.report.Report` on one ratsdok document (XML or bundle PDF).
 
-    SEAL = "seal"
-    ANLAGE = "anlage"
-    SIGNATUR = "signatur"
+    Besides the checks it carries the Vorlage read from the document and its
+    Prüfwert. ``parts`` and ``hinweise`` are the deprecated names of
+    :attr:`checks` and :attr:`notes`.
+    """
 
-
-class Status(StrEnum):
-    """Outcome of checking one part; only VALID and OK are fine."""
-
-    VALID = "valid"
-    """Seal or signature verified."""
-    OK = "ok"
-    """Anlage bytes match the recorded size and SHA-256."""
-    BROKEN = "broken"
-    """The seal does not match the Vorlage."""
-    MISSING = "missing"
-    """No seal, or no bytes for an Anlage."""
-    CHANGED = "changed"
-    """Anlage bytes differ from the recorded values."""
-    UNRECORDED = "unrecorded"
-    """The Anlage records neither size nor digest, so nothing protects it."""
-    INVALID = "invalid"
-    """The signature does not verify (content, key, binding or algorithm)."""
-    UNTRUSTED = "untrusted"
-    """Cryptographically valid, but the certificate is not issued by a trusted CA."""
-    EXPIRED = "expired"
-    """The certificate is outside its validity period."""
-    UNLISTED = "unlisted"
-    """A file embedded in a bundle that the Vorlage does not list."""
-
-
-_FINE: Final = frozenset({Status.VALID, Status.OK})
-
-
-@dataclass(frozen=True)
-class Teil:
-    """The verdict on one part of the document."""
-
-    kind: TeilArt
-    status: Status
-    reason: str
-    label: str
-    """Human name of the part, e.g. "Anlage 1 (integrationskonzept.pdf)" or "signatur-1"."""
-    subject: str | None = None
-    """Signatures: the certificate subject of the signer (as verified)."""
-    unterzeichnung: int | None = None
-    """Signatures: 1-based number of the Unterzeichnung the signature is bound to."""
-    name: str | None = None
-    """Signatures: printed name of that Unterzeichnung."""
-    funktion: str | None = None
-    """Signatures: printed function of that Unterzeichnung."""
-
-    @property
-    def ok(self) -> bool:
-        """True when the part is fine."""
-        return self.status in _FINE
-
-    def __str__(self) -> str:
-        """``status: reason``, for a signature with the block and the certificate subject."""
-        text = f"{self.status.value}: {self.reason}"
-        if self.kind is TeilArt.SIGNATUR and self.unterzeichnung is not None:
-            signer = ", ".join(x for x in (self.name, self.funktion) if x)
-            subject = self.subject or "certificate not verified"
-            text += f" [Unterzeichnung {self.unterzeichnung} {signer}; {subject}]"
-        return text
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        d: dict[str, Any] = {
-            "kind": self.kind.value,
-            "label": self.label,
-            "status": self.status.value,
-            "ok": self.ok,
-            "reason": self.reason,
-        }
-        if self.kind is TeilArt.SIGNATUR:
-            d.update(
-                subject=self.subject,
-                unterzeichnung=self.unterzeichnung,
-                name=self.name,
-                funktion=self.funktion,
-            )
-        return d
-
-
-@dataclass(frozen=True)
-class VerificationResult:
-    """All verdicts for one document; :attr:`ok` only if every part is fine."""
-
-    source: str
     vorlage: Vorlage
-    parts: tuple[Teil, ...] = field(default_factory=tuple)
-    pruefwert: str = ""
-    """Short digest of the Vorlage as printed under signed blocks (see sealing.pruefwert)."""
-    hinweise: tuple[str, ...] = ()
-    """Notes on what was not checked (they do not change :attr:`ok`)."""
+    pruefwert: str
+    """Short digest of the Vorlage as printed under signed blocks (see seal.pruefwert)."""
+
+    def __init__(
+        self,
+        source: str,
+        vorlage: Vorlage,
+        checks: tuple[Check, ...] = (),
+        pruefwert: str = "",
+        notes: tuple[str, ...] = (),
+    ) -> None:
+        seal = next((c for c in checks if c.kind is Kind.PRUEFSUMME), None)
+        title = (
+            f"Vorlage {vorlage.nummer} ({vorlage.betreff})"
+            if seal is not None and seal.ok
+            else f"Vorlage not verified (pruefsumme {seal.status if seal else 'missing'})"
+        )
+        super().__init__(
+            source,
+            checks,
+            notes,
+            title=title,
+            facts=(("pruefwert", pruefwert),) if pruefwert else (),
+        )
+        object.__setattr__(self, "vorlage", vorlage)
+        object.__setattr__(self, "pruefwert", pruefwert)
 
     @property
-    def ok(self) -> bool:
-        """True when there is at least the seal and every checked part is fine."""
-        return bool(self.parts) and all(p.ok for p in self.parts)
+    def parts(self) -> tuple[Check, ...]:
+        """Deprecated: :attr:`checks`."""
+        return self.checks
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "source": self.source,
-            "ok": self.ok,
-            "vorlage": str(self.vorlage.nummer),
-            "pruefwert": self.pruefwert,
-            "parts": [p.to_dict() for p in self.parts],
-            "hinweise": list(self.hinweise),
-        }
+    @property
+    def hinweise(self) -> tuple[str, ...]:
+        """Deprecated: :attr:`notes`."""
+        return self.notes
+
+
+Teil = Check
+"""Deprecated name of :class:`~ratsdok.report.Check` (ratsdok 0.1)."""
+TeilArt = Kind
+"""Deprecated name of :class:`~ratsdok.report.Kind` (ratsdok 0.1)."""
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _trust_pem(trust: Sequence[PathLike | bytes] | PathLike | bytes | None) -> bytes | None:
-    if trust is None:
-        return None
-    items: Sequence[PathLike | bytes] = (
-        [trust] if isinstance(trust, str | bytes | os.PathLike) else trust
-    )
-    if not items:
-        return None
-    out = []
-    for item in items:
-        data = item if isinstance(item, bytes) else read_bytes(item, max_bytes=10 * 1024 * 1024)
-        if b"-----BEGIN CERTIFICATE-----" not in data:
-            try:
-                cert = x509.load_der_x509_certificate(data)
-            except ValueError:
-                where = "<bytes>" if isinstance(item, bytes) else str(item)
-                raise RatsdokError(Problem("not an X.509 CA certificate", file=where)) from None
-            data = cert.public_bytes(serialization.Encoding.PEM)
-        else:
-            try:
-                x509.load_pem_x509_certificates(data)
-            except ValueError:
-                where = "<bytes>" if isinstance(item, bytes) else str(item)
-                raise RatsdokError(Problem("not an X.509 CA certificate", file=where)) from None
-        out.append(data.strip() + b"\n")
-    return b"".join(out)
 
 
 def _ids(root: etree._Element, value: str) -> int:
@@ -225,44 +139,36 @@ def _check_reference(ref: etree._Element, uri: str) -> str | None:
     return None
 
 
-def _check_seal(root: etree._Element, vorlage: etree._Element) -> Teil:
+def _seal(status: Status, reason: str) -> Check:
+    return Check(Kind.PRUEFSUMME, "pruefsumme", status, reason)
+
+
+def _check_seal(vorlage: etree._Element) -> Check:
     inhalt = vorlage.getparent()
     assert inhalt is not None
     found = inhalt.findall(_Q + "pruefsumme")
     if not found:
-        return Teil(TeilArt.SEAL, Status.MISSING, "the document carries no seal", "pruefsumme")
+        return _seal(Status.MISSING, "the document carries no seal")
     refs = found[0].findall(_D + "Reference")
     if len(found) != 1 or len(refs) != 1:
-        return Teil(TeilArt.SEAL, Status.BROKEN, "malformed pruefsumme", "pruefsumme")
+        return _seal(Status.BROKEN, "malformed pruefsumme")
     ref = refs[0]
     why = _check_reference(ref, "#" + (vorlage.get("id") or ""))
     if why is not None:
-        return Teil(TeilArt.SEAL, Status.BROKEN, why, "pruefsumme")
+        return _seal(Status.BROKEN, why)
     recorded = "".join((ref.findtext(_D + "DigestValue") or "").split())
     actual = vorlage_digest(vorlage)
     if recorded != actual:
-        return Teil(
-            TeilArt.SEAL,
+        return _seal(
             Status.BROKEN,
             f"the Vorlage was changed: its SHA-256 is {actual}, the seal records {recorded}",
-            "pruefsumme",
         )
-    return Teil(
-        TeilArt.SEAL, Status.VALID, f"SHA-256 of the Vorlage matches ({actual})", "pruefsumme"
-    )
-
-
-_ANLAGE_STATUS: Final = {
-    AnlagenStatus.OK: Status.OK,
-    AnlagenStatus.CHANGED: Status.CHANGED,
-    AnlagenStatus.MISSING: Status.MISSING,
-    AnlagenStatus.UNRECORDED: Status.UNRECORDED,
-}
+    return _seal(Status.VALID, f"SHA-256 of the Vorlage matches ({actual})")
 
 
 def _check_anlagen(
-    v: Vorlage, folder: Path | None, embedded: dict[str, bytes] | None
-) -> list[Teil]:
+    v: Vorlage, folder: Path | None, embedded: Mapping[str, bytes] | None
+) -> list[Check]:
     if embedded is not None:
         anlagen = tuple(
             a
@@ -271,18 +177,8 @@ def _check_anlagen(
             for a in v.anlagen
         )
         v = v.model_copy(update={"anlagen": anlagen})
-    parts = []
-    for p in check_anlagen(v, folder):
-        a = p.anlage
-        parts.append(
-            Teil(
-                TeilArt.ANLAGE,
-                _ANLAGE_STATUS[p.status],
-                p.reason,
-                f"Anlage {a.nummer} ({a.dateiname})",
-            )
-        )
-    return parts
+    # Unlike loading, verifying counts an Anlage without recorded values as not ok.
+    return [Check(p.kind, p.label, p.status, p.reason) for p in check_anlagen(v, folder)]
 
 
 def _signature_problem(sig: etree._Element, vid: str) -> tuple[int | None, str | None]:
@@ -363,7 +259,7 @@ def _check_signature(
     index: int,
     sig: etree._Element,
     ca_file: str | None,
-) -> Teil:
+) -> Check:
     from signxml.algorithms import DigestAlgorithm, SignatureMethod
     from signxml.exceptions import (
         InvalidCertificate,
@@ -382,17 +278,13 @@ def _check_signature(
     elif why is None:
         why = f"Unterzeichnung {n} does not exist in the Vorlage"
 
-    def teil(status: Status, reason: str, subject: str | None = None) -> Teil:
-        return Teil(
-            TeilArt.SIGNATUR,
-            status,
-            reason,
-            label,
-            subject,
-            n if bound else None,
-            bound.name if bound else None,
-            bound.funktion if bound else None,
+    def teil(status: Status, reason: str, subject: str | None = None) -> Check:
+        signer = (
+            Signer(n, bound.name, bound.funktion, subject)
+            if bound is not None
+            else Signer(subject=subject)
         )
+        return Check(Kind.SIGNATUR, label, status, reason, signer=signer)
 
     if why is not None:
         return teil(Status.INVALID, why)
@@ -485,96 +377,81 @@ def _verify_untrusted(
 # --------------------------------------------------------------------------- entry point
 
 
-def verify(
-    source: PathLike | bytes,
+def verify_document(
+    doc: ParsedDocument,
     *,
-    trust: Sequence[PathLike | bytes] | PathLike | bytes | None = None,
-    folder: PathLike | None = None,
+    source: str | None = None,
+    folder: Path | None = None,
+    embedded: Mapping[str, bytes] | None = None,
+    trust: TrustSource = None,
+    notes: tuple[str, ...] = (),
 ) -> VerificationResult:
-    """Verify the seal, every Anlage and every signature of a document or bundle.
+    """Verify the seal, every Anlage and every signature of a parsed document.
 
-    *source* is a path or bytes of ratsdok XML or of a bundle PDF. Anlage files
-    of an XML file are looked up next to it (or in *folder*); those of a bundle
-    come from the PDF. *trust* names the CA certificates (PEM or DER; paths or
-    bytes) that signer certificates must be issued by; without it, intact
-    signatures are reported as untrusted. Raises a
-    :class:`~ratsdok.errors.RatsdokError` for input that is not a valid ratsdok
-    document (schema, rules, unsafe XML).
+    Anlage bytes come from *embedded* (a container's files, by Dateiname; files
+    the Vorlage does not list are reported as ``unlisted``), else from files in
+    *folder*. *trust* names the CA certificates (PEM or DER; paths or bytes)
+    that signer certificates must be issued by; without it, intact signatures
+    are reported as untrusted. *notes* say what the caller left unchecked.
+    Raises a :class:`~ratsdok.errors.RatsdokError`
+    when the document's structure leaves no verdict possible (its Vorlage
+    cannot be located, or its id is not unique).
     """
-    if isinstance(source, bytes):
-        name, data = "<bytes>", source
-        base = Path(folder) if folder is not None else None
-    else:
-        name = str(source)
-        data = read_bytes(source, max_bytes=_MAX_PDF_BYTES)
-        base = Path(folder) if folder is not None else Path(source).parent
-    trust_pem = _trust_pem(trust)
-    embedded: dict[str, bytes] | None = None
-    xml_name = name
-    if data.lstrip()[:5] == b"%PDF-":
-        from ratsdok.pdf.extraction import embedded_files
-
-        embedded = embedded_files(data, name=name)
-        if _XML_NAME not in embedded:
-            raise InvalidDocumentError(
-                Problem(f"no embedded {_XML_NAME}; this is not a ratsdok bundle", file=name)
-            )
-        data = embedded.pop(_XML_NAME)
-        xml_name = f"{name}#{_XML_NAME}"
-        base = None
-    doc = parse_document(data, source=xml_name)
+    name = source or doc.source or "<bytes>"
     root = doc.tree.getroot()
-    vorlage = vorlage_element(root, source=xml_name)
+    vorlage = vorlage_element(root, source=doc.source)
     vid = vorlage.get("id") or ""
     if _ids(root, vid) != 1:
         raise InvalidDocumentError(
-            Problem(f"the id {vid!r} occurs more than once in the document", file=xml_name)
+            Problem(f"the id {vid!r} occurs more than once in the document", file=doc.source)
         )
     model = doc.nachricht.vorlage
-    parts = [_check_seal(root, vorlage)]
-    parts.extend(_check_anlagen(model, base, embedded))
-    hinweise: tuple[str, ...] = ()
+    checks = [_check_seal(vorlage)]
+    checks.extend(_check_anlagen(model, folder, embedded))
     if embedded is not None:
         listed = {a.dateiname for a in model.anlagen}
-        parts.extend(
-            Teil(
-                TeilArt.ANLAGE,
-                Status.UNLISTED,
-                "embedded in the bundle, but the Vorlage lists no Anlage of this name",
+        checks.extend(
+            Check(
+                Kind.DATEI,
                 f"embedded file {extra!r}",
+                Status.UNLISTED,
+                "embedded in the container, but the Vorlage lists no Anlage of this name",
             )
             for extra in sorted(set(embedded) - listed)
-        )
-        hinweise = (
-            "the pages of the bundle are not verified: they are a rendering of the "
-            "embedded ratsdok.xml and Anlagen, which are what is checked here "
-            "(for a fresh rendering: ratsdok extract, then ratsdok bundle)",
         )
     signaturen = root.find(_Q + "nachrichteninhalt/" + _Q + "signaturen")
     if signaturen is not None:
         sigs = [s for s in signaturen if isinstance(s.tag, str)]
+        pem = trust_pem(trust)
         with tempfile.TemporaryDirectory(prefix="ratsdok-trust-") as tmp:
             ca_file: str | None = None
-            if trust_pem is not None:  # signxml reads the trust anchors from a file
+            if pem is not None:  # signxml reads the trust anchors from a file
                 ca_file = os.path.join(tmp, "ca.pem")
-                Path(ca_file).write_bytes(trust_pem)
+                Path(ca_file).write_bytes(pem)
             for i, sig in enumerate(sigs):
-                parts.append(_check_signature(root, vorlage, model, i, sig, ca_file))
-    return VerificationResult(name, model, tuple(parts), pruefwert(vorlage), hinweise)
+                checks.append(_check_signature(root, vorlage, model, i, sig, ca_file))
+    return VerificationResult(name, model, tuple(checks), pruefwert(vorlage), notes)
 
 
 _INTACT: Final = frozenset({Status.VALID, Status.UNTRUSTED, Status.EXPIRED})
 
 
-def signature_marks(source: PathLike | bytes) -> dict[int, str]:
+def signature_marks(doc: ParsedDocument | bytes) -> dict[int, str]:
     """Unterzeichnung number (1-based) → Prüfwert, for every signature that verifies.
 
     Trust is not judged here (the mark says "signed", not "trusted"); only
     signatures whose cryptography and binding check out are marked.
     """
-    result = verify(source)
+    if isinstance(doc, bytes):
+        doc = parse_document(doc)
+    if doc.tree.getroot().find(_Q + "nachrichteninhalt/" + _Q + "signaturen") is None:
+        return {}
+    result = verify_document(doc)
     return {
-        p.unterzeichnung: result.pruefwert
-        for p in result.parts
-        if p.kind is TeilArt.SIGNATUR and p.status in _INTACT and p.unterzeichnung is not None
+        c.signer.unterzeichnung: result.pruefwert
+        for c in result.checks
+        if c.kind is Kind.SIGNATUR
+        and c.status in _INTACT
+        and c.signer is not None
+        and c.signer.unterzeichnung is not None
     }

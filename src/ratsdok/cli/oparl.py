@@ -1,0 +1,105 @@
+"""The OParl commands of ``ratsdok``: oparl import, oparl export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ratsdok.errors import Problem, RatsdokError
+from ratsdok.store.atomic import write_atomic
+from ratsdok.store.files import AnlagenCheck, load, save
+
+__all__ = ["add_oparl_commands"]
+
+
+def _cmd_oparl_import(args: argparse.Namespace) -> int:
+    from ratsdok.oparl import import_paper
+
+    result = import_paper(
+        Path(args.file),
+        meetings=args.meetings or None,
+        organizations=args.organizations or None,
+        papers=args.papers or None,
+        consultations=args.consultations or None,
+        files=args.files or None,
+    )
+    if not args.quiet:
+        for u in result.unmapped:
+            print(f"{args.file}: {u}", file=sys.stderr)
+    if not result.vorlagen:
+        raise RatsdokError(Problem("no Paper could be imported (see above)", file=args.file))
+    out = Path(args.output)
+    if len(result.vorlagen) == 1 and not out.is_dir():
+        save(result.vorlagen[0], out)
+        return 0
+    if not out.is_dir():
+        raise RatsdokError(
+            Problem(
+                f"the input holds {len(result.vorlagen)} Papers; give an existing folder "
+                "with -o to write one XML file per Vorlage",
+                file=str(out),
+            )
+        )
+    for v in result.vorlagen:
+        save(v, out / f"{v.uuid}.xml")
+    if not args.quiet:
+        print(f"{len(result.vorlagen)} Vorlagen written to {out}", file=sys.stderr)
+    return 0
+
+
+def _cmd_oparl_export(args: argparse.Namespace) -> int:
+    from ratsdok.oparl import dump_json, export_paper
+
+    path = Path(args.file)
+    v = load(path, anlagen=AnlagenCheck.CHECK)
+    write_atomic(
+        args.output, dump_json(export_paper(v, base_url=args.base_url, anlagen_dir=path.parent))
+    )
+    return 0
+
+
+def add_oparl_commands(sub: Any) -> None:
+    """Register ``oparl import`` and ``oparl export``."""
+    p = sub.add_parser(
+        "oparl",
+        help="import OParl Papers as Vorlagen, export Vorlagen as OParl 1.1 Papers",
+        description="OParl 1.0/1.1 interoperability.",
+    )
+    osub = p.add_subparsers(dest="oparl_command", required=True, metavar="ACTION")
+    q = osub.add_parser(
+        "import",
+        help="OParl Paper (or list page) → ratsdok XML",
+        description="Import FILE (a Paper or a list page of Papers). Values that could not "
+        "be mapped are listed on stderr. A list page needs -o FOLDER (one UUID.xml each).",
+    )
+    q.add_argument("file", metavar="FILE")
+    q.add_argument("-o", "--output", required=True, metavar="OUT", help="XML file or folder")
+    q.add_argument(
+        "--meetings", action="append", metavar="JSON", help="Meeting object/list page (repeatable)"
+    )
+    q.add_argument(
+        "--organizations",
+        action="append",
+        metavar="JSON",
+        help="Organization object/list page (repeatable)",
+    )
+    for name, what in (
+        ("papers", "Paper object/list page, for related Papers"),
+        ("consultations", "Consultation object(s) a Paper references by URL"),
+        ("files", "File object(s) a Paper references by URL"),
+    ):
+        q.add_argument(f"--{name}", action="append", metavar="JSON", help=f"{what} (repeatable)")
+    q.add_argument("-q", "--quiet", action="store_true", help="do not list unmapped values")
+    q.set_defaults(func=_cmd_oparl_import)
+    q = osub.add_parser(
+        "export",
+        help="ratsdok XML → OParl 1.1 Paper JSON",
+        description="Export FILE as an OParl 1.1 Paper; Anlage files next to it give "
+        "size and sha512Checksum.",
+    )
+    q.add_argument("file", metavar="FILE")
+    q.add_argument("-o", "--output", required=True, metavar="JSON")
+    q.add_argument("--base-url", required=True, metavar="URL", help="base of the OParl ids")
+    q.set_defaults(func=_cmd_oparl_export)

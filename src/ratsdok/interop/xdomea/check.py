@@ -1,0 +1,324 @@
+"""Verifying an xdomea 0503 archive ZIP that ratsdok wrote.
+
+:func:`verify_archive` streams every entry, compares it with ``manifest.sha256``
+and with the size and SHA-256 the embedded ratsdok XML records, and verifies
+each embedded Vorlage's seal and signatures (``docs/xdomea.md#verification``).
+The result is a :class:`~ratsdok.report.Report`: checks on the archive as a
+whole, and one section per Vorgang.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from ratsdok._types import PathLike, TrustSource
+from ratsdok.errors import RatsdokError
+from ratsdok.integrity.verify import verify_document
+from ratsdok.interop.xdomea.names import MANIFEST, MESSAGE_SUFFIX, XDOMEA_NS, anlage_file_name
+from ratsdok.model.vorlage import Vorlage
+from ratsdok.report import Check, Kind, Report, Status
+from ratsdok.xml.mapping import parse_document
+from ratsdok.xml.parser import parse_xml
+
+__all__ = ["ArchivTeil", "ArchivVorgang", "ArchiveResult", "verify_archive"]
+
+_X = f"{{{XDOMEA_NS}}}"
+_CHUNK = 1 << 16
+_MAX_ENTRY = 4 << 30  # 4 GiB per entry
+_MAX_TOTAL = 64 << 30
+_MAX_RATIO = 200  # uncompressed / compressed beyond which an entry counts as a bomb
+
+
+@dataclass(frozen=True)
+class ArchivTeil:
+    """Deprecated (ratsdok 0.1): one checked part as ``name``, ``ok`` and ``reason``.
+
+    A read-only view of a :class:`~ratsdok.report.Check`; use the checks of the
+    report instead.
+    """
+
+    name: str
+    ok: bool
+    reason: str
+
+    @classmethod
+    def of(cls, c: Check) -> ArchivTeil:
+        """The 0.1 view of *c* (0.1 wrote "ok" for good files, "status: reason" for
+        seal and signatures)."""
+        if c.kind in (Kind.PRUEFSUMME, Kind.SIGNATUR):
+            return cls(c.label, c.ok, c.verdict())
+        return cls(c.label, c.ok, "ok" if c.ok else c.reason)
+
+
+class ArchivVorgang(Report):
+    """The section of an archive report on one Vorgang (one Vorlage)."""
+
+    uuid: str
+    """The Vorgang's ID in the message."""
+    nummer: str
+    """The Vorgang's Kennzeichen in the message."""
+
+    def __init__(self, source: str, uuid: str, nummer: str, checks: tuple[Check, ...]) -> None:
+        super().__init__(source, checks, title=f"Vorgang {nummer} ({uuid})")
+        object.__setattr__(self, "uuid", uuid)
+        object.__setattr__(self, "nummer", nummer)
+
+    @property
+    def teile(self) -> tuple[ArchivTeil, ...]:
+        """Deprecated: :attr:`checks` as :class:`ArchivTeil` views."""
+        return tuple(ArchivTeil.of(c) for c in self.checks)
+
+
+class ArchiveResult(Report):
+    """The report on an archive ZIP: archive-wide checks, one section per Vorgang."""
+
+    def __init__(
+        self, path: str, vorgaenge: tuple[ArchivVorgang, ...], checks: tuple[Check, ...]
+    ) -> None:
+        super().__init__(path, checks, sections=vorgaenge, title="xdomea 0503 archive")
+
+    @property
+    def path(self) -> str:
+        """Deprecated: :attr:`source`."""
+        return self.source
+
+    @property
+    def vorgaenge(self) -> tuple[ArchivVorgang, ...]:
+        """The sections, one per Vorgang."""
+        return tuple(s for s in self.sections if isinstance(s, ArchivVorgang))
+
+    @property
+    def allgemein(self) -> tuple[ArchivTeil, ...]:
+        """Deprecated: :attr:`checks` as :class:`ArchivTeil` views."""
+        return tuple(ArchivTeil.of(c) for c in self.checks)
+
+
+def _archiv(label: str, status: Status, reason: str) -> Check:
+    return Check(Kind.ARCHIV, label, status, reason)
+
+
+def _datei(label: str, status: Status, reason: str) -> Check:
+    return Check(Kind.DATEI, label, status, reason)
+
+
+def _unsafe(name: str) -> bool:
+    if not name or "\\" in name or name.startswith("/") or "\x00" in name:
+        return True
+    parts = name.split("/")
+    return ".." in parts or (len(parts[0]) == 2 and parts[0][1] == ":") or len(parts) > 1
+
+
+class _BombError(Exception):
+    pass
+
+
+def _hash_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, int]:
+    h = hashlib.sha256()
+    n = 0
+    limit = min(_MAX_ENTRY, max(info.compress_size, 1) * _MAX_RATIO + (1 << 20))
+    with zf.open(info) as src:
+        while chunk := src.read(_CHUNK):
+            n += len(chunk)
+            if n > limit:
+                raise _BombError(f"{info.filename}: expands beyond {limit} bytes (zip bomb?)")
+            h.update(chunk)
+    return h.hexdigest(), n
+
+
+def _read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    buf = bytearray()
+    with zf.open(info) as src:
+        while chunk := src.read(_CHUNK):
+            buf += chunk
+            if len(buf) > limit:
+                raise _BombError(f"{info.filename}: larger than {limit} bytes")
+    return bytes(buf)
+
+
+def _fail(path: Path, reason: str, name: str = "archive") -> ArchiveResult:
+    return ArchiveResult(str(path), (), (_archiv(name, Status.INVALID, reason),))
+
+
+def verify_archive(
+    zip_path: PathLike,
+    *,
+    trust: TrustSource = None,
+    max_xml: int = 512 << 20,
+) -> ArchiveResult:
+    """Check an archive ZIP: every file against the manifest and the ratsdok digests,
+    and each embedded Vorlage's seal and signatures (see :func:`ratsdok.verify`;
+    *trust* names the CA certificates, without it signatures count as untrusted).
+    """
+    path = Path(zip_path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (OSError, EOFError, ValueError, NotImplementedError, zipfile.BadZipFile) as exc:
+        return _fail(path, f"not a readable ZIP: {exc}")
+    with zf:
+        infos = zf.infolist()
+        for info in infos:
+            if _unsafe(info.filename):
+                return _fail(path, f"unsafe entry name {info.filename!r}", info.filename)
+        names = [i.filename for i in infos]
+        if len(set(names)) != len(names):
+            return _fail(path, "duplicate entry names")
+        if sum(i.file_size for i in infos) > _MAX_TOTAL:
+            return _fail(path, "declared size too large (zip bomb?)")
+        by_name = {i.filename: i for i in infos}
+        xml_names = [n for n in names if n.endswith(MESSAGE_SUFFIX)]
+        if len(xml_names) != 1 or MANIFEST not in by_name:
+            return _fail(path, "0503 message or manifest.sha256 missing")
+        allgemein: list[Check] = []
+        if path.name != xml_names[0][:-4] + ".zip":
+            # xdomea names the ZIP after the message; a renamed download is still checked.
+            allgemein.append(
+                _archiv(
+                    path.name, Status.INVALID, f"ZIP name does not match message {xml_names[0]}"
+                )
+            )
+        try:
+            manifest_text = _read_small(zf, by_name[MANIFEST], 64 << 20).decode("ascii")
+            soll: dict[str, str] = {}
+            lines = manifest_text.split("\n")  # sha256sum format: LF-terminated lines
+            if lines.pop() != "":
+                return _fail(path, "manifest does not end with a line break", MANIFEST)
+            for line in lines:
+                h, sep, n = line.partition("  ")
+                if not sep or len(h) != 64 or n in soll:
+                    return _fail(path, f"bad manifest line {line!r}", MANIFEST)
+                soll[n] = h
+            ist: dict[str, tuple[str, int]] = {}
+            for info in infos:
+                if info.filename != MANIFEST:
+                    ist[info.filename] = _hash_entry(zf, info)
+            xml = _read_small(zf, by_name[xml_names[0]], max_xml)
+        except (
+            _BombError,
+            UnicodeDecodeError,
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            zlib.error,
+            RuntimeError,  # an encrypted entry
+            NotImplementedError,  # an unsupported compression method
+            ValueError,
+        ) as exc:
+            return _fail(path, f"unreadable entry: {exc}")
+    for n in sorted(set(ist) - set(soll)):
+        allgemein.append(_datei(n, Status.UNLISTED, "not in the manifest"))
+    for n in sorted(set(soll) - set(ist)):
+        allgemein.append(_datei(n, Status.MISSING, "listed in the manifest but missing"))
+    ok_manifest = {n for n in ist if n in soll and soll[n] == ist[n][0]}
+    xml_name = xml_names[0]
+    allgemein.append(
+        _datei(xml_name, Status.OK, "SHA-256 matches the manifest")
+        if xml_name in ok_manifest
+        else _datei(xml_name, Status.CHANGED, "SHA-256 differs from the manifest")
+    )
+    try:
+        root = parse_xml(xml, source=xml_name, max_bytes=max_xml).getroot()
+    except RatsdokError as exc:
+        allgemein.append(Check(Kind.DOKUMENT, xml_name, Status.INVALID, str(exc)))
+        return ArchiveResult(str(path), (), tuple(allgemein))
+    vorgaenge: list[ArchivVorgang] = []
+    referenced: set[str] = {xml_name}
+    for vg in root.iterfind(f"{_X}Schriftgutobjekt/{_X}Vorgang"):
+        vorgaenge.append(_check_vorgang(str(path), vg, ist, ok_manifest, referenced, trust))
+    for n in sorted(set(ist) - referenced):
+        allgemein.append(_datei(n, Status.UNLISTED, "not referenced by any Vorgang"))
+    if not vorgaenge:
+        allgemein.append(
+            Check(Kind.DOKUMENT, xml_name, Status.MISSING, "no Vorgang in the message")
+        )
+    return ArchiveResult(str(path), tuple(vorgaenge), tuple(allgemein))
+
+
+def _check_file(
+    name: str,
+    ist: dict[str, tuple[str, int]],
+    ok_manifest: set[str],
+    sha256: str | None = None,
+    groesse: int | None = None,
+) -> Check:
+    if name not in ist:
+        return _datei(name, Status.MISSING, "file missing from the ZIP")
+    if name not in ok_manifest:
+        return _datei(name, Status.CHANGED, "SHA-256 differs from the manifest")
+    digest, size = ist[name]
+    if groesse is not None and size != groesse:
+        return _datei(name, Status.CHANGED, f"size {size} differs from ratsdok groesse {groesse}")
+    if sha256 is not None and digest != sha256:
+        return _datei(name, Status.CHANGED, "SHA-256 differs from the ratsdok digest")
+    if sha256 is not None:
+        return _datei(name, Status.OK, "SHA-256 matches the manifest and the ratsdok digest")
+    return _datei(name, Status.OK, "SHA-256 matches the manifest")
+
+
+def _check_vorgang(
+    zip_name: str,
+    vg: etree._Element,
+    ist: dict[str, tuple[str, int]],
+    ok_manifest: set[str],
+    referenced: set[str],
+    trust: TrustSource,
+) -> ArchivVorgang:
+    uid = vg.findtext(f"{_X}Identifikation/{_X}ID") or "?"
+    nummer = vg.findtext(f"{_X}AllgemeineMetadaten/{_X}Kennzeichen") or "?"
+    checks: list[Check] = []
+    block = vg.find(f"{_X}AnwendungsspezifischeErweiterungXML")
+    v: Vorlage | None = None
+    if block is None or len(block) != 1:
+        checks.append(
+            Check(Kind.DOKUMENT, "ratsdok", Status.MISSING, "embedded ratsdok XML missing")
+        )
+    else:
+        try:
+            # Anlagen are checked below against the ZIP; here the seal and signatures.
+            doc = parse_document(etree.tostring(block[0]), source=f"{zip_name}#{uid}")
+            result = verify_document(doc, trust=trust)
+        except RatsdokError as exc:
+            checks.append(
+                Check(
+                    Kind.DOKUMENT,
+                    "ratsdok",
+                    Status.INVALID,
+                    f"embedded ratsdok XML invalid: {exc}",
+                )
+            )
+        else:
+            v = result.vorlage
+            checks.append(
+                Check(
+                    Kind.DOKUMENT,
+                    "ratsdok",
+                    Status.VALID,
+                    "the embedded ratsdok XML meets the schema and the rules",
+                )
+            )
+            checks.extend(c for c in result.checks if c.kind is not Kind.ANLAGE)
+    if v is not None and str(v.uuid) != uid:
+        checks.append(
+            Check(
+                Kind.DOKUMENT, "ratsdok", Status.INVALID, "Vorgang ID differs from the Vorlage uuid"
+            )
+        )
+    anlagen = {anlage_file_name(v, a): a for a in v.anlagen} if v is not None else {}
+    for prim in vg.iter(f"{_X}Primaerdokument"):
+        name = prim.findtext(f"{_X}Dateiname") or ""
+        referenced.add(name)
+        a = anlagen.pop(name, None)
+        if a is not None:
+            checks.append(_check_file(name, ist, ok_manifest, a.sha256, a.groesse))
+        else:
+            checks.append(_check_file(name, ist, ok_manifest))
+    for name, a in anlagen.items():
+        checks.append(
+            _datei(name, Status.MISSING, f"Anlage {a.nummer} has no Dokument in the message")
+        )
+    return ArchivVorgang(f"{zip_name}#{uid}", uid, nummer, tuple(checks))

@@ -1,0 +1,178 @@
+"""The 0503 message: the xdomea XML that lists every Vorgang of an archive.
+
+Each Vorlage becomes a ``Vorgang`` carrying its sealed ratsdok XML in
+``AnwendungsspezifischeErweiterungXML``; its rendered PDF is a ``Dokument``
+with each Anlage as nested ``Anlage`` (``docs/xdomea.md#message-structure``).
+The message is written streaming, one Vorgang subtree in memory at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Protocol
+from uuid import UUID
+
+from lxml import etree
+
+from ratsdok.interop.xdomea.codes import dateiformat_code
+from ratsdok.interop.xdomea.names import (
+    XDOMEA_NS,
+    anlage_dokument_id,
+    anlage_file_name,
+    vorlage_dokument_id,
+    vorlage_pdf_name,
+)
+from ratsdok.model.vorlage import Vorlage
+from ratsdok.version import NAMESPACE
+from ratsdok.xml.schema import schema_dir
+
+__all__ = ["combined_schema_text", "write_message"]
+
+_X = f"{{{XDOMEA_NS}}}"
+
+
+class _Writable(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+
+def _sub(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
+    el = etree.SubElement(parent, _X + name)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _code(parent: etree._Element, name: str, uri: str, version: str, code: str) -> None:
+    el = _sub(parent, name)
+    el.set("listURI", uri)
+    el.set("listVersionID", version)
+    c = etree.SubElement(el, "code")
+    c.text = code
+
+
+def _medium(parent: etree._Element) -> None:
+    _code(parent, "Medium", "urn:xoev-de:xdomea:codeliste:medium", "1.0", "001")
+
+
+def _version(
+    parent: etree._Element, code: str, fmt_version: str, dateiname: str, original: str
+) -> None:
+    ver = _sub(parent, "Version")
+    _sub(ver, "Nummer", "1")
+    fmt = _sub(ver, "Format")
+    _code(fmt, "Name", "urn:xoev-de:xdomea:codeliste:dateiformat", "1.0", code)
+    _sub(fmt, "Version", fmt_version)
+    prim = _sub(fmt, "Primaerdokument")
+    _sub(prim, "Dateiname", dateiname)
+    _sub(prim, "DateinameOriginal", original)
+
+
+def _vorgang(parent: etree._Element, v: Vorlage, nr: int, embedded: etree._Element) -> None:
+    so = _sub(parent, "Schriftgutobjekt")
+    vg = _sub(so, "Vorgang")
+    ident = _sub(vg, "Identifikation")
+    _sub(ident, "ID", str(v.uuid))
+    _sub(ident, "NummerImUebergeordnetenContainer", str(nr))
+    meta = _sub(vg, "AllgemeineMetadaten")
+    _sub(meta, "Betreff", f"{v.nummer} {v.betreff}")
+    _sub(meta, "Kennzeichen", str(v.nummer))
+    if v.federfuehrung is not None:
+        _sub(meta, "Federfuehrung", v.federfuehrung.name)
+    _medium(meta)
+    if v.art is not None:
+        _sub(vg, "Typ", v.art.bezeichnung)
+    termine = [b.sitzungstermin for b in v.beratungsfolge if b.sitzungstermin is not None]
+    if termine:
+        lz = _sub(vg, "Laufzeit")
+        _sub(lz, "Beginn", min(termine).isoformat())
+        _sub(lz, "Ende", max(termine).isoformat())
+    dok = _sub(vg, "Dokument")
+    ident = _sub(dok, "Identifikation")
+    _sub(ident, "ID", str(vorlage_dokument_id(v)))
+    _sub(ident, "NummerImUebergeordnetenContainer", "1")
+    meta = _sub(dok, "AllgemeineMetadaten")
+    _sub(meta, "Betreff", f"{v.nummer} {v.betreff}")
+    _sub(meta, "Kennzeichen", str(v.nummer))
+    _medium(meta)
+    if v.datum is not None:
+        _sub(dok, "DatumDesSchreibens", v.datum.isoformat())
+    _sub(dok, "Typ", "Vorlage")
+    _version(dok, "044", "PDF/A-2b", vorlage_pdf_name(v), "vorlage.pdf")
+    for a in v.anlagen:
+        an = _sub(dok, "Anlage")
+        ident = _sub(an, "Identifikation")
+        _sub(ident, "ID", str(anlage_dokument_id(v, a)))
+        meta = _sub(an, "AllgemeineMetadaten")
+        _sub(meta, "Betreff", a.titel)
+        _medium(meta)
+        _sub(an, "Typ", "Anlage")
+        _version(
+            an, dateiformat_code(a.medientyp, a.dateiname), "", anlage_file_name(v, a), a.dateiname
+        )
+        _sub(an, "Nummer", str(a.nummer))
+    ext = _sub(vg, "AnwendungsspezifischeErweiterungXML")
+    ext.append(embedded)
+
+
+def _kopf(vorlagen: Sequence[Vorlage], prozess_id: UUID, zeitpunkt: datetime) -> etree._Element:
+    holder = etree.Element(_X + "Aussonderung.Aussonderung.0503", nsmap={"xdomea": XDOMEA_NS})
+    kopf = _sub(holder, "Kopf")
+    _sub(kopf, "ProzessID", str(prozess_id))
+    typ = _sub(kopf, "Nachrichtentyp")
+    typ.set("listURI", "urn:xoev-de:xdomea:codeliste:nachrichtentyp")
+    typ.set("listVersionID", "2.0")
+    etree.SubElement(typ, "code").text = "0503"
+    etree.SubElement(typ, "name").text = "Aussonderung.Aussonderung"
+    ts = zeitpunkt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    _sub(kopf, "Erstellungszeitpunkt", ts)
+    koerperschaft = next((v.koerperschaft for v in vorlagen if v.koerperschaft), None)
+    absender = _sub(kopf, "Absender")
+    _sub(_sub(absender, "Institution"), "Name", koerperschaft or "Kreistagsbüro")
+    empf = _sub(kopf, "Empfaenger")
+    _sub(_sub(empf, "Institution"), "Name", "Kreisarchiv")
+    _sub(kopf, "Importbestaetigung", "1")
+    _sub(kopf, "RueckmeldungArchivkennung", "1")
+    _sub(kopf, "Empfangsbestaetigung", "1")
+    return kopf
+
+
+def write_message(
+    dst: _Writable | IO[bytes],
+    vorlagen: Sequence[Vorlage],
+    records: Iterable[etree._Element],
+    prozess_id: UUID,
+    zeitpunkt: datetime,
+) -> None:
+    """Stream the 0503 message: one Vorgang per Vorlage, each carrying the root of its
+    sealed ratsdok XML from *records* (taken one at a time, in the same order)."""
+    with etree.xmlfile(dst, encoding="UTF-8") as xf:
+        xf.write_declaration()
+        with xf.element(_X + "Aussonderung.Aussonderung.0503", nsmap={"xdomea": XDOMEA_NS}):
+            xf.write("\n  ")
+            xf.write(_kopf(vorlagen, prozess_id, zeitpunkt), pretty_print=True)
+            for nr, (v, embedded) in enumerate(zip(vorlagen, records, strict=True), start=1):
+                holder = etree.Element(_X + "holder", nsmap={"xdomea": XDOMEA_NS})
+                _vorgang(holder, v, nr, embedded)
+                xf.write("  ")
+                xf.write(holder[0], pretty_print=True)
+
+
+def combined_schema_text(xdomea_xsd: Path) -> str:
+    """A driver XSD importing xdomea 3.0.0 (*xdomea_xsd*) and the ratsdok schema.
+
+    Validating a 0503 with it also validates the embedded ratsdok block (the
+    extension element is ``xs:any processContents="lax"``). Write it into a
+    temporary folder and load it with :class:`lxml.etree.XMLSchema`.
+    """
+    ratsdok_xsd = (schema_dir() / "ratsdok.xsd").resolve().as_uri()
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"'
+        ' targetNamespace="urn:ratsdok:archiv:kombiniert" elementFormDefault="qualified">\n'
+        f'  <xs:import namespace="{XDOMEA_NS}" schemaLocation="{xdomea_xsd.resolve().as_uri()}"/>\n'
+        f'  <xs:import namespace="{NAMESPACE}" schemaLocation="{ratsdok_xsd}"/>\n'
+        "</xs:schema>\n"
+    )
+

@@ -1,0 +1,317 @@
+"""The page assembler: the layout of a PDF made of a rendered Vorlage and the
+pages of its Anlagen, shared by the in-memory bundle (:mod:`ratsdok.pdf.bundling`)
+and the streamed one (:mod:`ratsdok.pdf.stream`).
+
+Owns what both paths decide alike, so that they differ only in how pages are
+physically merged (pikepdf ``add_pages_from`` in memory, a qpdf job on disk):
+
+* opening and checking an Anlage PDF, from bytes or from a file
+  (:func:`open_anlage_pdf`);
+* whether an Anlage's pages can be merged without breaking PDF/A-3b, and what
+  to do when they cannot (:class:`NichtKonform`);
+* the sections of the page sequence (:class:`Section`): bookmark title
+  ("Anlage 1 – Titel"), first page, page count and page-label prefix
+  (``A1-``), recorded in order by an :class:`Assembly`;
+* the associated files with their ``/AFRelationship`` (:class:`Attachment`),
+  the page labels and the finishing steps (XML, language, outline view, PDF/A);
+* copying an Anlage's own outline for the streamed path (:func:`outline_of`;
+  the in-memory path keeps pikepdf's ``outlines="preserve"``).
+
+A Sitzungsmappe (many Vorlagen in one PDF) is meant to reuse the
+:class:`Assembly` with one Vorlage section after another.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, NumberTree, OutlineItem, Pdf, String
+
+from ratsdok.errors import AnlagenError, Problem
+from ratsdok.model.vorlage import Anlage, Vorlage
+from ratsdok.pdf.names import XML_MEDIENTYP, XML_NAME
+from ratsdok.pdf.pdfa import make_pdfa, probe_conforms, sanitize_pages
+
+__all__ = [
+    "AFRelationship",
+    "Assembly",
+    "Attachment",
+    "NichtKonform",
+    "Section",
+    "open_anlage_pdf",
+    "outline_of",
+]
+
+
+class NichtKonform(StrEnum):
+    """What to do with a PDF Anlage whose pages would break PDF/A-3b."""
+
+    FEHLER = "fehler"
+    """Refuse to bundle (an :class:`~ratsdok.errors.AnlagenError` naming it)."""
+    EINBETTEN = "einbetten"
+    """Do not merge its pages; embed the file only and report a Hinweis."""
+
+
+class AFRelationship(StrEnum):
+    """The PDF/A-3 ``/AFRelationship`` of an associated file (a PDF name)."""
+
+    ALTERNATIVE = "/Alternative"
+    """A complete equivalent of the document (the embedded ratsdok XML)."""
+    SOURCE = "/Source"
+    """The file the merged pages are a rendition of (a merged PDF Anlage)."""
+    SUPPLEMENT = "/Supplement"
+    """Supporting data (any other Anlage, or a PDF Anlage not merged)."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of pages in the assembled PDF: a Vorlage or one merged Anlage."""
+
+    titel: str
+    """Its bookmark title ("Beschlussvorlage KT 0134/2020", "Anlage 1 – Titel")."""
+    start: int
+    """Index of its first page in the assembled PDF."""
+    pages: int
+    """Number of its pages."""
+    prefix: str | None = None
+    """Page-label prefix (``A1-``); None for plain ``1, 2, …``."""
+
+    def bookmark(self, children: Iterable[OutlineItem] = ()) -> OutlineItem:
+        """Its outline item, with *children* (its own outline) nested under it."""
+        item = OutlineItem(self.titel, self.start)
+        item.children.extend(children)
+        return item
+
+    def label(self) -> Dictionary:
+        """Its ``/PageLabels`` entry (decimal numbers, with the prefix if any)."""
+        if self.prefix is None:
+            return Dictionary(S=Name.D)
+        return Dictionary(S=Name.D, P=String(self.prefix))
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An associated file (PDF/A-3 ``/AF``) of the assembled PDF, without its bytes."""
+
+    name: str
+    mime: str
+    desc: str
+    relationship: AFRelationship
+
+
+def _anlage_titel(a: Anlage) -> str:
+    """Bookmark title and file description of *a*: "Anlage 1 – Integrationskonzept"."""
+    return f"Anlage {a.nummer} – {a.titel}"
+
+
+def _pdf_date(d: date) -> str:
+    return f"D:{d.year:04d}{d.month:02d}{d.day:02d}000000Z"
+
+
+def open_anlage_pdf(a: Anlage, source: bytes | Path, folder: Path | None) -> Pdf:
+    """Open the PDF of Anlage *a* (its bytes, or its file) and check it can be merged.
+
+    Raises :class:`~ratsdok.errors.AnlagenError` naming the file (in *folder*,
+    unless the content is inline) when the PDF is unreadable, encrypted, has
+    no pages or fails qpdf's syntax check.
+    """
+    name = str(folder / a.dateiname) if folder is not None and a.inhalt is None else a.dateiname
+    try:
+        src = Pdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+    except pikepdf.PasswordError:
+        raise AnlagenError(
+            Problem(f"Anlage {a.nummer}: the PDF is encrypted (password protected)", file=name)
+        ) from None
+    except pikepdf.PdfError as exc:
+        raise AnlagenError(
+            Problem(f"Anlage {a.nummer}: not a readable PDF ({exc})", file=name)
+        ) from None
+    try:
+        if src.is_encrypted:
+            raise AnlagenError(Problem(f"Anlage {a.nummer}: the PDF is encrypted", file=name))
+        if len(src.pages) == 0:
+            raise AnlagenError(Problem(f"Anlage {a.nummer}: the PDF has no pages", file=name))
+        src.check_pdf_syntax()
+    except pikepdf.PdfError as exc:
+        src.close()
+        raise AnlagenError(Problem(f"Anlage {a.nummer}: broken PDF ({exc})", file=name)) from None
+    except AnlagenError:
+        src.close()
+        raise
+    return src
+
+
+@dataclass
+class Assembly:
+    """The layout of one assembled PDF, recorded in page order.
+
+    Use: :meth:`add_pages` for the Vorlage and :meth:`add_anlage` for each
+    Anlage, merging the pages (in memory or on disk) where the returned
+    :class:`Section` says; :meth:`begin` on the target PDF as soon as it is
+    open (in memory before the first merge, on disk after the qpdf job);
+    :meth:`attach` each file; end with :meth:`finish`.
+    """
+
+    titel: str
+    """The document title; the description of the embedded XML names it."""
+    tag: date
+    """The date of every attached file (:func:`~ratsdok.pdf.render.stichtag`)."""
+    policy: NichtKonform = NichtKonform.FEHLER
+    sections: list[Section] = field(default_factory=list)
+    files: list[Attachment] = field(default_factory=list)
+    """The Anlage files, in the order of :meth:`add_anlage`."""
+    hinweise: list[Problem] = field(default_factory=list)
+    """Notes for the user (PDF Anlagen embedded without merging their pages)."""
+    _labels: NumberTree | None = field(default=None, init=False, repr=False)
+
+    @property
+    def pages(self) -> int:
+        """Number of pages placed so far (the first page of the next section)."""
+        return sum(s.pages for s in self.sections)
+
+    def begin(self, pdf: Pdf) -> None:
+        """Make the page-label tree of the target *pdf*, which has just been opened.
+
+        It is made first because the order in which objects are made decides
+        how they are packed into object streams, and so the saved bytes.
+        """
+        self._labels = NumberTree.new(pdf)
+
+    def add_pages(self, titel: str, pages: int, prefix: str | None = None) -> Section:
+        """Place *pages* pages (e.g. a rendered Vorlage) after those placed so far."""
+        section = Section(titel, self.pages, pages, prefix)
+        self.sections.append(section)
+        return section
+
+    def add_anlage(
+        self, a: Anlage, src: Pdf | None, work: Path | None = None
+    ) -> tuple[Section | None, Attachment]:
+        """Record Anlage *a*: the section its pages go to (None: not merged), and its file.
+
+        *src* is its PDF (:func:`open_anlage_pdf`), None when *a* is not a PDF.
+        A PDF's presentation keys are dropped, then it is probed
+        (:func:`~ratsdok.pdf.pdfa.probe_conforms`, on disk in *work* if given);
+        pages that would break PDF/A-3b are refused or, by the policy, not
+        merged (with a Hinweis). The file is ``/Source`` when its pages are
+        merged, else ``/Supplement``.
+        """
+        section = None
+        if src is not None:
+            sanitize_pages(src)
+            if self._mergeable(a, probe_conforms(src, work)):
+                section = self.add_pages(_anlage_titel(a), len(src.pages), f"A{a.nummer}-")
+        rel = AFRelationship.SUPPLEMENT if section is None else AFRelationship.SOURCE
+        file = Attachment(a.dateiname, a.medientyp, _anlage_titel(a), rel)
+        self.files.append(file)
+        return section, file
+
+    def _mergeable(self, a: Anlage, reasons: list[str]) -> bool:
+        """Whether an Anlage's pages can be merged; refuse or note it when they cannot."""
+        if not reasons:
+            return True
+        if self.policy is NichtKonform.FEHLER:
+            raise AnlagenError(
+                Problem(
+                    f"Anlage {a.nummer}: its pages would break PDF/A-3b ({'; '.join(reasons)}); "
+                    "fix the file, or embed it without merging its pages",
+                    file=a.dateiname,
+                )
+            )
+        self.hinweise.append(
+            Problem(
+                f"Anlage {a.nummer}: embedded as a file only, its pages are not merged because "
+                f"they would break PDF/A-3b ({'; '.join(reasons)})",
+                file=a.dateiname,
+            )
+        )
+        return False
+
+    def attach(self, pdf: Pdf, f: Attachment, data: bytes) -> None:
+        """Attach *f* with the bytes *data* to *pdf* (dated :attr:`tag`)."""
+        stamp = _pdf_date(self.tag)
+        pdf.attachments[f.name] = pikepdf.AttachedFileSpec(
+            pdf,
+            data,
+            description=f.desc,
+            filename=f.name,
+            mime_type=f.mime,
+            creation_date=stamp,
+            mod_date=stamp,
+            relationship=Name(f.relationship),
+        )
+
+    def finish(self, pdf: Pdf, v: Vorlage, embedded: bytes) -> None:
+        """Steps both bundle paths end with: the XML *embedded* as associated file
+        (``/Alternative``), page labels of the sections, language, outline view,
+        then :func:`~ratsdok.pdf.pdfa.make_pdfa` of *v* (PDF/A-3b)."""
+        if self._labels is None:
+            raise RuntimeError("Assembly.finish without Assembly.begin")
+        xml = Attachment(
+            XML_NAME, XML_MEDIENTYP, f"ratsdok-XML der {self.titel}", AFRelationship.ALTERNATIVE
+        )
+        self.attach(pdf, xml, embedded)
+        for s in self.sections:
+            self._labels[s.start] = s.label()
+        pdf.Root.PageLabels = self._labels.obj
+        pdf.Root.Lang = String("de-DE")
+        pdf.Root.PageMode = Name.UseOutlines
+        make_pdfa(pdf, v, part=3)
+
+
+# --- outline copying (streamed path) --------------------------------------
+
+
+def _dest_page(src: Pdf, item: OutlineItem, index: dict[tuple[int, int], int]) -> int:
+    """Page index (in *src*) an outline item points to; 0 when unknown."""
+    dest: object = item.destination
+    if dest is None and item.action is not None and "/D" in item.action:
+        dest = item.action.D
+    try:
+        if isinstance(dest, (String, Name, str)):
+            key = str(dest)
+            found: object = None
+            if "/Names" in src.Root and "/Dests" in src.Root.Names:
+                found = pikepdf.NameTree(src.Root.Names.Dests).get(key)
+            elif "/Dests" in src.Root:
+                found = src.Root.Dests.get("/" + key.lstrip("/"))
+            if isinstance(found, Dictionary) and "/D" in found:
+                found = found.D
+            dest = found
+        if isinstance(dest, Array) and len(dest) > 0:
+            target = dest[0]
+            if isinstance(target, Dictionary):
+                return index.get(target.objgen, 0)
+            if isinstance(target, int):
+                return target
+    except (pikepdf.PdfError, KeyError, TypeError, ValueError):
+        pass
+    return 0
+
+
+def _copy_outline(
+    items: list[OutlineItem], src: Pdf, offset: int, index: dict[tuple[int, int], int]
+) -> list[OutlineItem]:
+    result = []
+    for it in items:
+        new = OutlineItem(it.title, offset + _dest_page(src, it, index))
+        new.children.extend(_copy_outline(it.children, src, offset, index))
+        result.append(new)
+    return result
+
+
+def outline_of(src: Pdf, offset: int) -> list[OutlineItem]:
+    """A copy of *src*'s outline for pages placed from *offset* on.
+
+    Each item points to the top of its page (the destination's view
+    parameters are not kept); the items do not refer to *src*, which may be
+    closed afterwards.
+    """
+    index = {page.obj.objgen: n for n, page in enumerate(src.pages)}
+    with src.open_outline() as ol:
+        return _copy_outline(list(ol.root), src, offset, index)

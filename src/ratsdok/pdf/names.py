@@ -1,0 +1,20 @@
+"""Names and media types a ratsdok bundle PDF is built and read with.
+
+Owns the constants the writer (:mod:`ratsdok.pdf.bundling`,
+:mod:`ratsdok.pdf.assemble`) and the reader (:mod:`ratsdok.pdf.extraction`)
+must agree on, so that reading a bundle does not depend on the code that
+writes one.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = ["PDF_MEDIENTYP", "XML_MEDIENTYP", "XML_NAME"]
+
+XML_NAME: Final = "ratsdok.xml"
+"""File name of the embedded ratsdok XML."""
+XML_MEDIENTYP: Final = "application/xml"
+"""Media type of the embedded ratsdok XML."""
+PDF_MEDIENTYP: Final = "application/pdf"
+"""Media type of an Anlage whose pages can be merged into the bundle."""

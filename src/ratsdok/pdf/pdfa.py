@@ -1,0 +1,175 @@
+"""PDF/A: turning a rendered Vorlage (with merged pages) into PDF/A-2b or -3b,
+saving it reproducibly, and checking the written file.
+
+Owns everything PDF/A: the sRGB OutputIntent (profile shipped in
+``ratsdok/icc``), the XMP identification and metadata (dates from
+:func:`~ratsdok.pdf.render.stichtag`, never from the clock), dropping the page
+keys that only concern presentation, the save settings (:func:`save_pdfa`),
+the check of the written bytes with :mod:`pikepdf.pdfa` (:func:`check_pdfa`:
+anything but "pass" is an error), and the probe whether an Anlage's pages
+would still conform once merged (:func:`probe_conforms`).
+
+Bundles are PDF/A-3b (they carry embedded files); the archive's and the xdomea
+export's Vorlage PDF is PDF/A-2b (:func:`pdfa_from_rendered`).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Pdf, String
+
+from ratsdok.errors import Problem, RatsdokError
+from ratsdok.model.vorlage import Vorlage
+from ratsdok.pdf.render import stichtag, titel
+
+__all__ = [
+    "PdfaPart",
+    "check_pdfa",
+    "make_pdfa",
+    "pdfa_from_rendered",
+    "probe_conforms",
+    "sanitize_pages",
+    "save_pdfa",
+]
+
+PdfaPart = Literal[2, 3]
+"""PDF/A parts ratsdok writes (conformance B): 3 for bundles (embedded files),
+2 for the archive's Vorlage PDF (no embedded files)."""
+
+# Page keys that only concern presentation and that pikepdf's validator cannot
+# approve (ReportLab writes an empty /Trans on every page); dropping them from
+# the rendered Vorlage or the *merged copy* of an Anlage changes no content (the
+# original file is embedded unchanged).
+_PRESENTATION_KEYS = ("/Trans", "/Dur", "/PresSteps")
+
+
+def _add_output_intent(pdf: Pdf) -> None:
+    icc = files("ratsdok.pdf").joinpath("icc", "sRGB.icc").read_bytes()
+    profile = pdf.make_stream(icc)
+    profile.N = 3
+    intent = pdf.make_indirect(
+        Dictionary(
+            Type=Name.OutputIntent,
+            S=Name.GTS_PDFA1,
+            OutputConditionIdentifier=String("sRGB"),
+            Info=String("sRGB IEC61966-2.1"),
+            RegistryName=String("http://www.color.org"),
+            DestOutputProfile=profile,
+        )
+    )
+    pdf.Root.OutputIntents = Array([intent])
+
+
+def _set_metadata(pdf: Pdf, v: Vorlage, title: str, tag: date, part: PdfaPart) -> None:
+    stamp = f"{tag.isoformat()}T00:00:00Z"
+    # Start from an empty packet so that nothing of the renderer's survives.
+    if "/Metadata" in pdf.Root:
+        del pdf.Root.Metadata
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=True) as meta:
+        meta["pdfaid:part"] = str(part)
+        meta["pdfaid:conformance"] = "B"
+        meta["dc:title"] = title
+        meta["dc:description"] = v.betreff
+        if v.koerperschaft is not None:
+            meta["dc:creator"] = [v.koerperschaft]
+        meta["dc:language"] = ["de-DE"]
+        meta["pdf:Producer"] = "ratsdok"
+        meta["xmp:CreatorTool"] = "ratsdok"
+        meta["xmp:CreateDate"] = stamp
+        meta["xmp:ModifyDate"] = stamp
+        meta["xmp:MetadataDate"] = stamp
+
+
+def sanitize_pages(src: Pdf) -> None:
+    """Drop the presentation-only page keys (``/Trans``, ``/Dur``, ``/PresSteps``)."""
+    for page in src.pages:
+        for key in _PRESENTATION_KEYS:
+            if key in page.obj:
+                del page.obj[key]
+
+
+def make_pdfa(pdf: Pdf, v: Vorlage, *, part: PdfaPart) -> None:
+    """Turn *pdf*, rendered from *v* (other pages may be merged), into PDF/A-*part* b.
+
+    In place: drops ``/OpenAction`` and the pages' presentation keys (ReportLab
+    writes an empty ``/Trans`` on every page), adds the sRGB OutputIntent and
+    writes fresh XMP (``pdfaid`` *part*, conformance B; dates :func:`stichtag`)
+    with the DocInfo kept in sync. Save with :func:`save_pdfa` and check the
+    written file with :func:`check_pdfa`.
+    """
+    if "/OpenAction" in pdf.Root:
+        del pdf.Root.OpenAction
+    sanitize_pages(pdf)
+    _add_output_intent(pdf)
+    _set_metadata(pdf, v, titel(v), stichtag(v), part)
+
+
+def save_pdfa(pdf: Pdf, dest: Path | BinaryIO, *, part: PdfaPart, **options: Any) -> None:
+    """Save *pdf* reproducibly with the settings PDF/A-*part* b needs (PDF 1.7)."""
+    kwargs = pikepdf.pdfa.resolve_save_kwargs(
+        f"{part}b", deterministic_id=True, min_version="1.7", **options
+    )
+    pdf.save(dest, **kwargs)
+
+
+def check_pdfa(written: Path | BinaryIO, *, part: PdfaPart, what: str) -> None:
+    """Raise a :class:`~ratsdok.errors.RatsdokError` unless *written* passes
+    :mod:`pikepdf.pdfa` as PDF/A-*part* b (anything but "pass" is an error)."""
+    report = pikepdf.pdfa.validate_written(written, f"{part}b")
+    if not report.passed:
+        raise RatsdokError(
+            [
+                Problem(f"{what} is not valid PDF/A-{part}b: {f.rule}: {f.message} ({f.where})")
+                for f in report.findings
+            ]
+            or [Problem(f"{what} is not valid PDF/A-{part}b ({report.verdict})")]
+        )
+
+
+def pdfa_from_rendered(
+    v: Vorlage, rendered: bytes, *, part: PdfaPart, what: str = "the PDF"
+) -> bytes:
+    """*rendered* (:func:`~ratsdok.pdf.render.render_pdf` of *v*) as checked PDF/A-*part* b."""
+    buf = io.BytesIO()
+    with Pdf.open(io.BytesIO(rendered)) as pdf:
+        make_pdfa(pdf, v, part=part)
+        save_pdfa(pdf, buf, part=part)
+    buf.seek(0)
+    check_pdfa(buf, part=part, what=what)
+    return buf.getvalue()
+
+
+def probe_conforms(src: Pdf, work: Path | None = None) -> list[str]:
+    """Reasons why *src*'s pages would break PDF/A-3b once merged (empty: fine).
+
+    With *work* (a folder), the pages are copied by qpdf into a file there
+    (streamed) instead of in memory (page copying buffers all stream data);
+    *src* must then have been opened from a file.
+    """
+    if work is None:
+        probe = Pdf.new()
+        probe.add_pages_from(src, outlines="ignore")
+    else:
+        probe_file = work / "probe.pdf"
+        pikepdf.Job(
+            ["qpdf", "--empty", "--pages", str(Path(src.filename).resolve()), "--", str(probe_file)]
+        ).run()
+        probe = Pdf.open(probe_file)
+        sanitize_pages(probe)
+    _add_output_intent(probe)
+    with probe.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["pdfaid:part"] = "3"
+        meta["pdfaid:conformance"] = "B"
+        meta["xmp:CreateDate"] = "2000-01-01T00:00:00Z"
+        meta["xmp:ModifyDate"] = "2000-01-01T00:00:00Z"
+    report = pikepdf.pdfa.check(probe, "3b")
+    probe.close()
+    if report.passed:
+        return []
+    return [f"{f.rule}: {f.message}" for f in report.findings][:5]
