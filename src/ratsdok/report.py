@@ -250,6 +250,7 @@ class Report:
             shown = [c for c in s.checks if verbose or not c.ok]
             out += [f"      {'ok ' if c.ok else 'BAD'} {c}" for c in shown]
             out += [f"      Hinweis: {n}" for n in s.notes]
+            out += [f"      {name}: {value}" for name, value in s.facts if verbose]
         out += [f"  Hinweis: {n}" for n in self.notes]
         out += [f"  {name}: {value}" for name, value in self.facts]
         out.append(f"{self.source}: {'OK' if self.ok else 'NOT OK'}")

@@ -33,10 +33,11 @@ def _xml_input(name: str) -> bytes:
 
 
 def _cmd_seal(args: argparse.Namespace) -> int:
-    from ratsdok.integrity.seal import seal, stale_signatures
+    from ratsdok.integrity.seal import seal_document, stale_signatures
+    from ratsdok.xml.mapping import parse_document
 
-    sealed = seal(_xml_input(args.file), name=args.file)
-    write_atomic(args.output, sealed)
+    sealed = seal_document(parse_document(_xml_input(args.file), source=args.file))
+    write_atomic(args.output, sealed.to_bytes())
     for sig in stale_signatures(sealed):
         print(
             f"{args.file}: warning: {sig} signs an earlier state of the Vorlage and is no "

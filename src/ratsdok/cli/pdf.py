@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ratsdok.store.files import AnlagenCheck, load, read_document
+from ratsdok.store.files import AnlagenCheck, read_document
 
 __all__ = ["add_pdf_commands"]
 
@@ -26,14 +26,14 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
     from ratsdok.pdf.bundling import NichtKonform, bundle_to_file
 
     path = Path(args.file)
-    v = load(path, anlagen=AnlagenCheck.REQUIRE)
+    doc, v = read_document(path, anlagen=AnlagenCheck.REQUIRE)
     hinweise = bundle_to_file(
         v,
         path.parent,
         Path(args.output),
         oeffentlich_only=args.oeffentlich,
         nicht_konform=NichtKonform.EINBETTEN if args.embed_nonconforming else NichtKonform.FEHLER,
-        xml=path.read_bytes(),
+        xml=doc,
     )
     for h in hinweise:
         print(f"Hinweis: {h}", file=sys.stderr)

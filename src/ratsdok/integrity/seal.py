@@ -25,6 +25,7 @@ from ratsdok.model.nachricht import Nachricht
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.version import NAMESPACE
 from ratsdok.xml.mapping import ParsedDocument, parse_document, serialize, to_xml
+from ratsdok.xml.names import DS_NS, D, Q
 from ratsdok.xml.parser import parse_xml
 
 __all__ = [
@@ -41,15 +42,12 @@ __all__ = [
     "vorlage_element",
 ]
 
-DS: Final = "http://www.w3.org/2000/09/xmldsig#"
+DS: Final = DS_NS
 """The XMLDSig namespace."""
 C14N_EXC: Final = "http://www.w3.org/2001/10/xml-exc-c14n#"
 """Exclusive XML canonicalisation 1.0 without comments."""
 SHA256: Final = "http://www.w3.org/2001/04/xmlenc#sha256"
 """The SHA-256 digest method."""
-
-_Q: Final = "{" + NAMESPACE + "}"
-_D: Final = "{" + DS + "}"
 
 
 def vorlage_element(root: etree._Element, *, source: str | None = None) -> etree._Element:
@@ -57,8 +55,8 @@ def vorlage_element(root: etree._Element, *, source: str | None = None) -> etree
 
     Refuses a comment or processing instruction inside a text value of the Vorlage.
     """
-    inhalt = [c for c in root if c.tag == _Q + "nachrichteninhalt"]
-    vorlagen = [c for c in inhalt[0] if c.tag == _Q + "vorlage"] if len(inhalt) == 1 else []
+    inhalt = [c for c in root if c.tag == Q + "nachrichteninhalt"]
+    vorlagen = [c for c in inhalt[0] if c.tag == Q + "vorlage"] if len(inhalt) == 1 else []
     if len(vorlagen) != 1:
         raise InvalidDocumentError(
             Problem("the document must hold exactly one nachrichteninhalt/vorlage", file=source)
@@ -117,7 +115,7 @@ def _reference(uri: str, digest: str, indent: str) -> etree._Element:
 
 
 def _pruefsumme(vorlage: etree._Element, indent: str) -> etree._Element:
-    el = etree.Element(_Q + "pruefsumme", nsmap={"ratsdok": NAMESPACE})
+    el = etree.Element(Q + "pruefsumme", nsmap={"ratsdok": NAMESPACE})
     el.text = "\n" + indent + "  "
     ref = _reference("#" + (vorlage.get("id") or ""), vorlage_digest(vorlage), indent)
     ref.tail = "\n" + indent
@@ -125,19 +123,19 @@ def _pruefsumme(vorlage: etree._Element, indent: str) -> etree._Element:
     return el
 
 
-def stale_signatures(sealed: bytes) -> list[str]:
+def stale_signatures(sealed: bytes | ParsedDocument) -> list[str]:
     """Ids of the signatures whose digest of the Vorlage differs from the seal's.
 
     Those sign an earlier state of the Vorlage: after an edit and a new seal they
     no longer verify. For a warning only; :func:`ratsdok.verify` decides validity.
     """
-    root = parse_xml(sealed).getroot()
+    root = (sealed.tree if isinstance(sealed, ParsedDocument) else parse_xml(sealed)).getroot()
     vorlage = vorlage_element(root)
     digest = vorlage_digest(vorlage)
     uri = "#" + (vorlage.get("id") or "")
     stale = []
-    for sig in root.iterfind(f"{_Q}nachrichteninhalt/{_Q}signaturen/{_D}Signature"):
-        refs = sig.iterfind(f"{_D}SignedInfo/{_D}Reference[@URI='{uri}']/{_D}DigestValue")
+    for sig in root.iterfind(f"{Q}nachrichteninhalt/{Q}signaturen/{D}Signature"):
+        refs = sig.iterfind(f"{D}SignedInfo/{D}Reference[@URI='{uri}']/{D}DigestValue")
         if any((r.text or "").strip() != digest for r in refs):
             stale.append(sig.get("Id") or "?")
     return stale
@@ -163,9 +161,9 @@ def seal_document(
     before = vorlage.getprevious()
     indent = ((before.tail if before is not None else inhalt.text) or "").rpartition("\n")[2]
     new = _pruefsumme(vorlage, indent)
-    old = inhalt.find(_Q + "pruefsumme")
+    old = inhalt.find(Q + "pruefsumme")
     if old is not None and not refresh:
-        recorded = old.findtext(f"{_D}Reference/{_D}DigestValue")
+        recorded = old.findtext(f"{D}Reference/{D}DigestValue")
         if recorded != vorlage_digest(vorlage):
             raise InvalidDocumentError(
                 Problem(
@@ -207,7 +205,7 @@ def seal(
 
 def is_signed(doc: ParsedDocument) -> bool:
     """Whether *doc* carries at least one signature (valid or not)."""
-    signaturen = doc.tree.getroot().find(f"{_Q}nachrichteninhalt/{_Q}signaturen")
+    signaturen = doc.tree.getroot().find(f"{Q}nachrichteninhalt/{Q}signaturen")
     return signaturen is not None and len(signaturen) > 0
 
 

@@ -1,7 +1,7 @@
 """XMLDSig signatures of the Unterzeichnungen of a Vorlage.
 
 Each signer gets one detached ``ds:Signature`` in ``nachrichteninhalt/signaturen``,
-side by side with the others (design B of the XML study): ``Id="signatur-<n>"``
+side by side with the others (``docs/xml-format.md#signatures``): ``Id="signatur-<n>"``
 for the n-th Unterzeichnung (1-based), exclusive C14N, SHA-256, RSA-SHA256
 (RSA ≥ 3072 bit) or ECDSA-SHA256 (P-256), the signer's X.509 certificate in
 ``KeyInfo``. ``SignedInfo`` holds two references: the Vorlage (the same
@@ -28,6 +28,7 @@ from ratsdok.errors import InvalidDocumentError, Problem, RatsdokError
 from ratsdok.integrity.seal import C14N_EXC, DS, SHA256, seal_document, vorlage_element
 from ratsdok.version import NAMESPACE
 from ratsdok.xml.mapping import ParsedDocument, parse_document, serialize
+from ratsdok.xml.names import D, Q
 
 __all__ = [
     "ECDSA_SHA256",
@@ -45,8 +46,6 @@ OBJECT_TYPE: Final = "http://www.w3.org/2000/09/xmldsig#Object"
 MIN_RSA_BITS: Final = 3072
 
 SigningKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
-_Q: Final = "{" + NAMESPACE + "}"
-_D: Final = "{" + DS + "}"
 PathOrBytes = str | os.PathLike[str] | bytes
 
 
@@ -114,7 +113,7 @@ def _digest(el: etree._Element) -> str:
 
 
 def _sub(parent: etree._Element, name: str, **attrs: str) -> etree._Element:
-    return etree.SubElement(parent, _D + name, attrs)
+    return etree.SubElement(parent, D + name, attrs)
 
 
 def _reference(parent: etree._Element, uri: str, digest: str, type_: str | None) -> None:
@@ -178,19 +177,19 @@ def sign(
     inhalt = vorlage.getparent()
     assert inhalt is not None
     sig_id = f"signatur-{unterzeichnung}"
-    signaturen = inhalt.find(_Q + "signaturen")
+    signaturen = inhalt.find(Q + "signaturen")
     if signaturen is None:
-        pruefsumme = inhalt.find(_Q + "pruefsumme")
+        pruefsumme = inhalt.find(Q + "pruefsumme")
         assert pruefsumme is not None
-        signaturen = etree.Element(_Q + "signaturen", nsmap={"ratsdok": NAMESPACE})
+        signaturen = etree.Element(Q + "signaturen", nsmap={"ratsdok": NAMESPACE})
         signaturen.text = "\n      "
         signaturen.tail = pruefsumme.tail
         pruefsumme.tail = "\n    "
         pruefsumme.addnext(signaturen)
         signaturen.tail = "\n  "
-    old = [s for s in signaturen if s.tag == _D + "Signature" and s.get("Id") == sig_id]
+    old = [s for s in signaturen if s.tag == D + "Signature" and s.get("Id") == sig_id]
 
-    sig = etree.Element(_D + "Signature", {"Id": sig_id}, nsmap={"ds": DS})
+    sig = etree.Element(D + "Signature", {"Id": sig_id}, nsmap={"ds": DS})
     info = _sub(sig, "SignedInfo")
     _sub(info, "CanonicalizationMethod", Algorithm=C14N_EXC)
     _sub(info, "SignatureMethod", Algorithm=method)
@@ -202,7 +201,7 @@ def sign(
         ).decode("ascii")
     obj = _sub(sig, "Object", Id=sig_id + "-bindung")
     prop = _sub(_sub(obj, "SignatureProperties"), "SignatureProperty", Target="#" + sig_id)
-    nummer = etree.SubElement(prop, _Q + "unterzeichnungsnummer", nsmap={"ratsdok": NAMESPACE})
+    nummer = etree.SubElement(prop, Q + "unterzeichnungsnummer", nsmap={"ratsdok": NAMESPACE})
     nummer.text = str(unterzeichnung)
 
     if old:

@@ -37,9 +37,7 @@ def trust_pem(trust: TrustSource) -> bytes | None:
             if b"-----BEGIN CERTIFICATE-----" in data:
                 x509.load_pem_x509_certificates(data)
             else:
-                data = x509.load_der_x509_certificate(data).public_bytes(
-                    serialization.Encoding.PEM
-                )
+                data = x509.load_der_x509_certificate(data).public_bytes(serialization.Encoding.PEM)
         except ValueError:
             raise RatsdokError(Problem("not an X.509 CA certificate", file=where)) from None
         out.append(data.strip() + b"\n")

@@ -32,7 +32,6 @@ from ratsdok._types import TrustSource
 from ratsdok.errors import InvalidDocumentError, Problem
 from ratsdok.integrity.seal import (
     C14N_EXC,
-    DS,
     SHA256,
     canonical_vorlage,
     pruefwert,
@@ -44,8 +43,8 @@ from ratsdok.integrity.trust import trust_pem
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.report import Check, Kind, Report, Signer, Status
 from ratsdok.store.anlagen import check_anlagen
-from ratsdok.version import NAMESPACE
 from ratsdok.xml.mapping import ParsedDocument, parse_document
+from ratsdok.xml.names import D, Q
 
 __all__ = [
     "Status",
@@ -56,8 +55,6 @@ __all__ = [
     "verify_document",
 ]
 
-_Q: Final = "{" + NAMESPACE + "}"
-_D: Final = "{" + DS + "}"
 _SIGNATURE_ID: Final = re.compile(r"signatur-([1-9][0-9]{0,5})")
 
 
@@ -129,10 +126,10 @@ def _check_reference(ref: etree._Element, uri: str) -> str | None:
     """Why *ref* is outside the ratsdok profile for *uri*, or None."""
     if ref.get("URI") != uri:
         return f"reference URI {ref.get('URI')!r} is not {uri!r}"
-    transforms = ref.findall(_D + "Transforms/" + _D + "Transform")
+    transforms = ref.findall(D + "Transforms/" + D + "Transform")
     if [t.get("Algorithm") for t in transforms] != [C14N_EXC]:
         return "the reference must have exactly one exclusive C14N transform"
-    method = ref.find(_D + "DigestMethod")
+    method = ref.find(D + "DigestMethod")
     algorithm = None if method is None else method.get("Algorithm")
     if algorithm != SHA256:
         return f"digest method {algorithm!r} is not allowed; ratsdok requires SHA-256"
@@ -146,17 +143,17 @@ def _seal(status: Status, reason: str) -> Check:
 def _check_seal(vorlage: etree._Element) -> Check:
     inhalt = vorlage.getparent()
     assert inhalt is not None
-    found = inhalt.findall(_Q + "pruefsumme")
+    found = inhalt.findall(Q + "pruefsumme")
     if not found:
         return _seal(Status.MISSING, "the document carries no seal")
-    refs = found[0].findall(_D + "Reference")
+    refs = found[0].findall(D + "Reference")
     if len(found) != 1 or len(refs) != 1:
         return _seal(Status.BROKEN, "malformed pruefsumme")
     ref = refs[0]
     why = _check_reference(ref, "#" + (vorlage.get("id") or ""))
     if why is not None:
         return _seal(Status.BROKEN, why)
-    recorded = "".join((ref.findtext(_D + "DigestValue") or "").split())
+    recorded = "".join((ref.findtext(D + "DigestValue") or "").split())
     actual = vorlage_digest(vorlage)
     if recorded != actual:
         return _seal(
@@ -182,24 +179,24 @@ def _check_anlagen(
 
 
 def _signature_problem(sig: etree._Element, vid: str) -> tuple[int | None, str | None]:
-    if sig.tag != _D + "Signature":
+    if sig.tag != D + "Signature":
         return None, f"{sig.tag!r} is not a ds:Signature; only signatures may stand in signaturen"
     sig_id = sig.get("Id") or ""
     match = _SIGNATURE_ID.fullmatch(sig_id)
     if match is None:
         return None, f"signature Id {sig_id[:40]!r} does not name an Unterzeichnung"
     n = int(match.group(1))
-    info = sig.find(_D + "SignedInfo")
+    info = sig.find(D + "SignedInfo")
     if info is None:
         return n, "no SignedInfo"
-    c14n = info.find(_D + "CanonicalizationMethod")
+    c14n = info.find(D + "CanonicalizationMethod")
     if c14n is None or c14n.get("Algorithm") != C14N_EXC:
         return n, "SignedInfo must use exclusive C14N"
-    method = info.find(_D + "SignatureMethod")
+    method = info.find(D + "SignatureMethod")
     algorithm = None if method is None else method.get("Algorithm")
     if algorithm not in (RSA_SHA256, ECDSA_SHA256):
         return n, f"signature method {algorithm!r} is not allowed (RSA-SHA256 or ECDSA-SHA256)"
-    refs = info.findall(_D + "Reference")
+    refs = info.findall(D + "Reference")
     if len(refs) != 2:
         return n, f"the signature has {len(refs)} references; ratsdok requires 2"
     for ref, uri in ((refs[0], "#" + vid), (refs[1], f"#{sig_id}-bindung")):
@@ -214,7 +211,7 @@ def _signature_problem(sig: etree._Element, vid: str) -> tuple[int | None, str |
 def _only(root: etree._Element, index: int) -> bytes:
     """The document with only the *index*-th signature of ``signaturen`` left."""
     clone = copy.deepcopy(root)
-    signaturen = clone.find(_Q + "nachrichteninhalt/" + _Q + "signaturen")
+    signaturen = clone.find(Q + "nachrichteninhalt/" + Q + "signaturen")
     assert signaturen is not None
     for i, s in enumerate(list(signaturen)):
         if i != index:
@@ -337,7 +334,7 @@ def _check_signature(
         None
         if binding.signed_xml is None
         else binding.signed_xml.findtext(
-            f".//{_D}SignatureProperty[@Target='#{label}']/{_Q}unterzeichnungsnummer"
+            f".//{D}SignatureProperty[@Target='#{label}']/{Q}unterzeichnungsnummer"
         )
     )
     if nummer is None or nummer.strip() != str(n):
@@ -361,7 +358,7 @@ def _verify_untrusted(
     from signxml.exceptions import InvalidInput
     from signxml.verifier import XMLVerifier
 
-    certs = sig.findall(f"{_D}KeyInfo/{_D}X509Data/{_D}X509Certificate")
+    certs = sig.findall(f"{D}KeyInfo/{D}X509Data/{D}X509Certificate")
     if not certs:
         raise InvalidInput("the signature carries no certificate")
     try:
@@ -419,7 +416,7 @@ def verify_document(
             )
             for extra in sorted(set(embedded) - listed)
         )
-    signaturen = root.find(_Q + "nachrichteninhalt/" + _Q + "signaturen")
+    signaturen = root.find(Q + "nachrichteninhalt/" + Q + "signaturen")
     if signaturen is not None:
         sigs = [s for s in signaturen if isinstance(s.tag, str)]
         pem = trust_pem(trust)
@@ -444,7 +441,7 @@ def signature_marks(doc: ParsedDocument | bytes) -> dict[int, str]:
     """
     if isinstance(doc, bytes):
         doc = parse_document(doc)
-    if doc.tree.getroot().find(_Q + "nachrichteninhalt/" + _Q + "signaturen") is None:
+    if doc.tree.getroot().find(Q + "nachrichteninhalt/" + Q + "signaturen") is None:
         return {}
     result = verify_document(doc)
     return {

@@ -13,8 +13,9 @@ from datetime import UTC, date, datetime, time
 from typing import Self
 from uuid import UUID, uuid4, uuid5
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, Field, field_validator
 
+from ratsdok.model._base import Model
 from ratsdok.model.codes import Nachrichtentyp
 from ratsdok.model.text import Text
 from ratsdok.model.vorlage import Vorlage
@@ -27,18 +28,14 @@ __all__ = ["Behoerde", "Nachricht", "Nachrichtenkopf"]
 _NACHRICHT_NS = UUID("5b0c6f2e-58a4-4a3e-9d0c-7a1f4b2c9e10")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Behoerde(_Model):
+class Behoerde(Model):
     """Author or reader of a message: an authority or body, e.g. "Kreistag Wartburgkreis"."""
 
     name: Text
     kennung: Text | None = None
 
 
-class Nachrichtenkopf(_Model):
+class Nachrichtenkopf(Model):
     """Identifies one transmission of a Vorlage.
 
     Use :meth:`neu` for a fresh header (random UUID, current time). Without an
@@ -97,7 +94,7 @@ class Nachrichtenkopf(_Model):
         )
 
 
-class Nachricht(_Model):
+class Nachricht(Model):
     """A ``vorlage.uebermittlung.0101`` message: header plus Vorlage."""
 
     kopf: Nachrichtenkopf

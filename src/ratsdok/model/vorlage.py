@@ -15,14 +15,13 @@ from uuid import UUID, uuid4
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from ratsdok.model._base import Model
 from ratsdok.model.codes import (
     Abschnittsart,
     Beschlussergebnis,
@@ -58,18 +57,14 @@ __all__ = [
 Anzahl = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Organisationseinheit(_Model):
+class Organisationseinheit(Model):
     """An organisational unit, e.g. the federführende Amt."""
 
     name: Text
     kennung: Text | None = None
 
 
-class Abstimmung(_Model):
+class Abstimmung(Model):
     """Vote counts of a Beschluss."""
 
     ja: Anzahl
@@ -77,7 +72,7 @@ class Abstimmung(_Model):
     enthaltung: Anzahl
 
 
-class Ergebnis(_Model):
+class Ergebnis(Model):
     """The recorded outcome of one Beratung."""
 
     beschlussergebnis: Beschlussergebnis
@@ -85,7 +80,7 @@ class Ergebnis(_Model):
     beschlusstext: Text | None = None
 
 
-class Erweiterung(_Model):
+class Erweiterung(Model):
     """Data from another system that ratsdok has no field for, kept verbatim.
 
     For example a vendor-prefixed OParl key: ``schluessel`` is the key,
@@ -146,7 +141,7 @@ def zeitpunkt_text(value: datetime) -> str:
     return text + ("Z" if not offset else _offset_text(offset))
 
 
-class Quelle(_Model):
+class Quelle(Model):
     """Where an object came from in another system (e.g. an OParl object), for traceability.
 
     Two Quellen are equal only when their time stamps also have the same UTC offsets
@@ -173,7 +168,7 @@ class Quelle(_Model):
         return super().__eq__(other) and self._offsets() == other._offsets()
 
 
-class Beratung(_Model):
+class Beratung(Model):
     """One step of the Beratungsfolge: a Gremium dealing with the Vorlage in a Sitzung.
 
     Fields imported from other systems may be unknown; unknown stays ``None``.
@@ -198,7 +193,7 @@ class Beratung(_Model):
         return self.ergebnis is None or not self.ergebnis.beschlussergebnis.schiebt_auf
 
 
-class Abschnitt(_Model):
+class Abschnitt(Model):
     """A numbered text section (I. Beschlussvorschlag, II. Begründung, …)."""
 
     art: Abschnittsart
@@ -211,7 +206,7 @@ class Abschnitt(_Model):
         return self.ueberschrift or self.art.bezeichnung
 
 
-class Unterzeichnung(_Model):
+class Unterzeichnung(Model):
     """A signature block such as "gez. Krebs, Landrat"."""
 
     vermerk: Vermerk = Vermerk.GEZ
@@ -220,7 +215,7 @@ class Unterzeichnung(_Model):
     datum: date | None = None
 
 
-class Anlage(_Model):
+class Anlage(Model):
     """An Anlage (attachment) of a Vorlage.
 
     Its bytes live in a file named :attr:`dateiname` next to the XML, or inline
@@ -250,7 +245,7 @@ class Anlage(_Model):
         return self
 
 
-class Bezug(_Model):
+class Bezug(Model):
     """A reference to a related Vorlage (supplement, amendment, follow-up …)."""
 
     art: Bezugsart
@@ -258,7 +253,7 @@ class Bezug(_Model):
     uuid: UUID | None = None
 
 
-class Vorlage(_Model):
+class Vorlage(Model):
     """A Vorlage (Drucksache) for a council or one of its committees.
 
     >>> from ratsdok import Vorlage, Beratung

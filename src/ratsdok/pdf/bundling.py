@@ -56,25 +56,25 @@ from __future__ import annotations
 
 import io
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pikepdf import Pdf
 
 from ratsdok.errors import AnlagenError, Problem
-from ratsdok.integrity.seal import seal
+from ratsdok.integrity.record import Keep, sealed_record
+from ratsdok.integrity.seal import seal_document
 from ratsdok.integrity.verify import signature_marks
 from ratsdok.model.vorlage import Anlage, Vorlage
-from ratsdok.pdf.assemble import Assembly, NichtKonform, open_anlage_pdf
+from ratsdok.pdf.assemble import AFRelationship, Assembly, NichtKonform, open_anlage_pdf
 from ratsdok.pdf.names import PDF_MEDIENTYP, XML_NAME
 from ratsdok.pdf.pdfa import check_pdfa, pdfa_from_rendered, save_pdfa
 from ratsdok.pdf.render import render_pdf, stichtag, titel
 from ratsdok.pdf.stream import BigFile, check_big, file_size, stream_bundle
-from ratsdok.report import Status
+from ratsdok.report import Check, Kind, Report, Status
 from ratsdok.store.anlagen import compare
 from ratsdok.store.atomic import atomic_output
 from ratsdok.store.hashing import digest_bytes
-from ratsdok.xml.mapping import from_xml, to_xml
+from ratsdok.xml.mapping import ParsedDocument, parse_document
 
 __all__ = [
     "DEFAULT_MAX_ANLAGE_BYTES",
@@ -97,12 +97,25 @@ STREAM_THRESHOLD = 16 * 1024 * 1024
 """Anlage files at least this large are streamed by :func:`bundle_to_file`."""
 
 
-@dataclass(frozen=True)
-class BundleResult:
-    """The bundle bytes and the notes for the user (Anlagen only embedded, …)."""
+class BundleResult(Report):
+    """The bundle bytes, as a :class:`~ratsdok.report.Report` of what it holds.
+
+    One check for the embedded XML and one per Anlage (pages merged, or
+    embedded as a file only); the Hinweise are the notes, and stay available
+    with their file names as :attr:`hinweise`.
+    """
 
     data: bytes
-    hinweise: tuple[Problem, ...] = field(default=())
+    hinweise: tuple[Problem, ...]
+
+    def __init__(
+        self, data: bytes, hinweise: tuple[Problem, ...] = (), checks: tuple[Check, ...] = ()
+    ) -> None:
+        super().__init__(
+            "<bundle>", checks, notes=tuple(str(h) for h in hinweise), title="PDF/A-3b bundle"
+        )
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "hinweise", hinweise)
 
 
 def public_copy(v: Vorlage) -> Vorlage:
@@ -173,33 +186,65 @@ def _check_names(v: Vorlage) -> None:
 
 
 def _xml_to_embed(
-    v: Vorlage, vv: Vorlage, xml: bytes | None
+    v: Vorlage, vv: Vorlage, xml: bytes | ParsedDocument | None
 ) -> tuple[bytes, dict[int, str], list[Problem]]:
     """The sealed ratsdok XML to embed, the signed-block marks, and any Hinweis.
 
     The given document (e.g. a signed file) is embedded, sealed, when it
-    describes the bundled Vorlage; the public variant and a document that
-    does not match get a freshly written, sealed XML.
+    describes the bundled Vorlage (:data:`~ratsdok.integrity.record.Keep.MATCHING`);
+    the public variant and a document that does not match get a freshly written,
+    sealed XML. A given document whose seal no longer matches is refused either way.
     """
     hinweise: list[Problem] = []
-    if xml is not None and vv is not v and signature_marks(seal(xml, refresh=False)):
-        hinweise.append(
-            Problem(
-                "the public variant leaves out non-public content, so it carries a new "
-                "sealed XML without the signatures of the source"
+    source = parse_document(xml) if isinstance(xml, bytes) else xml
+    if source is not None and vv is not v:
+        if signature_marks(seal_document(source, refresh=False)):
+            hinweise.append(
+                Problem(
+                    "the public variant leaves out non-public content, so it carries a new "
+                    "sealed XML without the signatures of the source"
+                )
             )
-        )
-    if xml is not None and vv is v:
-        if from_xml(xml) == v:
-            sealed = seal(xml, refresh=False)
-            return sealed, signature_marks(sealed), hinweise
+        source = None
+    doc, kept = sealed_record(vv, source, keep=Keep.MATCHING)
+    if source is not None and not kept:
         hinweise.append(
             Problem(
                 "the given XML does not describe this Vorlage (e.g. Anlage digests were filled "
                 "in from files); a new sealed XML is embedded and signatures are not carried over"
             )
         )
-    return seal(to_xml(vv)), {}, hinweise
+    return doc.to_bytes(), signature_marks(doc) if kept else {}, hinweise
+
+
+def _checks(vv: Vorlage, asm: Assembly, marks: dict[int, str]) -> tuple[Check, ...]:
+    """What the bundle holds, as checks: the embedded XML and each Anlage."""
+    signed = f", with the signatures of Unterzeichnung {', '.join(map(str, marks))}"
+    out = [
+        Check(
+            Kind.DOKUMENT,
+            XML_NAME,
+            Status.OK,
+            "sealed ratsdok XML embedded" + (signed if marks else ""),
+        )
+    ]
+    for a, f in zip(vv.anlagen, asm.files, strict=True):
+        label = f"Anlage {a.nummer} ({a.dateiname})"
+        if f.relationship is AFRelationship.SOURCE:
+            out.append(Check(Kind.ANLAGE, label, Status.OK, "pages merged, file embedded"))
+        elif a.medientyp == PDF_MEDIENTYP:
+            out.append(
+                Check(
+                    Kind.ANLAGE,
+                    label,
+                    Status.EMBEDDED,
+                    "embedded as a file only: its pages would break PDF/A-3b",
+                    ok=True,  # the caller chose nicht_konform="einbetten"
+                )
+            )
+        else:
+            out.append(Check(Kind.ANLAGE, label, Status.OK, f"embedded as a file ({a.medientyp})"))
+    return tuple(out)
 
 
 def build_bundle(
@@ -209,7 +254,7 @@ def build_bundle(
     oeffentlich_only: bool = False,
     nicht_konform: NichtKonform | str = NichtKonform.FEHLER,
     max_anlage_bytes: int = DEFAULT_MAX_ANLAGE_BYTES,
-    xml: bytes | None = None,
+    xml: bytes | ParsedDocument | None = None,
 ) -> BundleResult:
     """Build the PDF/A-3b bundle of *v*; Anlage files are looked up in *folder*.
 
@@ -259,7 +304,7 @@ def build_bundle(
             pdf.close()
     buf.seek(0)
     check_pdfa(buf, part=3, what="the bundle")
-    return BundleResult(buf.getvalue(), (*xml_hinweise, *asm.hinweise))
+    return BundleResult(buf.getvalue(), (*xml_hinweise, *asm.hinweise), _checks(vv, asm, marks))
 
 
 def bundle(
@@ -267,7 +312,7 @@ def bundle(
     folder: str | os.PathLike[str] | None = None,
     *,
     oeffentlich_only: bool = False,
-    xml: bytes | None = None,
+    xml: bytes | ParsedDocument | None = None,
 ) -> bytes:
     """The PDF/A-3b bundle of *v* as bytes (see :func:`build_bundle`).
 
@@ -286,7 +331,7 @@ def bundle_to_file(
     oeffentlich_only: bool = False,
     nicht_konform: NichtKonform | str = NichtKonform.FEHLER,
     stream_threshold: int = STREAM_THRESHOLD,
-    xml: bytes | None = None,
+    xml: bytes | ParsedDocument | None = None,
 ) -> tuple[Problem, ...]:
     """Build the bundle and write it to *out* atomically; return the Hinweise.
 

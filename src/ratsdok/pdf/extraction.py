@@ -11,17 +11,16 @@ with ``force=True``.
 from __future__ import annotations
 
 import io
-import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
 
+from ratsdok._types import PathLike
 from ratsdok.errors import InvalidDocumentError, OutputError, Problem
 from ratsdok.model.vorlage import Vorlage
-from ratsdok.pdf.names import XML_NAME
-from ratsdok.report import Status
+from ratsdok.pdf.names import MAX_PDF_BYTES, XML_NAME
+from ratsdok.report import Check, Kind, Report, Status
 from ratsdok.store.anlagen import compare
 from ratsdok.store.atomic import write_atomic
 from ratsdok.store.files import read_bytes
@@ -30,17 +29,31 @@ from ratsdok.xml.mapping import from_xml
 
 __all__ = ["ExtractResult", "embedded_files", "extract", "from_pdf"]
 
-PathLike = str | os.PathLike[str]
-_MAX_PDF_BYTES = 4 * 1024 * 1024 * 1024
 
+class ExtractResult(Report):
+    """What :func:`extract` wrote, as a :class:`~ratsdok.report.Report`.
 
-@dataclass(frozen=True)
-class ExtractResult:
-    """What :func:`extract` wrote, and every mismatch or missing file it found."""
+    One check for the XML and one per Anlage (extracted and matching, changed,
+    or not embedded), one per embedded file the XML does not list. The same
+    findings stay available as :attr:`problems` (every check that is not ok).
+    """
 
     vorlage: Vorlage
     written: tuple[Path, ...]
     problems: tuple[Problem, ...]
+
+    def __init__(
+        self,
+        vorlage: Vorlage,
+        written: tuple[Path, ...],
+        problems: tuple[Problem, ...],
+        checks: tuple[Check, ...] = (),
+        source: str = "<bytes>",
+    ) -> None:
+        super().__init__(source, checks, title=f"Vorlage {vorlage.nummer}: extracted files")
+        object.__setattr__(self, "vorlage", vorlage)
+        object.__setattr__(self, "written", written)
+        object.__setattr__(self, "problems", problems)
 
     @property
     def ok(self) -> bool:
@@ -58,7 +71,7 @@ def _open(source: PathLike | bytes, name: str | None = None) -> tuple[pikepdf.Pd
         data = source
     else:
         name = name or str(source)
-        data = read_bytes(source, max_bytes=_MAX_PDF_BYTES)
+        data = read_bytes(source, max_bytes=MAX_PDF_BYTES)
     try:
         pdf = pikepdf.Pdf.open(io.BytesIO(data))
     except pikepdf.PasswordError:
@@ -134,27 +147,32 @@ def extract(pdf_path: PathLike | bytes, out_dir: PathLike, *, force: bool = Fals
             Problem(f"cannot create the folder: {exc.strerror or exc}", file=str(out))
         ) from None
     plan: list[tuple[Path, bytes]] = [(_target(out, XML_NAME), xml)]
+    checks = [Check(Kind.DOKUMENT, XML_NAME, Status.VALID, "meets the schema and the rules")]
     problems: list[Problem] = []
     listed = {XML_NAME}
     for i, a in enumerate(v.anlagen):
         listed.add(a.dateiname)
         where = f"anlagen[{i}]"
+        label = f"Anlage {a.nummer} ({a.dateiname})"
         data = found.get(a.dateiname, a.inhalt)
         if data is None:
-            problems.append(
-                Problem(
-                    f"Anlage {a.nummer} is not embedded in the PDF", file=a.dateiname, field=where
-                )
+            problem = Problem(
+                f"Anlage {a.nummer} is not embedded in the PDF", file=a.dateiname, field=where
             )
+            problems.append(problem)
+            checks.append(Check(Kind.ANLAGE, label, Status.MISSING, problem.message))
             continue
         status, reason = compare(a, digest_bytes(data))
         if status is Status.CHANGED:
             problems.append(Problem(f"Anlage {a.nummer}: {reason}", file=a.dateiname, field=where))
+        # Written either way, so that a changed file can be inspected; one that records
+        # no digest is extracted as it is, as loading accepts it.
+        checks.append(Check(Kind.ANLAGE, label, status, reason, ok=status is not Status.CHANGED))
         plan.append((_target(out, a.dateiname), data))
     for extra in sorted(set(found) - listed):
-        problems.append(
-            Problem("embedded file is not listed in the XML; not extracted", file=extra)
-        )
+        problem = Problem("embedded file is not listed in the XML; not extracted", file=extra)
+        problems.append(problem)
+        checks.append(Check(Kind.DATEI, extra, Status.UNLISTED, problem.message))
     if not force:
         existing = [
             Problem("exists; use force to replace it", file=str(t)) for t, _ in plan if t.exists()
@@ -165,4 +183,4 @@ def extract(pdf_path: PathLike | bytes, out_dir: PathLike, *, force: bool = Fals
     for target, data in plan:
         write_atomic(target, data)
         written.append(target)
-    return ExtractResult(v, tuple(written), tuple(problems))
+    return ExtractResult(v, tuple(written), tuple(problems), tuple(checks), name)

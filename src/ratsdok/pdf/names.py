@@ -18,3 +18,6 @@ XML_MEDIENTYP: Final = "application/xml"
 """Media type of the embedded ratsdok XML."""
 PDF_MEDIENTYP: Final = "application/pdf"
 """Media type of an Anlage whose pages can be merged into the bundle."""
+
+MAX_PDF_BYTES = 4 * 1024 * 1024 * 1024
+"""Largest PDF read into memory (bundles are read whole to reach their embedded files)."""

@@ -26,7 +26,6 @@ __all__ = [
 ]
 
 
-
 class AnlagenCheck(StrEnum):
     """How :func:`load` treats the Anlage files next to the XML."""
 

@@ -15,16 +15,14 @@ from ratsdok._types import PathLike, TrustSource
 from ratsdok.errors import InvalidDocumentError, Problem
 from ratsdok.integrity.verify import VerificationResult, verify_document
 from ratsdok.interop.xdomea.check import verify_archive
-from ratsdok.pdf.bundling import XML_NAME
 from ratsdok.pdf.extraction import embedded_files
+from ratsdok.pdf.names import MAX_PDF_BYTES, XML_NAME
 from ratsdok.report import Report
 from ratsdok.store.files import read_bytes
 from ratsdok.verification.detect import HEAD_BYTES, InputKind, detect
 from ratsdok.xml.mapping import parse_document
 
 __all__ = ["verify", "verify_any"]
-
-_MAX_PDF_BYTES = 4 * 1024 * 1024 * 1024
 
 PAGES_NOT_VERIFIED = (
     "the pages of the bundle are not verified: they are a rendering of the "
@@ -55,7 +53,7 @@ def verify(
         base = Path(folder) if folder is not None else None
     else:
         name = str(source)
-        data = read_bytes(source, max_bytes=_MAX_PDF_BYTES)
+        data = read_bytes(source, max_bytes=MAX_PDF_BYTES)
         base = Path(folder) if folder is not None else Path(source).parent
     kind = detect(data[:HEAD_BYTES])
     if kind is InputKind.ZIP:
@@ -89,7 +87,7 @@ def verify_any(source: PathLike, *, trust: TrustSource = None) -> Report:
     both are :class:`~ratsdok.report.Report` objects. Raises a
     :class:`~ratsdok.errors.RatsdokError` where :func:`verify` does.
     """
-    head = read_bytes(source, max_bytes=_MAX_PDF_BYTES, head=HEAD_BYTES)
+    head = read_bytes(source, max_bytes=MAX_PDF_BYTES, head=HEAD_BYTES)
     if detect(head) is InputKind.ZIP:
         return verify_archive(source, trust=trust)
     return verify(source, trust=trust)

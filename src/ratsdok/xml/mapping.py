@@ -31,6 +31,7 @@ from ratsdok.model.vorlage import (
     zeitpunkt_text,
 )
 from ratsdok.version import NAMESPACE, STANDARD
+from ratsdok.xml.names import Q
 from ratsdok.xml.parser import DEFAULT_MAX_BYTES, parse_xml
 from ratsdok.xml.schema import schema_problems
 
@@ -45,7 +46,6 @@ __all__ = [
 
 ROOT_ELEMENT: Final = "vorlage.uebermittlung.0101"
 _P: Final = "ratsdok:"
-_Q: Final = "{" + NAMESPACE + "}"
 _IND: Final = "  "
 
 
@@ -475,8 +475,8 @@ def _read_kopf(root: _Element) -> dict[str, Any]:
 
 
 def _vorlage_element(root: _Element) -> _Element:
-    inhalt = root.find(_Q + "nachrichteninhalt")
-    vorlage = None if inhalt is None else inhalt.find(_Q + "vorlage")
+    inhalt = root.find(Q + "nachrichteninhalt")
+    vorlage = None if inhalt is None else inhalt.find(Q + "vorlage")
     if vorlage is None:  # the schema check runs first, so this is a programming error
         raise AssertionError("schema-valid document without vorlage")
     return vorlage
@@ -598,7 +598,7 @@ def parse_document(
             Problem(str(exc), file=source, line=exc.element.sourceline, field=format_path(exc.path))
         )
     # The schema guarantees identifikation is a lower-case UUID.
-    expected_id = "vorlage-" + (vorlage_el.findtext(_Q + "identifikation") or "")
+    expected_id = "vorlage-" + (vorlage_el.findtext(Q + "identifikation") or "")
     if vorlage_el.get("id") != expected_id:
         found.append(
             Problem(

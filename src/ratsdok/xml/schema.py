@@ -14,7 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from ratsdok.errors import Problem
-from ratsdok.version import NAMESPACE
+from ratsdok.xml.names import Q
 
 __all__ = ["load_schema", "schema_dir", "schema_problems"]
 
@@ -40,7 +40,6 @@ def load_schema() -> etree.XMLSchema:
     return etree.XMLSchema(doc)
 
 
-_CLARK = "{" + NAMESPACE + "}"
 # An XMLSchema keeps its error log on the object, so validations are serialised.
 _lock = threading.Lock()
 
@@ -53,7 +52,7 @@ def schema_problems(tree: etree._ElementTree, *, source: str | None = None) -> l
             return []
         return [
             Problem(
-                err.message.replace(_CLARK, "ratsdok:"),
+                err.message.replace(Q, "ratsdok:"),
                 file=source,
                 line=err.line or None,
             )

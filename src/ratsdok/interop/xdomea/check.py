@@ -20,7 +20,7 @@ from lxml import etree
 from ratsdok._types import PathLike, TrustSource
 from ratsdok.errors import RatsdokError
 from ratsdok.integrity.verify import verify_document
-from ratsdok.interop.xdomea.names import MANIFEST, MESSAGE_SUFFIX, XDOMEA_NS, anlage_file_name
+from ratsdok.interop.xdomea.names import MANIFEST, MESSAGE_SUFFIX, X, anlage_file_name
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.report import Check, Kind, Report, Status
 from ratsdok.xml.mapping import parse_document
@@ -28,7 +28,6 @@ from ratsdok.xml.parser import parse_xml
 
 __all__ = ["ArchivTeil", "ArchivVorgang", "ArchiveResult", "verify_archive"]
 
-_X = f"{{{XDOMEA_NS}}}"
 _CHUNK = 1 << 16
 _MAX_ENTRY = 4 << 30  # 4 GiB per entry
 _MAX_TOTAL = 64 << 30
@@ -64,8 +63,15 @@ class ArchivVorgang(Report):
     nummer: str
     """The Vorgang's Kennzeichen in the message."""
 
-    def __init__(self, source: str, uuid: str, nummer: str, checks: tuple[Check, ...]) -> None:
-        super().__init__(source, checks, title=f"Vorgang {nummer} ({uuid})")
+    def __init__(
+        self,
+        source: str,
+        uuid: str,
+        nummer: str,
+        checks: tuple[Check, ...],
+        facts: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        super().__init__(source, checks, title=f"Vorgang {nummer} ({uuid})", facts=facts)
         object.__setattr__(self, "uuid", uuid)
         object.__setattr__(self, "nummer", nummer)
 
@@ -228,7 +234,7 @@ def verify_archive(
         return ArchiveResult(str(path), (), tuple(allgemein))
     vorgaenge: list[ArchivVorgang] = []
     referenced: set[str] = {xml_name}
-    for vg in root.iterfind(f"{_X}Schriftgutobjekt/{_X}Vorgang"):
+    for vg in root.iterfind(f"{X}Schriftgutobjekt/{X}Vorgang"):
         vorgaenge.append(_check_vorgang(str(path), vg, ist, ok_manifest, referenced, trust))
     for n in sorted(set(ist) - referenced):
         allgemein.append(_datei(n, Status.UNLISTED, "not referenced by any Vorgang"))
@@ -268,11 +274,12 @@ def _check_vorgang(
     referenced: set[str],
     trust: TrustSource,
 ) -> ArchivVorgang:
-    uid = vg.findtext(f"{_X}Identifikation/{_X}ID") or "?"
-    nummer = vg.findtext(f"{_X}AllgemeineMetadaten/{_X}Kennzeichen") or "?"
+    uid = vg.findtext(f"{X}Identifikation/{X}ID") or "?"
+    nummer = vg.findtext(f"{X}AllgemeineMetadaten/{X}Kennzeichen") or "?"
     checks: list[Check] = []
-    block = vg.find(f"{_X}AnwendungsspezifischeErweiterungXML")
+    block = vg.find(f"{X}AnwendungsspezifischeErweiterungXML")
     v: Vorlage | None = None
+    facts: tuple[tuple[str, str], ...] = ()
     if block is None or len(block) != 1:
         checks.append(
             Check(Kind.DOKUMENT, "ratsdok", Status.MISSING, "embedded ratsdok XML missing")
@@ -293,6 +300,7 @@ def _check_vorgang(
             )
         else:
             v = result.vorlage
+            facts = result.facts
             checks.append(
                 Check(
                     Kind.DOKUMENT,
@@ -309,8 +317,8 @@ def _check_vorgang(
             )
         )
     anlagen = {anlage_file_name(v, a): a for a in v.anlagen} if v is not None else {}
-    for prim in vg.iter(f"{_X}Primaerdokument"):
-        name = prim.findtext(f"{_X}Dateiname") or ""
+    for prim in vg.iter(f"{X}Primaerdokument"):
+        name = prim.findtext(f"{X}Dateiname") or ""
         referenced.add(name)
         a = anlagen.pop(name, None)
         if a is not None:
@@ -321,4 +329,4 @@ def _check_vorgang(
         checks.append(
             _datei(name, Status.MISSING, f"Anlage {a.nummer} has no Dokument in the message")
         )
-    return ArchivVorgang(f"{zip_name}#{uid}", uid, nummer, tuple(checks))
+    return ArchivVorgang(f"{zip_name}#{uid}", uid, nummer, tuple(checks), facts)

@@ -69,8 +69,6 @@ def render_pdfa(v: Vorlage, *, signiert: Mapping[int, str] | None = None) -> byt
     )
 
 
-
-
 @dataclass(frozen=True)
 class _Datei:
     name: str
@@ -92,7 +90,6 @@ def _anlage_datei(v: Vorlage, a: Anlage, folder: Path | None) -> _Datei:
     return _Datei(name, path, None)
 
 
-
 class _HashingWriter:
     """A write-only file object that hashes what passes through."""
 
@@ -103,7 +100,6 @@ class _HashingWriter:
     def write(self, data: bytes) -> int:
         self.hash.update(data)
         return self.dst.write(data)
-
 
 
 @dataclass(frozen=True)
@@ -264,4 +260,3 @@ def archive(
         _write_entry(zf, MANIFEST, text.encode("ascii"))
     progress.done()
     return target
-

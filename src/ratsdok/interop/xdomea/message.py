@@ -19,6 +19,7 @@ from lxml import etree
 from ratsdok.interop.xdomea.codes import dateiformat_code
 from ratsdok.interop.xdomea.names import (
     XDOMEA_NS,
+    X,
     anlage_dokument_id,
     anlage_file_name,
     vorlage_dokument_id,
@@ -30,15 +31,13 @@ from ratsdok.xml.schema import schema_dir
 
 __all__ = ["combined_schema_text", "write_message"]
 
-_X = f"{{{XDOMEA_NS}}}"
-
 
 class _Writable(Protocol):
     def write(self, data: bytes, /) -> int: ...
 
 
 def _sub(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
-    el = etree.SubElement(parent, _X + name)
+    el = etree.SubElement(parent, X + name)
     if text is not None:
         el.text = text
     return el
@@ -117,7 +116,7 @@ def _vorgang(parent: etree._Element, v: Vorlage, nr: int, embedded: etree._Eleme
 
 
 def _kopf(vorlagen: Sequence[Vorlage], prozess_id: UUID, zeitpunkt: datetime) -> etree._Element:
-    holder = etree.Element(_X + "Aussonderung.Aussonderung.0503", nsmap={"xdomea": XDOMEA_NS})
+    holder = etree.Element(X + "Aussonderung.Aussonderung.0503", nsmap={"xdomea": XDOMEA_NS})
     kopf = _sub(holder, "Kopf")
     _sub(kopf, "ProzessID", str(prozess_id))
     typ = _sub(kopf, "Nachrichtentyp")
@@ -149,11 +148,11 @@ def write_message(
     sealed ratsdok XML from *records* (taken one at a time, in the same order)."""
     with etree.xmlfile(dst, encoding="UTF-8") as xf:
         xf.write_declaration()
-        with xf.element(_X + "Aussonderung.Aussonderung.0503", nsmap={"xdomea": XDOMEA_NS}):
+        with xf.element(X + "Aussonderung.Aussonderung.0503", nsmap={"xdomea": XDOMEA_NS}):
             xf.write("\n  ")
             xf.write(_kopf(vorlagen, prozess_id, zeitpunkt), pretty_print=True)
             for nr, (v, embedded) in enumerate(zip(vorlagen, records, strict=True), start=1):
-                holder = etree.Element(_X + "holder", nsmap={"xdomea": XDOMEA_NS})
+                holder = etree.Element(X + "holder", nsmap={"xdomea": XDOMEA_NS})
                 _vorgang(holder, v, nr, embedded)
                 xf.write("  ")
                 xf.write(holder[0], pretty_print=True)
@@ -175,4 +174,3 @@ def combined_schema_text(xdomea_xsd: Path) -> str:
         f'  <xs:import namespace="{NAMESPACE}" schemaLocation="{ratsdok_xsd}"/>\n'
         "</xs:schema>\n"
     )
-

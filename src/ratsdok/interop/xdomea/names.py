@@ -17,6 +17,7 @@ __all__ = [
     "MANIFEST",
     "MESSAGE_SUFFIX",
     "XDOMEA_NS",
+    "X",
     "anlage_dokument_id",
     "anlage_file_name",
     "archive_name",
@@ -26,6 +27,8 @@ __all__ = [
 
 XDOMEA_NS = "urn:xoev-de:xdomea:schema:3.0.0"
 """Namespace of xdomea 3.0.0."""
+X = f"{{{XDOMEA_NS}}}"
+"""Prefix of xdomea element names (Clark notation)."""
 MANIFEST = "manifest.sha256"
 """The ZIP entry listing the SHA-256 of every other entry (sha256sum format)."""
 MESSAGE_SUFFIX = "_Aussonderung.Aussonderung.0503.xml"
@@ -58,4 +61,3 @@ def anlage_file_name(v: Vorlage, a: Anlage) -> str:
     if not (ext[1:].isascii() and ext[1:].isalnum()):
         ext = ""
     return f"{uuid5(v.uuid, f'datei:anlage:{a.nummer}')}_Anlage{a.nummer}{ext}"
-
