@@ -3,6 +3,9 @@
 Commands import the heavy layers (PDF, signatures, archive) inside their
 functions, so that ``ratsdok --help`` and ``ratsdok validate`` start fast.
 Errors are printed as one line per problem, without a traceback.
+
+May import every layer. Not public API as module paths: the entry point is the
+``ratsdok`` command (``ratsdok.cli:main``).
 """
 
 from __future__ import annotations

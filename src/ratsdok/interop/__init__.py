@@ -4,5 +4,6 @@
 
 May import :mod:`ratsdok.pdf`, :mod:`ratsdok.integrity`, :mod:`ratsdok.store`,
 :mod:`ratsdok.xml`, :mod:`ratsdok.model` and the base modules; the two formats
-do not import each other.
+do not import each other. Not public API as module paths: use
+:mod:`ratsdok.oparl`, :func:`ratsdok.archive` and :func:`ratsdok.verify_archive`.
 """

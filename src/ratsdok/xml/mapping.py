@@ -326,6 +326,18 @@ def _read_fields(el: _Element) -> dict[str, Any]:
     return {n: _text(x) for n, x in _children(el)}
 
 
+def _read_other(
+    name: str, c: _Element, d: dict[str, Any], erweiterungen: list[dict[str, Any]]
+) -> None:
+    """The children every object may have: ``quelle``, ``erweiterung``, and plain text."""
+    if name == "quelle":
+        d[name] = _read_fields(c)
+    elif name == "erweiterung":
+        erweiterungen.append(_read_fields(c))
+    else:
+        d[name] = _text(c)
+
+
 def _read_beratung(el: _Element) -> dict[str, Any]:
     d: dict[str, Any] = {}
     erweiterungen: list[dict[str, Any]] = []
@@ -345,12 +357,8 @@ def _read_beratung(el: _Element) -> dict[str, Any]:
             d[name] = e
         elif name in ("sitzungsart", "zustaendigkeit"):
             d[name] = _code_value(c)
-        elif name == "quelle":
-            d[name] = _read_fields(c)
-        elif name == "erweiterung":
-            erweiterungen.append(_read_fields(c))
         else:
-            d[name] = _text(c)
+            _read_other(name, c, d, erweiterungen)
     d["erweiterungen"] = erweiterungen
     return d
 
@@ -381,12 +389,8 @@ def _read_anlage(el: _Element, index: int) -> dict[str, Any]:
                 raise _MappingError(
                     f"not valid base64: {exc}", c, ("anlagen", index, "inhalt")
                 ) from None
-        elif name == "quelle":
-            d[name] = _read_fields(c)
-        elif name == "erweiterung":
-            erweiterungen.append(_read_fields(c))
         else:
-            d[name] = _text(c)
+            _read_other(name, c, d, erweiterungen)
     d["erweiterungen"] = erweiterungen
     return d
 
@@ -408,7 +412,7 @@ def _read_vorlage(el: _Element) -> dict[str, Any]:
             d["nummer"] = _text(c)
         elif name == "vorlagenart":
             d["art"] = _code_value(c)
-        elif name in ("federfuehrung", "quelle"):
+        elif name == "federfuehrung":
             d[name] = _read_fields(c)
         elif name == "beratungsfolge":
             d[name] = [_read_beratung(b) for _, b in _children(c)]
@@ -437,10 +441,8 @@ def _read_vorlage(el: _Element) -> dict[str, Any]:
                 else:
                     bz["uuid"] = _text(x)
             bezuege.append(bz)
-        elif name == "erweiterung":
-            erweiterungen.append(_read_fields(c))
         else:
-            d[name] = _text(c)
+            _read_other(name, c, d, erweiterungen)
     d["abschnitte"] = abschnitte
     d["unterzeichnungen"] = unterzeichnungen
     d["anlagen"] = anlagen
