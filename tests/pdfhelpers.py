@@ -13,8 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 import ratsdok
 from ratsdok.pdf.render import render_pdf
-
-from .conftest import require_tool
+from tests.conftest import require_tool
 
 SECRET_TITLE = "Gutachten Zaunkönig-Grundstück"
 SECRET_MARKER = b"ZAUNKOENIG-7f3a9c"

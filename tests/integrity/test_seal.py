@@ -18,8 +18,7 @@ from ratsdok.errors import RatsdokError
 from ratsdok.integrity.seal import seal, stale_signatures, vorlage_digest, vorlage_element
 from ratsdok.integrity.sign import sign
 from ratsdok.xml.mapping import to_xml
-
-from .conftest import ROOT, require_tool
+from tests.conftest import ROOT, require_tool
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 NS = {"r": "urn:ratsdok:schema:1", "ds": DS}
@@ -125,7 +124,7 @@ def test_copies_do_not_refresh_a_broken_seal(example_xml: Path) -> None:
 
 
 def _signed_by_landrat(example_xml: Path) -> bytes:
-    from .pki import pki
+    from tests.pki import pki
 
     signer = pki()["landrat"]
     return sign(seal(example_xml.read_bytes()), key=signer.key, cert=signer.cert, unterzeichnung=1)
@@ -164,8 +163,7 @@ def test_seal_refuses_invalid_documents(example_xml: Path) -> None:
 
 def test_resealing_keeps_existing_signatures_valid(example_xml: Path) -> None:
     from ratsdok.integrity.sign import sign
-
-    from .pki import pki
+    from tests.pki import pki
 
     p = pki()
     signed = sign(
@@ -202,7 +200,7 @@ def test_readme_standard_tool_check_works(
     """The README's sha256sum / xmllint / openssl / xmlsec1 block, run as printed."""
     for tool in ("xmllint", "xmlsec1", "openssl", "sha256sum", "base64", "sed"):
         require_tool(tool)
-    from .pki import pki
+    from tests.pki import pki
 
     v = example if betreff is None else example.model_copy(update={"betreff": betreff})
     shutil.copy(ROOT / "examples" / "kt-0134-2020" / "integrationskonzept.pdf", tmp_path)

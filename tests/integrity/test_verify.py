@@ -30,9 +30,8 @@ from ratsdok.integrity.seal import seal
 from ratsdok.integrity.sign import sign
 from ratsdok.model.vorlage import Anlage, Vorlage
 from ratsdok.xml.mapping import to_xml
-
-from .conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes
-from .pki import make_signer, pki
+from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes
+from tests.pki import make_signer, pki
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 NS = {"r": "urn:ratsdok:schema:1", "ds": DS}

@@ -13,9 +13,8 @@ from ratsdok import Status, TeilArt, verify
 from ratsdok.errors import RatsdokError
 from ratsdok.integrity.seal import seal
 from ratsdok.integrity.sign import load_certificate, load_private_key, sign
-
-from .conftest import ROOT, require_tool
-from .pki import make_signer, pki
+from tests.conftest import ROOT, require_tool
+from tests.pki import make_signer, pki
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 NS = {"r": "urn:ratsdok:schema:1", "ds": DS}

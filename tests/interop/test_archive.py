@@ -35,11 +35,10 @@ from ratsdok.interop.xdomea import (
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.pdf.bundling import bundle
 from ratsdok.pdf.render import render_pdf, stichtag
-
-from .conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes, require_corpus, require_tool
-from .pdfhelpers import pdftotext, vorlage, with_anlagen
-from .pki import pki
-from .test_render import example_digests, pdf_dates
+from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes, require_corpus, require_tool
+from tests.pdf.test_render import example_digests, pdf_dates
+from tests.pdfhelpers import pdftotext, vorlage, with_anlagen
+from tests.pki import pki
 
 PID = UUID("9fde4e7a-b41b-11ec-9225-005056871b7c")
 WHEN = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

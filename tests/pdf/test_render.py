@@ -17,9 +17,8 @@ from pikepdf.models.metadata import decode_pdf_date
 import ratsdok
 from ratsdok.cli import main
 from ratsdok.pdf.render import render_pdf, stichtag
-
-from .conftest import EXAMPLE_XML, require_tool
-from .pdfhelpers import UMLAUTS, all_fonts_embedded, pdffonts_rows, pdftotext, vorlage
+from tests.conftest import EXAMPLE_XML, require_tool
+from tests.pdfhelpers import UMLAUTS, all_fonts_embedded, pdffonts_rows, pdftotext, vorlage
 
 
 def _write(tmp_path: Path, data: bytes, name: str = "v.pdf") -> Path:
@@ -230,8 +229,7 @@ def test_signed_blocks_show_signed_and_the_pruefwert_that_verify_reports(
     from ratsdok import verify
     from ratsdok.integrity.sign import sign
     from ratsdok.integrity.verify import signature_marks
-
-    from .pki import pki
+    from tests.pki import pki
 
     p = pki()
     signed = sign(

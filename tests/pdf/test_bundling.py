@@ -22,9 +22,9 @@ from ratsdok.pdf.bundling import (
 )
 from ratsdok.pdf.extraction import from_pdf
 from ratsdok.pdf.render import render_pdf
-
-from .conftest import EXAMPLE_DIR, EXAMPLE_XML, require_tool
-from .pdfhelpers import (
+from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, require_tool
+from tests.pdf.test_render import example_digests, pdf_dates
+from tests.pdfhelpers import (
     SECRET_MARKER,
     SECRET_TITLE,
     all_fonts_embedded,
@@ -35,7 +35,6 @@ from .pdfhelpers import (
     vorlage,
     with_anlagen,
 )
-from .test_render import example_digests, pdf_dates
 
 
 @pytest.fixture(scope="module")

@@ -44,8 +44,7 @@ from ratsdok import (
 )
 from ratsdok.xml.mapping import nachricht_from_xml, parse_document, to_xml
 from ratsdok.xml.schema import load_schema, schema_problems
-
-from .conftest import EXAMPLE_XML, line_of, require_tool
+from tests.conftest import EXAMPLE_XML, ROOT, line_of, require_tool
 
 
 def _full_vorlage() -> Vorlage:
@@ -282,13 +281,13 @@ def test_output_is_deterministic() -> None:
 def test_output_is_independent_of_hash_seed(tmp_path: Path) -> None:
     script = (
         "import sys, ratsdok\n"
-        "from tests.test_xmlformat import _full_vorlage\n"
+        "from tests.xml.test_mapping import _full_vorlage\n"
         "sys.stdout.buffer.write(ratsdok.to_xml(_full_vorlage()))\n"
         "sys.stdout.buffer.write(b'\\0')\n"
         "sys.stdout.buffer.write(ratsdok.to_xml(ratsdok.load_nachricht(sys.argv[1])))\n"
     )
     here = to_xml(_full_vorlage()) + b"\0" + to_xml(ratsdok.load_nachricht(EXAMPLE_XML))
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     for seed in ("0", "12345"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
         out = subprocess.run(
@@ -629,7 +628,7 @@ def test_comment_or_pi_inside_a_value_does_not_cut_it(example_text: str) -> None
 
 def test_xmllint_accepts_example_and_generated_documents(tmp_path: Path) -> None:
     xmllint = require_tool("xmllint")
-    schema = Path(__file__).resolve().parent.parent / "schemas" / "ratsdok.xsd"
+    schema = ROOT / "schemas" / "ratsdok.xsd"
     files = [EXAMPLE_XML]
     for name, build in sorted(GENERATED.items()):
         path = tmp_path / f"{name}.xml"
@@ -652,7 +651,7 @@ def test_xmllint_accepts_example_and_generated_documents(tmp_path: Path) -> None
 
 def test_xmllint_accepts_nested_erweiterungen_only_in_place(tmp_path: Path) -> None:
     xmllint = require_tool("xmllint")
-    schema = Path(__file__).resolve().parent.parent / "schemas" / "ratsdok.xsd"
+    schema = ROOT / "schemas" / "ratsdok.xsd"
     text = _full_text()
     assert text.count("<ratsdok:erweiterung>") == 5
     good = tmp_path / "nested.xml"
@@ -676,7 +675,7 @@ def test_xmllint_accepts_nested_erweiterungen_only_in_place(tmp_path: Path) -> N
 
 
 def _xmllint_ok(xmllint: str, path: Path) -> bool:
-    schema = Path(__file__).resolve().parent.parent / "schemas" / "ratsdok.xsd"
+    schema = ROOT / "schemas" / "ratsdok.xsd"
     result = subprocess.run(
         [xmllint, "--noout", "--nonet", "--schema", str(schema), str(path)],
         capture_output=True,
@@ -732,7 +731,7 @@ def test_xmllint_refuses_quelle_after_the_erweiterungen(tmp_path: Path) -> None:
 
 def test_xmllint_rejects_a_broken_document(tmp_path: Path, example_text: str) -> None:
     xmllint = require_tool("xmllint")
-    schema = Path(__file__).resolve().parent.parent / "schemas" / "ratsdok.xsd"
+    schema = ROOT / "schemas" / "ratsdok.xsd"
     path = tmp_path / "bad.xml"
     path.write_text(example_text.replace("2020-05-25", "2020-13-45"), encoding="utf-8")
     result = subprocess.run(
