@@ -36,8 +36,8 @@ from ratsdok.model.vorlage import Vorlage
 from ratsdok.pdf.bundling import bundle
 from ratsdok.pdf.render import render_pdf, stichtag
 from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes, require_corpus, require_tool
+from tests.factories import pdftotext, vorlage, with_anlagen
 from tests.pdf.test_render import example_digests, pdf_dates
-from tests.pdfhelpers import pdftotext, vorlage, with_anlagen
 from tests.pki import pki
 
 PID = UUID("9fde4e7a-b41b-11ec-9225-005056871b7c")

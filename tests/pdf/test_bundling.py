@@ -23,8 +23,7 @@ from ratsdok.pdf.bundling import (
 from ratsdok.pdf.extraction import from_pdf
 from ratsdok.pdf.render import render_pdf
 from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, require_tool
-from tests.pdf.test_render import example_digests, pdf_dates
-from tests.pdfhelpers import (
+from tests.factories import (
     SECRET_MARKER,
     SECRET_TITLE,
     all_fonts_embedded,
@@ -35,6 +34,7 @@ from tests.pdfhelpers import (
     vorlage,
     with_anlagen,
 )
+from tests.pdf.test_render import example_digests, pdf_dates
 
 
 @pytest.fixture(scope="module")

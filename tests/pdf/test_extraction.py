@@ -15,7 +15,7 @@ from ratsdok.pdf.bundling import XML_NAME, bundle
 from ratsdok.pdf.extraction import embedded_files, extract, from_pdf
 from ratsdok.pdf.render import render_pdf
 from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, require_tool
-from tests.pdfhelpers import vorlage, with_anlagen
+from tests.factories import vorlage, with_anlagen
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import ratsdok
 from ratsdok.cli import main
 from ratsdok.pdf.render import render_pdf, stichtag
 from tests.conftest import EXAMPLE_XML, require_tool
-from tests.pdfhelpers import UMLAUTS, all_fonts_embedded, pdffonts_rows, pdftotext, vorlage
+from tests.factories import UMLAUTS, all_fonts_embedded, pdffonts_rows, pdftotext, vorlage
 
 
 def _write(tmp_path: Path, data: bytes, name: str = "v.pdf") -> Path:

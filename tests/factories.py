@@ -1,4 +1,4 @@
-"""Builders shared by the PDF tests (render, bundle, extract)."""
+"""Builders shared by the tests (for now the PDF ones: render, bundle, extract)."""
 
 from __future__ import annotations
 
