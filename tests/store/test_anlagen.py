@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from ratsdok import AnlagenStatus, check_anlagen
 from ratsdok.store.anlagen import fill_in
@@ -49,15 +52,14 @@ def test_missing_and_folder(tmp_path: Path) -> None:
     assert "folder" in results[1].reason
 
 
-def test_no_folder_and_no_inline_content() -> None:
-    (p,) = check_anlagen(minimal_vorlage(anlage()), None)
-    assert p.status is AnlagenStatus.MISSING
-    assert p.datei is None
-
-
-def test_inline_content_needs_no_folder() -> None:
-    (p,) = check_anlagen(minimal_vorlage(anlage(inhalt=DATA)), None)
-    assert p.status is AnlagenStatus.OK
+@pytest.mark.parametrize(
+    ("changes", "status"),
+    [({}, AnlagenStatus.MISSING), ({"inhalt": DATA}, AnlagenStatus.OK)],
+    ids=["no-inline-content-is-missing", "inline-content-needs-no-folder"],
+)
+def test_without_a_folder(changes: dict[str, Any], status: AnlagenStatus) -> None:
+    (p,) = check_anlagen(minimal_vorlage(anlage(**changes)), None)
+    assert p.status is status
     assert p.datei is None
 
 
@@ -80,15 +82,14 @@ def test_partly_recorded_values_are_completed(tmp_path: Path) -> None:
     assert filled.anlagen[0].sha256 == hashlib.sha256(DATA).hexdigest()
 
 
-def test_changed_anlagen_are_not_filled_in(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "recorded",
+    [{"groesse": 1}, {"groesse": len(DATA), "sha256": hashlib.sha256(DATA).hexdigest()}],
+    ids=["changed-anlage-is-not-filled-in", "complete-vorlage-is-returned-as-is"],
+)
+def test_nothing_to_fill_in(tmp_path: Path, recorded: dict[str, Any]) -> None:
     (tmp_path / "a.pdf").write_bytes(DATA)
-    v = minimal_vorlage(anlage(groesse=1))
-    assert fill_in(v, check_anlagen(v, tmp_path)) is v
-
-
-def test_complete_vorlage_is_returned_as_is(tmp_path: Path) -> None:
-    (tmp_path / "a.pdf").write_bytes(DATA)
-    v = minimal_vorlage(anlage(groesse=len(DATA), sha256=hashlib.sha256(DATA).hexdigest()))
+    v = minimal_vorlage(anlage(**recorded))
     assert fill_in(v, check_anlagen(v, tmp_path)) is v
 
 
