@@ -9,8 +9,7 @@ from types import ModuleType
 
 import ratsdok
 from ratsdok import Abschnittsart, Sitzungsart, Zustaendigkeit
-
-from .conftest import EXAMPLE_DIR, EXAMPLE_XML
+from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML
 
 
 def _build_module() -> ModuleType:

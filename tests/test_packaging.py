@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 import ratsdok
-
-from .conftest import EXAMPLE_DIR, ROOT
+from tests.conftest import EXAMPLE_DIR, ROOT
 
 
 @pytest.fixture(scope="module")

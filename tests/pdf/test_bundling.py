@@ -22,20 +22,21 @@ from ratsdok.pdf.bundling import (
 )
 from ratsdok.pdf.extraction import from_pdf
 from ratsdok.pdf.render import render_pdf
-
-from .conftest import EXAMPLE_DIR, EXAMPLE_XML, require_tool
-from .pdfhelpers import (
+from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, require_tool
+from tests.factories import (
     SECRET_MARKER,
     SECRET_TITLE,
     all_fonts_embedded,
+    anlage,
+    example_digests,
     helvetica_pdf,
     javascript_pdf,
+    pdf_dates,
     pdftotext,
     uncompressed,
     vorlage,
     with_anlagen,
 )
-from .test_render import example_digests, pdf_dates
 
 
 @pytest.fixture(scope="module")
@@ -191,12 +192,10 @@ def test_public_variant_leaks_nothing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["helvetica", "javascript"])
 def test_nonconforming_anlage_fails_by_default(kind: str) -> None:
-    fremd = ratsdok.Anlage(
+    fremd = anlage(
         nummer=1,
         titel="Fremde Anlage",
         dateiname="fremd.pdf",
-        medientyp="application/pdf",
-        oeffentlich=True,
         inhalt=helvetica_pdf() if kind == "helvetica" else javascript_pdf(),
     )
     v = vorlage(anlagen=[fremd])
@@ -215,12 +214,10 @@ def test_nonconforming_anlage_fails_by_default(kind: str) -> None:
 def _with_pdf_anlage(data: bytes) -> ratsdok.Vorlage:
     return vorlage(
         anlagen=[
-            ratsdok.Anlage(
+            anlage(
                 nummer=1,
                 titel="Kaputt",
                 dateiname="kaputt.pdf",
-                medientyp="application/pdf",
-                oeffentlich=True,
                 inhalt=data,
             )
         ]
@@ -263,12 +260,11 @@ def test_missing_and_changed_files(example_copy: Path) -> None:
 
 
 def test_reserved_name() -> None:
-    a = ratsdok.Anlage(
+    a = anlage(
         nummer=1,
         titel="X",
         dateiname="RATSDOK.xml",
         medientyp="application/xml",
-        oeffentlich=True,
         inhalt=b"<x/>",
     )
     with pytest.raises(ratsdok.AnlagenError, match="reserved"):
@@ -327,12 +323,10 @@ def test_unwritable_output_leaves_nothing(tmp_path: Path) -> None:
 
 def test_cli_embed_nonconforming(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = helvetica_pdf()
-    a = ratsdok.Anlage(
+    a = anlage(
         nummer=1,
         titel="Fremd",
         dateiname="fremd.pdf",
-        medientyp="application/pdf",
-        oeffentlich=True,
         groesse=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )

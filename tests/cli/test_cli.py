@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from ratsdok.cli import main
-
-from .conftest import line_of
+from tests.conftest import line_of
 
 PROBLEM_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<message>\S.*)$")
 
@@ -197,8 +196,7 @@ def test_errors_without_a_file_are_given_the_input_file(
 ) -> None:
     """bundle seals from bytes; its error about the broken seal names the input file."""
     from ratsdok.integrity.seal import seal
-
-    from .conftest import EXAMPLE_XML
+    from tests.conftest import EXAMPLE_XML
 
     doc = tmp_path / "v.xml"
     sealed = seal(EXAMPLE_XML.read_bytes())
@@ -224,7 +222,7 @@ def test_seal_of_a_pdf_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFix
 def test_archive_creates_its_output_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from .conftest import EXAMPLE_XML
+    from tests.conftest import EXAMPLE_XML
 
     out = tmp_path / "neu" / "abgabe"
     assert main(["archive", str(EXAMPLE_XML), "-o", str(out)]) == 0

@@ -6,7 +6,7 @@ import base64
 import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from uuid import UUID
 
@@ -16,134 +16,21 @@ from lxml import etree
 
 import ratsdok
 from ratsdok import (
-    Abschnitt,
-    Abschnittsart,
-    Abstimmung,
-    Anlage,
     Behoerde,
-    Beratung,
-    Beschlussergebnis,
-    Bezug,
-    Bezugsart,
-    Ergebnis,
-    Erweiterung,
     InvalidDocumentError,
     Nachricht,
     Nachrichtenkopf,
-    Organisationseinheit,
-    Quelle,
     SchemaError,
-    Sitzungsart,
     UnsafeInputError,
-    Unterzeichnung,
-    Vermerk,
     Vorlage,
-    Vorlagenart,
     XmlSyntaxError,
-    Zustaendigkeit,
 )
 from ratsdok.xml.mapping import nachricht_from_xml, parse_document, to_xml
 from ratsdok.xml.schema import load_schema, schema_problems
+from tests.conftest import EXAMPLE_XML, ROOT, line_of, require_tool
+from tests.factories import full_vorlage, minimal_vorlage
 
-from .conftest import EXAMPLE_XML, line_of, require_tool
-
-
-def _full_vorlage() -> Vorlage:
-    """A Vorlage using every optional field, with text that needs escaping."""
-    return Vorlage(
-        uuid=UUID("11111111-2222-4333-8444-555555555555"),
-        nummer="BV 12/2021-1",
-        art=Vorlagenart.AENDERUNGSVORLAGE,
-        betreff='Änderung <Satzung> & "Gebühren" für 2021',
-        datum=date(2021, 3, 4),
-        koerperschaft="Stadt Karlsruhe",
-        federfuehrung=Organisationseinheit(name="Amt für Stadtentwicklung", kennung="61"),
-        einreicher="Fraktion A & B",
-        beratungsfolge=[
-            Beratung(
-                gremium="Hauptausschuss",
-                sitzungstermin=date(2021, 3, 10),
-                sitzungsart=Sitzungsart.NICHTOEFFENTLICH,
-                zustaendigkeit=Zustaendigkeit.VORBERATUNG,
-                tagesordnungspunkt="TOP 4.1",
-                ergebnis=Ergebnis(
-                    beschlussergebnis=Beschlussergebnis.GEAENDERT_BESCHLOSSEN,
-                    abstimmung=Abstimmung(ja=10, nein=2, enthaltung=0),
-                    beschlusstext="Wie vorgeschlagen,\nmit Änderung.",
-                ),
-                erweiterungen=[
-                    Erweiterung(schluessel="ris:raum", wert='{"name":"Saal <A> & B"}'),
-                    Erweiterung(schluessel="ris:x", wert="1"),
-                ],
-            ),
-            Beratung(
-                gremium="Gemeinderat",
-                zustaendigkeit=Zustaendigkeit.ENTSCHEIDUNG,
-                quelle=Quelle(
-                    kennung="https://o.example/consultation/7",
-                    geaendert=datetime(2021, 3, 12, 18, 5, tzinfo=timezone(-timedelta(hours=5.5))),
-                ),
-            ),
-        ],
-        abschnitte=[
-            Abschnitt(art=Abschnittsart.BESCHLUSSVORSCHLAG, absaetze=["Der Rat beschließt."]),
-            Abschnitt(
-                art=Abschnittsart.SONSTIGES,
-                ueberschrift="III. Anhang ]]> <!-- x -->",
-                absaetze=["a\tb", "zweiter\nAbsatz"],
-            ),
-        ],
-        unterzeichnungen=[
-            Unterzeichnung(name="Müller", funktion="Oberbürgermeister", datum=date(2021, 3, 4)),
-            Unterzeichnung(vermerk=Vermerk.I_V, name="Schmidt"),
-        ],
-        anlagen=[
-            Anlage(
-                nummer=1,
-                titel="Plan",
-                dateiname="plan.pdf",
-                medientyp="application/pdf",
-                groesse=10,
-                sha256="ab" * 32,
-                oeffentlich=False,
-                quelle=Quelle(kennung="urn:ris:file:1", web="https://o.example/file/1"),
-            ),
-            Anlage(
-                nummer=2,
-                titel="Inline",
-                dateiname="inline.txt",
-                medientyp="text/plain",
-                oeffentlich=True,
-                inhalt=b"\x00\x01binary\xff",
-                erweiterungen=[
-                    Erweiterung(schluessel="vendor:seiten", wert="12"),
-                    Erweiterung(schluessel="vendor:intern", wert='"nur „intern“"'),
-                ],
-            ),
-        ],
-        bezuege=[
-            Bezug(art=Bezugsart.AENDERT, nummer="2020/0001"),
-            Bezug(
-                art=Bezugsart.FOLGT_AUF,
-                nummer="BV 1/2020",
-                uuid=UUID("99999999-2222-4333-8444-555555555555"),
-            ),
-        ],
-        quelle=Quelle(
-            kennung="https://o.example/paper/1?a=1&b=<2>",
-            web="https://o.example/vo/1",
-            erstellt=datetime(2021, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=1))),
-            geaendert=datetime(2021, 3, 4, 12, 0, 0, 250000, tzinfo=UTC),
-        ),
-        erweiterungen=[Erweiterung(schluessel="sternberg:intern", wert="[1,null]")],
-    )
-
-
-def _minimal_vorlage() -> Vorlage:
-    return Vorlage(nummer="X", betreff="Nur das Nötigste")
-
-
-GENERATED = {"full": _full_vorlage, "minimal": _minimal_vorlage}
+GENERATED = {"full": full_vorlage, "minimal": minimal_vorlage}
 
 
 def _parse(data: bytes) -> etree._ElementTree:
@@ -178,7 +65,7 @@ def test_round_trip_of_the_example(example: Vorlage) -> None:
 
 
 def test_escaping_keeps_text_exact() -> None:
-    v = _full_vorlage()
+    v = full_vorlage()
     back = ratsdok.from_xml(to_xml(v))
     assert back.betreff == 'Änderung <Satzung> & "Gebühren" für 2021'
     assert back.abschnitte[1].ueberschrift == "III. Anhang ]]> <!-- x -->"
@@ -187,7 +74,7 @@ def test_escaping_keeps_text_exact() -> None:
 
 
 def test_inline_content_is_base64_in_the_xml() -> None:
-    data = to_xml(_full_vorlage())
+    data = to_xml(full_vorlage())
     expected = base64.b64encode(b"\x00\x01binary\xff").decode()
     assert f"<ratsdok:inhalt>{expected}</ratsdok:inhalt>".encode() in data
 
@@ -202,7 +89,7 @@ def _child_names(tree: etree._ElementTree, xpath: str) -> list[str]:
 
 
 def test_nested_erweiterungen_are_the_last_children() -> None:
-    tree = _parse(to_xml(_full_vorlage()))
+    tree = _parse(to_xml(full_vorlage()))
 
     def children(xpath: str) -> list[str]:
         return _child_names(tree, xpath)
@@ -216,7 +103,7 @@ def test_nested_erweiterungen_are_the_last_children() -> None:
 
 
 def test_quelle_comes_right_before_the_erweiterungen() -> None:
-    tree = _parse(to_xml(_full_vorlage()))
+    tree = _parse(to_xml(full_vorlage()))
 
     def children(xpath: str) -> list[str]:
         return _child_names(tree, xpath)
@@ -243,7 +130,7 @@ def test_quelle_comes_right_before_the_erweiterungen() -> None:
 
 
 def test_quelle_keeps_its_offsets_through_the_round_trip() -> None:
-    v = _full_vorlage()
+    v = full_vorlage()
     back = ratsdok.from_xml(to_xml(v))
 
     def offsets(x: Vorlage) -> list[object]:
@@ -267,12 +154,12 @@ def test_quelle_keeps_its_offsets_through_the_round_trip() -> None:
 
 def test_empty_erweiterungen_write_nothing(example: Vorlage) -> None:
     assert b"erweiterung" not in to_xml(example)
-    assert b"erweiterung" not in to_xml(_minimal_vorlage())
-    assert b"quelle" not in to_xml(example) + to_xml(_minimal_vorlage())
+    assert b"erweiterung" not in to_xml(minimal_vorlage())
+    assert b"quelle" not in to_xml(example) + to_xml(minimal_vorlage())
 
 
 def test_output_is_deterministic() -> None:
-    v = _full_vorlage()
+    v = full_vorlage()
     first = to_xml(v)
     assert to_xml(v) == first
     assert to_xml(v.model_copy()) == first
@@ -282,13 +169,13 @@ def test_output_is_deterministic() -> None:
 def test_output_is_independent_of_hash_seed(tmp_path: Path) -> None:
     script = (
         "import sys, ratsdok\n"
-        "from tests.test_xmlformat import _full_vorlage\n"
-        "sys.stdout.buffer.write(ratsdok.to_xml(_full_vorlage()))\n"
+        "from tests.factories import full_vorlage\n"
+        "sys.stdout.buffer.write(ratsdok.to_xml(full_vorlage()))\n"
         "sys.stdout.buffer.write(b'\\0')\n"
         "sys.stdout.buffer.write(ratsdok.to_xml(ratsdok.load_nachricht(sys.argv[1])))\n"
     )
-    here = to_xml(_full_vorlage()) + b"\0" + to_xml(ratsdok.load_nachricht(EXAMPLE_XML))
-    root = Path(__file__).resolve().parent.parent
+    here = to_xml(full_vorlage()) + b"\0" + to_xml(ratsdok.load_nachricht(EXAMPLE_XML))
+    root = ROOT
     for seed in ("0", "12345"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
         out = subprocess.run(
@@ -316,8 +203,8 @@ def test_nachricht_header_is_read(example_xml: Path) -> None:
 
 
 def test_derived_header_depends_on_content() -> None:
-    a = to_xml(_minimal_vorlage())
-    b = to_xml(_minimal_vorlage().model_copy(update={"betreff": "anders"}))
+    a = to_xml(minimal_vorlage())
+    b = to_xml(minimal_vorlage().model_copy(update={"betreff": "anders"}))
     uuid_a = nachricht_from_xml(a).kopf.nachrichten_uuid
     uuid_b = nachricht_from_xml(b).kopf.nachrichten_uuid
     assert uuid_a != uuid_b
@@ -337,7 +224,7 @@ def test_nachricht_with_explicit_kopf_round_trips(offset: timedelta) -> None:
         produktversion=None,
         test=True,
     )
-    n = Nachricht(kopf=kopf, vorlage=_full_vorlage())
+    n = Nachricht(kopf=kopf, vorlage=full_vorlage())
     data = to_xml(n)
     assert schema_problems(_parse(data)) == []
     back = nachricht_from_xml(data)
@@ -351,7 +238,7 @@ def test_offset_with_seconds_still_gives_valid_xml() -> None:
         nachrichten_uuid=UUID("22222222-2222-4333-8444-555555555555"),
         erstellungszeitpunkt=datetime(2020, 1, 1, tzinfo=tz),
     )
-    data = to_xml(_minimal_vorlage(), kopf=kopf)
+    data = to_xml(minimal_vorlage(), kopf=kopf)
     assert schema_problems(_parse(data)) == []
 
 
@@ -629,7 +516,7 @@ def test_comment_or_pi_inside_a_value_does_not_cut_it(example_text: str) -> None
 
 def test_xmllint_accepts_example_and_generated_documents(tmp_path: Path) -> None:
     xmllint = require_tool("xmllint")
-    schema = Path(__file__).resolve().parent.parent / "schemas" / "ratsdok.xsd"
+    schema = ROOT / "schemas" / "ratsdok.xsd"
     files = [EXAMPLE_XML]
     for name, build in sorted(GENERATED.items()):
         path = tmp_path / f"{name}.xml"
@@ -652,7 +539,7 @@ def test_xmllint_accepts_example_and_generated_documents(tmp_path: Path) -> None
 
 def test_xmllint_accepts_nested_erweiterungen_only_in_place(tmp_path: Path) -> None:
     xmllint = require_tool("xmllint")
-    schema = Path(__file__).resolve().parent.parent / "schemas" / "ratsdok.xsd"
+    schema = ROOT / "schemas" / "ratsdok.xsd"
     text = _full_text()
     assert text.count("<ratsdok:erweiterung>") == 5
     good = tmp_path / "nested.xml"
@@ -676,7 +563,7 @@ def test_xmllint_accepts_nested_erweiterungen_only_in_place(tmp_path: Path) -> N
 
 
 def _xmllint_ok(xmllint: str, path: Path) -> bool:
-    schema = Path(__file__).resolve().parent.parent / "schemas" / "ratsdok.xsd"
+    schema = ROOT / "schemas" / "ratsdok.xsd"
     result = subprocess.run(
         [xmllint, "--noout", "--nonet", "--schema", str(schema), str(path)],
         capture_output=True,
@@ -732,7 +619,7 @@ def test_xmllint_refuses_quelle_after_the_erweiterungen(tmp_path: Path) -> None:
 
 def test_xmllint_rejects_a_broken_document(tmp_path: Path, example_text: str) -> None:
     xmllint = require_tool("xmllint")
-    schema = Path(__file__).resolve().parent.parent / "schemas" / "ratsdok.xsd"
+    schema = ROOT / "schemas" / "ratsdok.xsd"
     path = tmp_path / "bad.xml"
     path.write_text(example_text.replace("2020-05-25", "2020-13-45"), encoding="utf-8")
     result = subprocess.run(
@@ -758,7 +645,7 @@ def test_blank_absatz_passes_schema_but_not_model(example_text: str) -> None:
 
 
 def _full_text() -> str:
-    return to_xml(_full_vorlage()).decode("utf-8")
+    return to_xml(full_vorlage()).decode("utf-8")
 
 
 def test_blank_nested_erweiterung_wert_points_at_its_line() -> None:

@@ -27,29 +27,16 @@ from ratsdok import (
     Zustaendigkeit,
 )
 from ratsdok.model.vorlage import format_path, rule_violations, zeitpunkt_text
+from tests.factories import anlage, minimal_vorlage
 
 E = Zustaendigkeit.ENTSCHEIDUNG
 V = Zustaendigkeit.VORBERATUNG
 
 
-def _anlage(**kw: Any) -> Anlage:
-    values: dict[str, Any] = {
-        "nummer": 1,
-        "titel": "Konzept",
-        "dateiname": "konzept.pdf",
-        "medientyp": "application/pdf",
-        "oeffentlich": True,
-    }
-    values.update(kw)
-    return Anlage(**values)
-
-
 def _rule_errors(**kw: Any) -> list[tuple[tuple[str | int, ...], str]]:
     """The rule violations raised when building a Vorlage from *kw*."""
-    values: dict[str, Any] = {"nummer": "KT 0001/2024", "betreff": "Test"}
-    values.update(kw)
     with pytest.raises(pydantic.ValidationError) as info:
-        Vorlage(**values)
+        minimal_vorlage(**kw)
     (err,) = info.value.errors()
     assert err["type"] == "ratsdok_rule"
     ctx = err.get("ctx")
@@ -211,7 +198,7 @@ def test_vorberatung_after_the_entscheidung() -> None:
 
 def test_duplicate_anlage_numbers() -> None:
     violations = _rule_errors(
-        anlagen=[_anlage(nummer=3, dateiname="a.pdf"), _anlage(nummer=3, dateiname="b.pdf")]
+        anlagen=[anlage(nummer=3, dateiname="a.pdf"), anlage(nummer=3, dateiname="b.pdf")]
     )
     assert [format_path(p) for p, _ in violations] == ["anlagen[1].nummer"]
     assert "anlagen[0]" in violations[0][1]
@@ -222,7 +209,7 @@ def test_duplicate_anlage_numbers() -> None:
 )
 def test_duplicate_file_names_ignoring_case(first: str, second: str) -> None:
     violations = _rule_errors(
-        anlagen=[_anlage(nummer=1, dateiname=first), _anlage(nummer=2, dateiname=second)]
+        anlagen=[anlage(nummer=1, dateiname=first), anlage(nummer=2, dateiname=second)]
     )
     assert [format_path(p) for p, _ in violations] == ["anlagen[1].dateiname"]
     assert second in violations[0][1]
@@ -254,7 +241,7 @@ def test_all_violations_are_reported_together() -> None:
             Beratung(gremium="A", sitzungstermin=date(2020, 2, 1), zustaendigkeit=E),
             Beratung(gremium="B", sitzungstermin=date(2020, 1, 1), zustaendigkeit=E),
         ],
-        anlagen=[_anlage(nummer=1, dateiname="a.pdf"), _anlage(nummer=1, dateiname="A.pdf")],
+        anlagen=[anlage(nummer=1, dateiname="a.pdf"), anlage(nummer=1, dateiname="A.pdf")],
     )
     assert {format_path(p) for p, _ in violations} == {
         "beratungsfolge[1].sitzungstermin",
@@ -273,67 +260,63 @@ def test_format_path() -> None:
 # ---------------------------------------------------------------- Anlage fields
 
 
+UNSAFE_FILE_NAMES = [
+    *["../x.pdf", "a/b", "a\\b", "x..pdf", "\x01.pdf", "a\nb.pdf", ".", "..", "ä" * 128, " "],
+    # invisible characters that make a name look other than it is
+    *["rechnung\u202egnp.exe", "a\u200bb.pdf", "a\u2028b.pdf", "\ufeffa.pdf"],
+]
+MALFORMED_SHA256 = ["abc", "g" * 64, "a" * 63, "a" * 65, "a" * 32 + " " + "a" * 31]
+BAD_MEDIENTYPEN = ["pdf", "application/", "text/plain; charset=utf-8", ""]
+
+
 @pytest.mark.parametrize(
-    "name",
+    ("field", "value"),
     [
-        *["../x.pdf", "a/b", "a\\b", "x..pdf", "\x01.pdf", "a\nb.pdf", ".", "..", "ä" * 128, " "],
-        # invisible characters that make a name look other than it is
-        *["rechnung\u202egnp.exe", "a\u200bb.pdf", "a\u2028b.pdf", "\ufeffa.pdf"],
+        *(("dateiname", name) for name in UNSAFE_FILE_NAMES),
+        *(("sha256", digest) for digest in MALFORMED_SHA256),
+        *(("medientyp", mime) for mime in BAD_MEDIENTYPEN),
     ],
 )
-def test_unsafe_file_names_are_refused(name: str) -> None:
+def test_malformed_anlage_field_is_refused(field: str, value: str) -> None:
+    changes: dict[str, Any] = {field: value}
     with pytest.raises(pydantic.ValidationError) as info:
-        _anlage(dateiname=name)
-    assert ("dateiname",) in _error_locs(info.value)
+        anlage(**changes)
+    assert (field,) in _error_locs(info.value)
 
 
 @pytest.mark.parametrize(
     "name", ["konzept.pdf", ".hidden", "a.b.c", "ä" * 127 + "a", "Anlage 1 – Übersicht.pdf"]
 )
 def test_safe_file_names_are_accepted(name: str) -> None:
-    assert _anlage(dateiname=name).dateiname == name
-
-
-@pytest.mark.parametrize("digest", ["abc", "g" * 64, "a" * 63, "a" * 65, "a" * 32 + " " + "a" * 31])
-def test_malformed_sha256_is_refused(digest: str) -> None:
-    with pytest.raises(pydantic.ValidationError) as info:
-        _anlage(sha256=digest)
-    assert ("sha256",) in _error_locs(info.value)
+    assert anlage(dateiname=name).dateiname == name
 
 
 def test_uppercase_sha256_is_lowercased() -> None:
     digest = hashlib.sha256(b"x").hexdigest()
-    assert _anlage(sha256=digest.upper()).sha256 == digest
+    assert anlage(sha256=digest.upper()).sha256 == digest
 
 
 def test_medientyp_is_lowercased() -> None:
-    assert _anlage(medientyp="Application/PDF").medientyp == "application/pdf"
-
-
-@pytest.mark.parametrize("mime", ["pdf", "application/", "text/plain; charset=utf-8", ""])
-def test_bad_medientyp_is_refused(mime: str) -> None:
-    with pytest.raises(pydantic.ValidationError) as info:
-        _anlage(medientyp=mime)
-    assert ("medientyp",) in _error_locs(info.value)
+    assert anlage(medientyp="Application/PDF").medientyp == "application/pdf"
 
 
 def test_inline_content_fills_size_and_digest() -> None:
     data = b"%PDF-1.7 inline"
-    a = _anlage(inhalt=data)
+    a = anlage(inhalt=data)
     assert a.groesse == len(data)
     assert a.sha256 == hashlib.sha256(data).hexdigest()
 
 
 def test_inline_content_keeps_recorded_values() -> None:
-    a = _anlage(inhalt=b"abc", groesse=99, sha256="0" * 64)
+    a = anlage(inhalt=b"abc", groesse=99, sha256="0" * 64)
     assert (a.groesse, a.sha256) == (99, "0" * 64)
 
 
 def test_negative_size_and_number_zero_are_refused() -> None:
     with pytest.raises(pydantic.ValidationError):
-        _anlage(groesse=-1)
+        anlage(groesse=-1)
     with pytest.raises(pydantic.ValidationError):
-        _anlage(nummer=0)
+        anlage(nummer=0)
 
 
 # ---------------------------------------------------------------- Erweiterungen
@@ -343,14 +326,14 @@ def test_beratung_and_anlage_end_with_quelle_and_erweiterungen() -> None:
     for model in (Beratung, Anlage, Vorlage):
         assert list(model.model_fields)[-2:] == ["quelle", "erweiterungen"]
     assert Beratung(gremium="Rat").erweiterungen == ()
-    assert _anlage().erweiterungen == ()
+    assert anlage().erweiterungen == ()
 
 
 def test_nested_erweiterungen_are_normalised_tuples() -> None:
     b = Beratung(
         gremium="Rat", erweiterungen=[{"schluessel": "ris:x", "wert": ' "Mu\u0308nchen"\r\n'}]
     )
-    a = _anlage(erweiterungen=[Erweiterung(schluessel="vendor:y", wert="1")])
+    a = anlage(erweiterungen=[Erweiterung(schluessel="vendor:y", wert="1")])
     assert isinstance(b.erweiterungen, tuple) and isinstance(a.erweiterungen, tuple)
     assert b.erweiterungen == (Erweiterung(schluessel="ris:x", wert='"München"'),)
     v = Vorlage(nummer="1", betreff="x", beratungsfolge=[b], anlagen=[a])
@@ -378,8 +361,8 @@ def test_bad_nested_erweiterung_names_the_nested_field(field: str, item: dict[st
 
 
 def test_erweiterungen_take_part_in_equality() -> None:
-    plain = _anlage()
-    extended = _anlage(erweiterungen=[Erweiterung(schluessel="vendor:y", wert="1")])
+    plain = anlage()
+    extended = anlage(erweiterungen=[Erweiterung(schluessel="vendor:y", wert="1")])
     assert plain != extended
     assert plain == extended.model_copy(update={"erweiterungen": ()})
 
@@ -434,7 +417,7 @@ def test_quelle_refuses_times_without_a_usable_offset(value: Any, message: str) 
 
 def test_quelle_needs_a_kennung_with_text() -> None:
     with pytest.raises(pydantic.ValidationError) as info:
-        _anlage(quelle={"kennung": " \t"})
+        anlage(quelle={"kennung": " \t"})
     assert _error_locs(info.value) == [("quelle", "kennung")]
 
 
@@ -446,9 +429,9 @@ def test_quelle_equality_includes_the_offset() -> None:
     assert here != utc and hash(here) == hash(utc)
     assert here == Quelle(kennung="k", erstellt="2020-05-04T10:00:00+02:00")
     assert here != here.model_copy(update={"web": "https://o.example"})
-    assert _anlage(quelle=here) != _anlage(quelle=utc)
-    assert _anlage(quelle=here) == _anlage(quelle=here.model_copy())
-    assert _anlage() != _anlage(quelle=here)
+    assert anlage(quelle=here) != anlage(quelle=utc)
+    assert anlage(quelle=here) == anlage(quelle=here.model_copy())
+    assert anlage() != anlage(quelle=here)
 
 
 @pytest.mark.parametrize(
@@ -476,7 +459,7 @@ def test_zeitpunkt_text_is_canonical_and_reads_back(value: datetime, text: str) 
 
 
 def test_models_are_frozen() -> None:
-    v = Vorlage(nummer="KT 0134/2020", betreff="x", anlagen=[_anlage()])
+    v = Vorlage(nummer="KT 0134/2020", betreff="x", anlagen=[anlage()])
     with pytest.raises(pydantic.ValidationError):
         v.betreff = "y"  # type: ignore[misc]
     with pytest.raises(pydantic.ValidationError):
@@ -496,7 +479,7 @@ def test_id_lookups_and_sections() -> None:
         nummer="1",
         betreff="x",
         abschnitte=[Abschnitt(art=Abschnittsart.BEGRUENDUNG, absaetze=["b"])],
-        anlagen=[_anlage(nummer=7)],
+        anlagen=[anlage(nummer=7)],
     )
     assert v.id == f"vorlage-{u}"
     assert v.begruendung == ("b",)

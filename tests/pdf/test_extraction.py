@@ -14,9 +14,8 @@ from ratsdok.cli import main
 from ratsdok.pdf.bundling import XML_NAME, bundle
 from ratsdok.pdf.extraction import embedded_files, extract, from_pdf
 from ratsdok.pdf.render import render_pdf
-
-from .conftest import EXAMPLE_DIR, EXAMPLE_XML, require_tool
-from .pdfhelpers import vorlage, with_anlagen
+from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, require_tool
+from tests.factories import vorlage, with_anlagen
 
 
 @pytest.fixture

@@ -19,19 +19,20 @@ from ratsdok.model.codes import Beschlussergebnis, Sitzungsart, Vorlagenart, Zus
 from ratsdok.oparl import EXTENSION_KEY, dump_json, export_paper, import_paper, oparl_uuid
 from ratsdok.xml.schema import schema_problems
 from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, require_corpus
-
-BASE = "https://ris.example.de/oparl"
-KA = "oparl/maxliesegang+karlsruhe-oparl-syndication/docs"
-HW = "oparl/konstin+oparl-validator-rs/test-data/cache_huertgenwald"
-KA_PAPERS = ["1", "34118", "40065", "414", "49921", "50461", "50888", "50957", "51815", "52156"]
-KA_PAPERS += ["52888"]
-KA_DELETED = {"414", "52156"}
-HW_PAGES = ["63", "72", "73"]
-SPEC_PAPERS = [
-    "oparl/oparl+spec/examples/Paper-01.json",
-    "oparl/oparl+spec/1.0/examples/Paper-01.json",
-]
-
+from tests.factories import (
+    BASE,
+    HW,
+    HW_PAGES,
+    KA,
+    KA_DELETED,
+    KA_PAPERS,
+    ORGS,
+    SPEC_PAPERS,
+    anlage,
+    consultation,
+    oparl_schema,
+    paper,
+)
 
 # --------------------------------------------------------------------------- helpers
 
@@ -56,12 +57,6 @@ def assert_xsd_valid(v: ratsdok.Vorlage) -> None:
     assert ratsdok.from_xml(data) == v
 
 
-def oparl_schema(name: str) -> dict[str, Any]:
-    path = require_corpus(f"oparl/oparl+spec/schema/{name}.json")
-    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return schema
-
-
 def schema_errors(paper: dict[str, Any]) -> list[str]:
     """Validate the Paper and, explicitly, its embedded Consultations and Files."""
     checks: list[tuple[str, Any]] = [("Paper", paper)]
@@ -74,38 +69,6 @@ def schema_errors(paper: dict[str, Any]) -> list[str]:
         validator = jsonschema.Draft4Validator(oparl_schema(name))
         out += [f"{name}: {e.message}" for e in validator.iter_errors(obj)]
     return out
-
-
-def paper(**extra: Any) -> dict[str, Any]:
-    """A minimal OParl 1.1 Paper for quirk tests."""
-    obj: dict[str, Any] = {
-        "id": "https://oparl.example.org/paper/1",
-        "type": "https://schema.oparl.org/1.1/Paper",
-        "name": "Radweg Hauptstraße",
-        "reference": "BV 12/2021",
-    }
-    obj.update(extra)
-    return obj
-
-
-def consultation(n: int, **extra: Any) -> dict[str, Any]:
-    obj: dict[str, Any] = {
-        "id": f"https://oparl.example.org/consultation/{n}",
-        "type": "https://schema.oparl.org/1.1/Consultation",
-        "organization": [f"https://oparl.example.org/organization/{n}"],
-    }
-    obj.update(extra)
-    return obj
-
-
-ORGS = {
-    f"https://oparl.example.org/organization/{n}": {
-        "id": f"https://oparl.example.org/organization/{n}",
-        "type": "https://schema.oparl.org/1.1/Organization",
-        "name": name,
-    }
-    for n, name in [(1, "Bauausschuss"), (2, "Hauptausschuss"), (3, "Stadtrat")]
-}
 
 
 def reasons(result: ratsdok.oparl.ImportResult) -> dict[str, str]:
@@ -447,12 +410,10 @@ def test_erweiterungen_never_override_oparl_keys() -> None:
             )
         ],
         anlagen=[
-            ratsdok.Anlage(
+            anlage(
                 nummer=1,
                 titel="Plan",
                 dateiname="plan.pdf",
-                medientyp="application/pdf",
-                oeffentlich=True,
                 erweiterungen=[
                     ratsdok.Erweiterung(schluessel="fileName", wert='"evil.exe"'),
                     ratsdok.Erweiterung(schluessel="ris:ok", wert="1"),
@@ -604,20 +565,18 @@ def test_export_refuses_mismatching_bytes(example: ratsdok.Vorlage, tmp_path: Pa
 
 
 def test_non_public_anlagen_are_not_exported(example: ratsdok.Vorlage) -> None:
-    secret = ratsdok.Anlage(
+    secret = anlage(
         nummer=2,
         titel="Vertrag",
         dateiname="vertrag.pdf",
-        medientyp="application/pdf",
         oeffentlich=False,
         inhalt=b"geheim",
     )
-    public = ratsdok.Anlage(
+    public = anlage(
         nummer=3,
         titel="Karte",
         dateiname="karte.png",
         medientyp="image/png",
-        oeffentlich=True,
         inhalt=b"png",
     )
     v = example.model_copy(update={"anlagen": (*example.anlagen, secret, public)})

@@ -18,8 +18,7 @@ from ratsdok import (
 )
 from ratsdok.store.files import read_bytes, save, validate_xml
 from ratsdok.xml.mapping import to_xml
-
-from .conftest import line_of
+from tests.conftest import line_of
 
 PDF = "integrationskonzept.pdf"
 

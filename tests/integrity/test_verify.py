@@ -28,24 +28,15 @@ from ratsdok.cli import main
 from ratsdok.errors import InvalidDocumentError, RatsdokError
 from ratsdok.integrity.seal import seal
 from ratsdok.integrity.sign import sign
-from ratsdok.model.vorlage import Anlage, Vorlage
+from ratsdok.model.vorlage import Vorlage
 from ratsdok.xml.mapping import to_xml
-
-from .conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes
-from .pki import make_signer, pki
+from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes
+from tests.factories import anlage, make_signer, pki, signed_by, write_ca
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 NS = {"r": "urn:ratsdok:schema:1", "ds": DS}
 SHA1 = "http://www.w3.org/2000/09/xmldsig#sha1"
 MD5 = "http://www.w3.org/2001/04/xmldsig-more#md5"
-
-
-def _signed(data: bytes, *which: int) -> bytes:
-    p = pki()
-    signers = {1: p["landrat"], 2: p["beigeordneter"]}
-    for n in which or (1, 2):
-        data = sign(data, key=signers[n].key, cert=signers[n].cert, unterzeichnung=n)
-    return data
 
 
 def _status(result: VerificationResult, kind: TeilArt) -> list[Status]:
@@ -55,15 +46,13 @@ def _status(result: VerificationResult, kind: TeilArt) -> list[Status]:
 @pytest.fixture
 def signed_copy(example_copy: Path) -> Path:
     """The example folder copy, its XML sealed and signed by both signers."""
-    example_copy.write_bytes(_signed(example_copy.read_bytes()))
+    example_copy.write_bytes(signed_by(example_copy.read_bytes()))
     return example_copy
 
 
 @pytest.fixture
 def trust(tmp_path: Path) -> list[Path]:
-    path = tmp_path / "ca.pem"
-    path.write_bytes(pki()["ca"].cert_pem)
-    return [path]
+    return [write_ca(tmp_path)]
 
 
 @pytest.fixture
@@ -126,14 +115,13 @@ def _two_anlagen(folder: Path, example: Vorlage) -> Path:
     (folder / "a.txt").write_bytes(a)
     (folder / "b.txt").write_bytes(b)
     anlagen = tuple(
-        Anlage(
+        anlage(
             nummer=i,
             titel=f"Anlage {i}",
             dateiname=name,
             medientyp="text/plain",
             groesse=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
-            oeffentlich=True,
         )
         for i, (name, data) in enumerate((("a.txt", a), ("b.txt", b)), 1)
     )
@@ -209,12 +197,6 @@ def _forgery_b(signed: bytes) -> bytes:
     return etree.tostring(root)
 
 
-def test_wrapping_attack_is_refused_by_the_schema(signed_copy: Path, trust: list[Path]) -> None:
-    forged = _forgery_b(signed_copy.read_bytes())
-    with pytest.raises(InvalidDocumentError):
-        verify(forged, trust=trust, folder=signed_copy.parent)
-
-
 @pytest.mark.usefixtures("no_schema")
 def test_wrapping_attack_is_refused_without_the_schema(
     signed_copy: Path, trust: list[Path]
@@ -247,8 +229,15 @@ def _second_vorlage(signed: bytes) -> bytes:
     return etree.tostring(root)
 
 
-def test_second_unsigned_vorlage_is_refused(signed_copy: Path, trust: list[Path]) -> None:
-    doc = _second_vorlage(signed_copy.read_bytes())
+@pytest.mark.parametrize(
+    "forge",
+    [_forgery_b, _second_vorlage],
+    ids=["wrapping-attack", "second-unsigned-vorlage"],
+)
+def test_second_vorlage_element_is_refused_by_the_schema(
+    signed_copy: Path, trust: list[Path], forge: Callable[[bytes], bytes]
+) -> None:
+    doc = forge(signed_copy.read_bytes())
     with pytest.raises(InvalidDocumentError):
         verify(doc, trust=trust, folder=signed_copy.parent)
 
@@ -311,7 +300,7 @@ def test_certificate_from_another_ca_is_untrusted(example_copy: Path, trust: lis
     assert not result.ok
     # without any trust anchor an intact signature is "untrusted", never "valid"
     assert _status(
-        verify(_signed(example_copy.read_bytes()), folder=example_copy.parent), TeilArt.SIGNATUR
+        verify(signed_by(example_copy.read_bytes()), folder=example_copy.parent), TeilArt.SIGNATUR
     ) == [Status.UNTRUSTED, Status.UNTRUSTED]
 
 
@@ -462,8 +451,7 @@ def test_cli_seal_sign_verify(
     example_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     key, cert = pki()["landrat"].write(tmp_path, "landrat")
-    ca = tmp_path / "ca.pem"
-    ca.write_bytes(pki()["ca"].cert_pem)
+    ca = write_ca(tmp_path)
     f = str(example_copy)
     assert main(["verify", f]) == 1
     assert main(["seal", f, "-o", f]) == 0
@@ -516,14 +504,10 @@ def test_bundle_of_a_signed_file_keeps_the_signatures_and_marks_the_blocks(
 ) -> None:
     from ratsdok.pdf.bundling import bundle
 
-    p = pki()
-    signed = sign(
-        example_copy.read_bytes(), key=p["landrat"].key, cert=p["landrat"].cert, unterzeichnung=1
-    )
+    signed = signed_by(example_copy.read_bytes(), 1)
     v = ratsdok.xml.mapping.from_xml(signed)
     pdf = bundle(v, EXAMPLE_DIR, xml=signed)
-    ca = tmp_path / "ca.pem"
-    ca.write_bytes(pki()["ca"].cert_pem)
+    ca = write_ca(tmp_path)
     result = verify(pdf, trust=[ca])
     assert result.ok, [p.to_dict() for p in result.parts]
     assert _status(result, TeilArt.SIGNATUR) == [Status.VALID]
@@ -532,7 +516,7 @@ def test_bundle_of_a_signed_file_keeps_the_signatures_and_marks_the_blocks(
     public = verify(bundle(v, EXAMPLE_DIR, xml=signed, oeffentlich_only=True), trust=[ca])
     assert _status(public, TeilArt.SIGNATUR) == [Status.VALID]
     # With a non-public Anlage the content differs: no signature can be carried over.
-    secret = Anlage(
+    secret = anlage(
         nummer=2,
         titel="Vertraulich",
         dateiname="vertraulich.txt",
@@ -541,7 +525,7 @@ def test_bundle_of_a_signed_file_keeps_the_signatures_and_marks_the_blocks(
         inhalt=b"geheim",
     )
     v2 = v.model_copy(update={"anlagen": (*v.anlagen, secret)})
-    signed2 = sign(to_xml(v2), key=p["landrat"].key, cert=p["landrat"].cert, unterzeichnung=1)
+    signed2 = signed_by(to_xml(v2), 1)
     public2 = verify(bundle(v2, EXAMPLE_DIR, xml=signed2, oeffentlich_only=True), trust=[ca])
     assert _status(public2, TeilArt.SIGNATUR) == []
     assert _status(public2, TeilArt.SEAL) == [Status.VALID]
@@ -589,7 +573,7 @@ def _canonical_by_position(data: bytes) -> bytes | None:
 @functools.cache
 def _signed_example() -> bytes:
     """The example, sealed and signed by Unterzeichnung 1 (RSA) and 2 (ECDSA)."""
-    return _signed(EXAMPLE_XML.read_bytes())
+    return signed_by(EXAMPLE_XML.read_bytes())
 
 
 def _ca() -> bytes:
@@ -1054,8 +1038,7 @@ def _broken_inputs(folder: Path) -> dict[str, Path]:
 
 def test_cli_verify_broken_inputs_without_traceback(tmp_path: Path) -> None:
     """`ratsdok verify` exits non-zero on each broken input and never prints a traceback."""
-    ca = tmp_path / "ca.pem"
-    ca.write_bytes(_ca())
+    ca = write_ca(tmp_path)
     bad_ca = tmp_path / "bad-ca.pem"
     bad_ca.write_bytes(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
     good = tmp_path / "good.xml"

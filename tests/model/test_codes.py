@@ -10,8 +10,7 @@ import pytest
 from lxml import etree
 
 from ratsdok.model.codes import CODELISTEN, Beschlussergebnis, Code, Codeliste, codeliste
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 SCHEMAS = ROOT / "schemas"
 XS = "http://www.w3.org/2001/XMLSchema"

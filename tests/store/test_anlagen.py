@@ -6,31 +6,19 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from ratsdok import Anlage, AnlagenStatus, Vorlage, check_anlagen
+import pytest
+
+from ratsdok import AnlagenStatus, check_anlagen
 from ratsdok.store.anlagen import fill_in
+from tests.factories import anlage, minimal_vorlage
 
 DATA = b"%PDF-1.7\nInhalt der Anlage\n"
 
 
-def _vorlage(*anlagen: Anlage) -> Vorlage:
-    return Vorlage(nummer="KT 0001/2024", betreff="Test", anlagen=anlagen)
-
-
-def _anlage(nummer: int = 1, dateiname: str = "a.pdf", **kw: Any) -> Anlage:
-    return Anlage(
-        nummer=nummer,
-        titel="Anlage",
-        dateiname=dateiname,
-        medientyp="application/pdf",
-        oeffentlich=True,
-        **kw,
-    )
-
-
 def test_matching_file_is_ok(tmp_path: Path) -> None:
     (tmp_path / "a.pdf").write_bytes(DATA)
-    a = _anlage(groesse=len(DATA), sha256=hashlib.sha256(DATA).hexdigest())
-    (p,) = check_anlagen(_vorlage(a), tmp_path)
+    a = anlage(groesse=len(DATA), sha256=hashlib.sha256(DATA).hexdigest())
+    (p,) = check_anlagen(minimal_vorlage(a), tmp_path)
     assert p.status is AnlagenStatus.OK
     assert p.ok
     assert p.datei == tmp_path / "a.pdf"
@@ -39,15 +27,15 @@ def test_matching_file_is_ok(tmp_path: Path) -> None:
 
 def test_size_only_is_checked(tmp_path: Path) -> None:
     (tmp_path / "a.pdf").write_bytes(DATA)
-    assert check_anlagen(_vorlage(_anlage(groesse=len(DATA))), tmp_path)[0].ok
-    (p,) = check_anlagen(_vorlage(_anlage(groesse=len(DATA) + 1)), tmp_path)
+    assert check_anlagen(minimal_vorlage(anlage(groesse=len(DATA))), tmp_path)[0].ok
+    (p,) = check_anlagen(minimal_vorlage(anlage(groesse=len(DATA) + 1)), tmp_path)
     assert p.status is AnlagenStatus.CHANGED
     assert not p.ok
 
 
 def test_digest_mismatch(tmp_path: Path) -> None:
     (tmp_path / "a.pdf").write_bytes(DATA)
-    (p,) = check_anlagen(_vorlage(_anlage(sha256="0" * 64)), tmp_path)
+    (p,) = check_anlagen(minimal_vorlage(anlage(sha256="0" * 64)), tmp_path)
     assert p.status is AnlagenStatus.CHANGED
     assert "0" * 64 in p.reason
     assert hashlib.sha256(DATA).hexdigest() in p.reason
@@ -55,7 +43,7 @@ def test_digest_mismatch(tmp_path: Path) -> None:
 
 def test_missing_and_folder(tmp_path: Path) -> None:
     (tmp_path / "b.pdf").mkdir()
-    v = _vorlage(_anlage(1, "a.pdf"), _anlage(2, "b.pdf"))
+    v = minimal_vorlage(anlage(1, "a.pdf"), anlage(2, "b.pdf"))
     results = check_anlagen(v, tmp_path)
     assert [r.status for r in results] == [AnlagenStatus.MISSING, AnlagenStatus.MISSING]
     assert [r.index for r in results] == [0, 1]
@@ -64,21 +52,20 @@ def test_missing_and_folder(tmp_path: Path) -> None:
     assert "folder" in results[1].reason
 
 
-def test_no_folder_and_no_inline_content() -> None:
-    (p,) = check_anlagen(_vorlage(_anlage()), None)
-    assert p.status is AnlagenStatus.MISSING
-    assert p.datei is None
-
-
-def test_inline_content_needs_no_folder() -> None:
-    (p,) = check_anlagen(_vorlage(_anlage(inhalt=DATA)), None)
-    assert p.status is AnlagenStatus.OK
+@pytest.mark.parametrize(
+    ("changes", "status"),
+    [({}, AnlagenStatus.MISSING), ({"inhalt": DATA}, AnlagenStatus.OK)],
+    ids=["no-inline-content-is-missing", "inline-content-needs-no-folder"],
+)
+def test_without_a_folder(changes: dict[str, Any], status: AnlagenStatus) -> None:
+    (p,) = check_anlagen(minimal_vorlage(anlage(**changes)), None)
+    assert p.status is status
     assert p.datei is None
 
 
 def test_unrecorded_values_are_filled_in(tmp_path: Path) -> None:
     (tmp_path / "a.pdf").write_bytes(DATA)
-    v = _vorlage(_anlage())
+    v = minimal_vorlage(anlage())
     results = check_anlagen(v, tmp_path)
     assert results[0].status is AnlagenStatus.UNRECORDED
     assert results[0].ok
@@ -90,25 +77,24 @@ def test_unrecorded_values_are_filled_in(tmp_path: Path) -> None:
 
 def test_partly_recorded_values_are_completed(tmp_path: Path) -> None:
     (tmp_path / "a.pdf").write_bytes(DATA)
-    v = _vorlage(_anlage(groesse=len(DATA)))
+    v = minimal_vorlage(anlage(groesse=len(DATA)))
     filled = fill_in(v, check_anlagen(v, tmp_path))
     assert filled.anlagen[0].sha256 == hashlib.sha256(DATA).hexdigest()
 
 
-def test_changed_anlagen_are_not_filled_in(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "recorded",
+    [{"groesse": 1}, {"groesse": len(DATA), "sha256": hashlib.sha256(DATA).hexdigest()}],
+    ids=["changed-anlage-is-not-filled-in", "complete-vorlage-is-returned-as-is"],
+)
+def test_nothing_to_fill_in(tmp_path: Path, recorded: dict[str, Any]) -> None:
     (tmp_path / "a.pdf").write_bytes(DATA)
-    v = _vorlage(_anlage(groesse=1))
-    assert fill_in(v, check_anlagen(v, tmp_path)) is v
-
-
-def test_complete_vorlage_is_returned_as_is(tmp_path: Path) -> None:
-    (tmp_path / "a.pdf").write_bytes(DATA)
-    v = _vorlage(_anlage(groesse=len(DATA), sha256=hashlib.sha256(DATA).hexdigest()))
+    v = minimal_vorlage(anlage(**recorded))
     assert fill_in(v, check_anlagen(v, tmp_path)) is v
 
 
 def test_large_file_is_digested_in_chunks(tmp_path: Path) -> None:
     data = bytes(range(256)) * (5 * 4096 + 7)  # > 1 MiB, not a multiple of the chunk
     (tmp_path / "a.pdf").write_bytes(data)
-    v = _vorlage(_anlage(groesse=len(data), sha256=hashlib.sha256(data).hexdigest()))
+    v = minimal_vorlage(anlage(groesse=len(data), sha256=hashlib.sha256(data).hexdigest()))
     assert check_anlagen(v, tmp_path)[0].status is AnlagenStatus.OK

@@ -23,7 +23,6 @@ import ratsdok
 from ratsdok import Status, TeilArt, verify
 from ratsdok.cli import main
 from ratsdok.errors import RatsdokError
-from ratsdok.integrity.sign import sign
 from ratsdok.interop.xdomea import (
     XDOMEA_NS,
     archive,
@@ -35,11 +34,17 @@ from ratsdok.interop.xdomea import (
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.pdf.bundling import bundle
 from ratsdok.pdf.render import render_pdf, stichtag
-
-from .conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes, require_corpus, require_tool
-from .pdfhelpers import pdftotext, vorlage, with_anlagen
-from .pki import pki
-from .test_render import example_digests, pdf_dates
+from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes, require_corpus, require_tool
+from tests.factories import (
+    example_digests,
+    pdf_dates,
+    pdftotext,
+    pki,
+    signed_by,
+    vorlage,
+    with_anlagen,
+    write_ca,
+)
 
 PID = UUID("9fde4e7a-b41b-11ec-9225-005056871b7c")
 WHEN = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -680,17 +685,15 @@ def test_cli_verify_broken_zips_without_traceback(good_zip: Path, tmp_path: Path
 def _signed_example(folder: Path) -> Path:
     """A copy of the example folder whose XML is sealed and signed by Unterzeichnung 1."""
     shutil.copytree(EXAMPLE_XML.parent, folder)
-    signer = pki()["landrat"]
     doc = folder / EXAMPLE_XML.name
-    doc.write_bytes(sign(doc.read_bytes(), key=signer.key, cert=signer.cert, unterzeichnung=1))
+    doc.write_bytes(signed_by(doc.read_bytes(), 1))
     return doc
 
 
 def _signed_archive(tmp_path: Path) -> tuple[Path, Path, Path]:
     """The signed example file, the CA file, and the archive ZIP of the example."""
     doc = _signed_example(tmp_path / "in")
-    ca = tmp_path / "ca.pem"
-    ca.write_bytes(pki()["ca"].cert_pem)
+    ca = write_ca(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     return doc, ca, archive([doc], out, prozess_id=PID, zeitpunkt=WHEN, workers=1)

@@ -42,7 +42,7 @@ from ratsdok.model.text import normalize_text
 from ratsdok.oparl import EXTENSION_KEY, dump_json, export_paper, import_paper
 from ratsdok.xml.schema import schema_problems
 from tests.conftest import EXAMPLE_XML, ROOT, require_corpus
-from tests.test_oparl import (
+from tests.factories import (
     BASE,
     HW,
     KA,
@@ -52,8 +52,8 @@ from tests.test_oparl import (
     consultation,
     oparl_schema,
     paper,
+    vorlagen,
 )
-from tests.test_roundtrip_hypothesis import vorlagen
 
 # RATSDOK_FUZZ=2000 for a longer run; the default keeps the suite fast.
 EXAMPLES = int(os.environ.get("RATSDOK_FUZZ", "60"))

@@ -16,10 +16,9 @@ import ratsdok
 from ratsdok import Status, TeilArt, verify
 from ratsdok.errors import RatsdokError
 from ratsdok.integrity.seal import seal, stale_signatures, vorlage_digest, vorlage_element
-from ratsdok.integrity.sign import sign
 from ratsdok.xml.mapping import to_xml
-
-from .conftest import ROOT, require_tool
+from tests.conftest import ROOT, require_tool
+from tests.factories import pki, signed_by, write_ca
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 NS = {"r": "urn:ratsdok:schema:1", "ds": DS}
@@ -124,15 +123,8 @@ def test_copies_do_not_refresh_a_broken_seal(example_xml: Path) -> None:
     assert edited.splitlines()[problem.line - 1].strip().startswith(b"<ratsdok:pruefsumme")
 
 
-def _signed_by_landrat(example_xml: Path) -> bytes:
-    from .pki import pki
-
-    signer = pki()["landrat"]
-    return sign(seal(example_xml.read_bytes()), key=signer.key, cert=signer.cert, unterzeichnung=1)
-
-
 def test_stale_signatures_are_named(example_xml: Path) -> None:
-    signed = _signed_by_landrat(example_xml)
+    signed = signed_by(seal(example_xml.read_bytes()), 1)
     assert stale_signatures(signed) == []
     edited = signed.replace(b"<ratsdok:betreff>Legitimation", b"<ratsdok:betreff>Bestaetigung")
     assert stale_signatures(seal(edited)) == ["signatur-1"]
@@ -143,7 +135,7 @@ def test_cli_seal_warns_about_signatures_it_cannot_keep_valid(
 ) -> None:
     from ratsdok.cli import main
 
-    signed = _signed_by_landrat(example_xml)
+    signed = signed_by(seal(example_xml.read_bytes()), 1)
     doc = tmp_path / "v.xml"
     doc.write_bytes(signed)
     assert main(["seal", str(doc), "-o", str(doc)]) == 0
@@ -163,14 +155,8 @@ def test_seal_refuses_invalid_documents(example_xml: Path) -> None:
 
 
 def test_resealing_keeps_existing_signatures_valid(example_xml: Path) -> None:
-    from ratsdok.integrity.sign import sign
-
-    from .pki import pki
-
     p = pki()
-    signed = sign(
-        example_xml.read_bytes(), key=p["landrat"].key, cert=p["landrat"].cert, unterzeichnung=1
-    )
+    signed = signed_by(example_xml.read_bytes(), 1)
     # a re-sent message: new header, a comment outside the Vorlage, single quotes
     resent = signed.replace(
         b"<ratsdok:nachrichtenkopf.g2g>", b"<!-- erneut gesendet --><ratsdok:nachrichtenkopf.g2g>"
@@ -202,14 +188,11 @@ def test_readme_standard_tool_check_works(
     """The README's sha256sum / xmllint / openssl / xmlsec1 block, run as printed."""
     for tool in ("xmllint", "xmlsec1", "openssl", "sha256sum", "base64", "sed"):
         require_tool(tool)
-    from .pki import pki
-
     v = example if betreff is None else example.model_copy(update={"betreff": betreff})
     shutil.copy(ROOT / "examples" / "kt-0134-2020" / "integrationskonzept.pdf", tmp_path)
-    (tmp_path / "ca.pem").write_bytes(pki()["ca"].cert_pem)
-    signer = pki()["landrat"]
+    write_ca(tmp_path)
     doc = tmp_path / "vorlage.xml"
-    doc.write_bytes(sign(seal(v), key=signer.key, cert=signer.cert, unterzeichnung=1))
+    doc.write_bytes(signed_by(seal(v), 1))
     vorlage = vorlage_element(etree.parse(str(doc)).getroot())
     block = _readme_check_block()
 

@@ -10,7 +10,6 @@ from ratsdok import (
     Abschnitt,
     Abschnittsart,
     Abstimmung,
-    Anlage,
     Beratung,
     Beschlussergebnis,
     Ergebnis,
@@ -20,6 +19,7 @@ from ratsdok import (
 )
 from ratsdok.cli.summary import _groesse, describe
 from ratsdok.model.vorlage import roman
+from tests.factories import anlage
 
 
 @pytest.mark.parametrize(
@@ -123,11 +123,10 @@ def test_vote_and_check_results() -> None:
             Abschnitt(art=Abschnittsart.SACHVERHALT, ueberschrift="Lage", absaetze=["a", "b"])
         ],
         anlagen=[
-            Anlage(
+            anlage(
                 nummer=4,
                 titel="Plan",
                 dateiname="plan.pdf",
-                medientyp="application/pdf",
                 oeffentlich=False,
                 groesse=10,
             ),

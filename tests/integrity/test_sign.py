@@ -13,34 +13,19 @@ from ratsdok import Status, TeilArt, verify
 from ratsdok.errors import RatsdokError
 from ratsdok.integrity.seal import seal
 from ratsdok.integrity.sign import load_certificate, load_private_key, sign
-
-from .conftest import ROOT, require_tool
-from .pki import make_signer, pki
+from tests.conftest import ROOT, require_tool
+from tests.factories import make_signer, pki, signed_by, write_ca
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 NS = {"r": "urn:ratsdok:schema:1", "ds": DS}
 
 
-def _signed_twice(example_xml: Path) -> bytes:
-    p = pki()
-    data = sign(
-        example_xml.read_bytes(), key=p["landrat"].key, cert=p["landrat"].cert, unterzeichnung=1
-    )
-    return sign(data, key=p["beigeordneter"].key, cert=p["beigeordneter"].cert, unterzeichnung=2)
-
-
-def _ca(tmp_path: Path) -> Path:
-    path = tmp_path / "ca.pem"
-    path.write_bytes(pki()["ca"].cert_pem)
-    return path
-
-
 def test_two_signers_side_by_side_both_valid(example_xml: Path, tmp_path: Path) -> None:
-    data = _signed_twice(example_xml)
+    data = signed_by(example_xml.read_bytes())
     root = etree.fromstring(data)
     sigs = root.findall("r:nachrichteninhalt/r:signaturen/ds:Signature", NS)
     assert [s.get("Id") for s in sigs] == ["signatur-1", "signatur-2"]
-    result = verify(data, trust=[_ca(tmp_path)], folder=example_xml.parent)
+    result = verify(data, trust=[write_ca(tmp_path)], folder=example_xml.parent)
     assert result.ok, result.to_dict()
     signatures = [p for p in result.parts if p.kind is TeilArt.SIGNATUR]
     assert [(p.status, p.unterzeichnung, p.funktion) for p in signatures] == [
@@ -56,10 +41,7 @@ def test_two_signers_side_by_side_both_valid(example_xml: Path, tmp_path: Path) 
 def test_signing_order_does_not_matter_and_keeps_the_vorlage(example_xml: Path) -> None:
     p = pki()
     sealed = seal(example_xml.read_bytes())
-    second_first = sign(
-        sealed, key=p["beigeordneter"].key, cert=p["beigeordneter"].cert, unterzeichnung=2
-    )
-    both = sign(second_first, key=p["landrat"].key, cert=p["landrat"].cert, unterzeichnung=1)
+    both = signed_by(sealed, 2, 1)
     start = sealed.index(b"<ratsdok:vorlage ")
     end = sealed.index(b"</ratsdok:pruefsumme>")
     assert sealed[start:end] in both
@@ -69,8 +51,8 @@ def test_signing_order_does_not_matter_and_keeps_the_vorlage(example_xml: Path) 
 
 def test_resigning_replaces_the_signature_of_that_unterzeichnung(example_xml: Path) -> None:
     p = pki()
-    data = _signed_twice(example_xml)
-    again = sign(data, key=p["landrat"].key, cert=p["landrat"].cert, unterzeichnung=1)
+    data = signed_by(example_xml.read_bytes())
+    again = signed_by(data, 1)
     root = etree.fromstring(again)
     ids = [s.get("Id") for s in root.iterfind(".//ds:Signature", NS)]
     assert ids == ["signatur-1", "signatur-2"]
@@ -113,8 +95,8 @@ def test_keys_and_certificates_load_from_pem_files(tmp_path: Path, example_xml: 
 def test_xmlsec1_accepts_every_signature(example_xml: Path, tmp_path: Path) -> None:
     xmlsec1 = require_tool("xmlsec1")
     doc = tmp_path / "signed.xml"
-    doc.write_bytes(_signed_twice(example_xml))
-    ca = _ca(tmp_path)
+    doc.write_bytes(signed_by(example_xml.read_bytes()))
+    ca = write_ca(tmp_path)
     for n in (1, 2):
         run = subprocess.run(
             [
@@ -164,7 +146,7 @@ def test_xmlsec1_accepts_every_signature(example_xml: Path, tmp_path: Path) -> N
 def test_xmllint_accepts_signed_documents(example_xml: Path, tmp_path: Path) -> None:
     xmllint = require_tool("xmllint")
     doc = tmp_path / "signed.xml"
-    doc.write_bytes(_signed_twice(example_xml))
+    doc.write_bytes(signed_by(example_xml.read_bytes()))
     run = subprocess.run(
         [xmllint, "--noout", "--schema", str(ROOT / "schemas" / "ratsdok.xsd"), str(doc)],
         capture_output=True,

@@ -3,44 +3,33 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-import pikepdf
 import pytest
-from pikepdf.models.metadata import decode_pdf_date
 
 import ratsdok
 from ratsdok.cli import main
 from ratsdok.pdf.render import render_pdf, stichtag
-
-from .conftest import EXAMPLE_XML, require_tool
-from .pdfhelpers import UMLAUTS, all_fonts_embedded, pdffonts_rows, pdftotext, vorlage
+from tests.conftest import EXAMPLE_XML, require_tool
+from tests.factories import (
+    UMLAUTS,
+    all_fonts_embedded,
+    example_digests,
+    pdf_dates,
+    pdffonts_rows,
+    pdftotext,
+    signed_by,
+    vorlage,
+)
 
 
 def _write(tmp_path: Path, data: bytes, name: str = "v.pdf") -> Path:
     path = tmp_path / name
     path.write_bytes(data)
     return path
-
-
-def pdf_dates(data: bytes) -> dict[str, date]:
-    """The dates a PDF states: DocInfo CreationDate/ModDate and the XMP dates."""
-    found: dict[str, date] = {}
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        for key in ("/CreationDate", "/ModDate"):
-            if key in pdf.docinfo:
-                found[key] = decode_pdf_date(str(pdf.docinfo[key])).date()
-        if "/Metadata" in pdf.Root:
-            meta = pdf.open_metadata()
-            for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
-                if key in meta:
-                    found[key] = date.fromisoformat(str(meta[key])[:10])
-    return found
 
 
 def test_example_text_and_layout(example: ratsdok.Vorlage, tmp_path: Path) -> None:
@@ -126,25 +115,6 @@ def test_example_dates_match_the_bundle(example: ratsdok.Vorlage) -> None:
     assert set(pdf_dates(render_pdf(example)).values()) == {date(2020, 5, 26)}
 
 
-def example_digests(setup: str, expr: str) -> set[str]:
-    """SHA-256 of the bytes *expr* gives for ``v`` (the example Vorlage), each computed
-    in a fresh interpreter with another hash seed; *setup* runs first (imports)."""
-    code = (
-        f"import sys, hashlib, ratsdok; {setup}; v = ratsdok.load({str(EXAMPLE_XML)!r}); "
-        f"sys.stdout.write(hashlib.sha256({expr}).hexdigest())"
-    )
-    return {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            check=True,
-            capture_output=True,
-            text=True,
-            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
-        ).stdout
-        for seed in ("0", "12345")
-    }
-
-
 def test_deterministic_across_processes(example: ratsdok.Vorlage) -> None:
     digests = example_digests("from ratsdok.pdf.render import render_pdf", "render_pdf(v)")
     assert digests == {hashlib.sha256(render_pdf(example)).hexdigest()}
@@ -228,15 +198,9 @@ def test_signed_blocks_show_signed_and_the_pruefwert_that_verify_reports(
     example_copy: Path, tmp_path: Path
 ) -> None:
     from ratsdok import verify
-    from ratsdok.integrity.sign import sign
     from ratsdok.integrity.verify import signature_marks
 
-    from .pki import pki
-
-    p = pki()
-    signed = sign(
-        example_copy.read_bytes(), key=p["landrat"].key, cert=p["landrat"].cert, unterzeichnung=1
-    )
+    signed = signed_by(example_copy.read_bytes(), 1)
     example_copy.write_bytes(signed)
     marks = signature_marks(example_copy.read_bytes())
     pruefwert = verify(example_copy).pruefwert

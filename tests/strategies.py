@@ -1,4 +1,8 @@
-"""Property tests: every valid Vorlage survives to_xml/from_xml and gives schema-valid XML."""
+"""Hypothesis strategies that build valid Vorlagen (and their parts) from drawn data.
+
+Shared by the round-trip property tests (tests/xml) and the OParl fuzzing
+(tests/interop); import them from tests.factories.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,9 @@ from datetime import date, timedelta, timezone
 from typing import Any
 
 import pydantic
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume
 from hypothesis import strategies as st
-from lxml import etree
 
-import ratsdok
 from ratsdok import (
     Abschnitt,
     Abschnittsart,
@@ -31,10 +33,8 @@ from ratsdok import (
     Vorlagenart,
     Zustaendigkeit,
 )
-from ratsdok.xml.mapping import to_xml
-from ratsdok.xml.schema import schema_problems
 
-_XML_WS = " \t\n\r"
+XML_WS = " \t\n\r"
 GERMAN = "äöüÄÖÜßẞ„“‚‘–—€§"
 COMBINING = "\u0300\u0301\u0308\u0327\u030a\u0323"
 
@@ -46,12 +46,12 @@ _chars = st.one_of(
     ),
     st.sampled_from(GERMAN + COMBINING + "&<>\"'\r"),
 )
-texts = st.text(_chars, min_size=1, max_size=25).filter(lambda s: s.strip(_XML_WS) != "")
+texts = st.text(_chars, min_size=1, max_size=25).filter(lambda s: s.strip(XML_WS) != "")
 optional_texts = st.none() | texts
 dates = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
 optional_dates = st.none() | dates
 
-# Drucksachennummern: known schemes and free text (any white space, see test_nummer.py).
+# Drucksachennummern: known schemes and free text (any white space, see tests/model/test_nummer.py).
 _free_nummer = texts.filter(lambda s: s.strip() != "" and len(s) <= 100)
 nummern = st.one_of(
     st.builds(
@@ -122,7 +122,7 @@ def beratungsfolgen(draw: st.DrawFn) -> list[Beratung]:
 
 _name_chars = st.characters(
     exclude_categories=("Cs", "Cc"),
-    exclude_characters="/\\.\ufffe\uffff" + _XML_WS,
+    exclude_characters="/\\.\ufffe\uffff" + XML_WS,
 )
 _stems = st.text(_name_chars, min_size=1, max_size=20)
 _extensions = st.sampled_from([".pdf", ".PDF", ".docx", ".txt", "", ".tar.gz"])
@@ -230,63 +230,3 @@ def vorlagen(draw: st.DrawFn) -> Vorlage:
     except (pydantic.ValidationError, ValueError):
         assume(False)
         raise  # unreachable
-
-
-def test_strategy_builds_valid_vorlagen() -> None:
-    # The generator itself must not silently reject everything.
-    @settings(max_examples=30, deadline=None)
-    @given(vorlagen())
-    def check(v: Vorlage) -> None:
-        assert isinstance(v, Vorlage)
-
-    check()
-
-
-def test_strategy_reaches_nested_erweiterungen_and_quellen() -> None:
-    # Without this the round-trip tests could pass without ever writing one. About
-    # half the examples carry some, so 50 without any would be a broken strategy.
-    seen: set[str] = set()
-
-    @settings(max_examples=50, deadline=None, database=None)
-    @given(vorlagen())
-    def check(v: Vorlage) -> None:
-        seen.update(["beratung"] if any(b.erweiterungen for b in v.beratungsfolge) else [])
-        seen.update(["anlage"] if any(a.erweiterungen for a in v.anlagen) else [])
-        seen.update(["quelle"] if v.quelle is not None else [])
-        seen.update(["beratung.quelle"] if any(b.quelle for b in v.beratungsfolge) else [])
-        seen.update(["anlage.quelle"] if any(a.quelle for a in v.anlagen) else [])
-        if v.quelle is not None and v.quelle.erstellt is not None:
-            seen.add("zeitpunkt")
-
-    check()
-    assert seen == {"beratung", "anlage", "quelle", "beratung.quelle", "anlage.quelle", "zeitpunkt"}
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(vorlagen())
-def test_round_trip(v: Vorlage) -> None:
-    data = to_xml(v)
-    assert ratsdok.from_xml(data) == v
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(vorlagen())
-def test_generated_xml_is_schema_valid(v: Vorlage) -> None:
-    tree = etree.fromstring(to_xml(v)).getroottree()
-    assert schema_problems(tree) == []
-
-
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(vorlagen())
-def test_output_is_a_fixed_point(v: Vorlage) -> None:
-    data = to_xml(v)
-    assert to_xml(ratsdok.from_xml(data)) == data
-
-
-@settings(max_examples=200, deadline=None)
-@given(texts)
-def test_text_normalisation_is_idempotent(raw: str) -> None:
-    once = Vorlage(nummer="X", betreff=raw).betreff
-    assert Vorlage(nummer="X", betreff=once).betreff == once
-    assert once == once.strip(_XML_WS)
-    assert "\r" not in once

@@ -1,0 +1,471 @@
+"""Builders shared by the tests: Vorlagen, Anlagen, the test PKI and signing, PDFs,
+OParl Papers and the Hypothesis strategies.
+
+One place per builder: a test module imports what it builds from here (fixtures
+stay in tests/conftest.py). The test PKI itself lives in tests/pki.py and the
+Hypothesis strategies in tests/strategies.py; both are re-exported here.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pikepdf
+from pikepdf.models.metadata import decode_pdf_date
+from reportlab.pdfgen.canvas import Canvas
+
+import ratsdok
+from ratsdok import (
+    Abschnitt,
+    Abschnittsart,
+    Abstimmung,
+    Anlage,
+    Beratung,
+    Beschlussergebnis,
+    Bezug,
+    Bezugsart,
+    Ergebnis,
+    Erweiterung,
+    Organisationseinheit,
+    Quelle,
+    Sitzungsart,
+    Unterzeichnung,
+    Vermerk,
+    Vorlage,
+    Vorlagenart,
+    Zustaendigkeit,
+)
+from ratsdok.integrity.sign import sign
+from ratsdok.pdf.render import render_pdf
+from tests.conftest import EXAMPLE_XML, require_corpus, require_tool
+from tests.pki import Identity, make_ca, make_signer, pki
+from tests.strategies import XML_WS, anlagen_listen, beratungsfolgen, texts, vorlagen
+
+__all__ = [
+    "BASE",
+    "HW",
+    "HW_PAGES",
+    "KA",
+    "KA_DELETED",
+    "KA_PAPERS",
+    "ORGS",
+    "SECRET_MARKER",
+    "SECRET_TITLE",
+    "SPEC_PAPERS",
+    "UMLAUTS",
+    "XML_WS",
+    "Identity",
+    "all_fonts_embedded",
+    "anlage",
+    "anlage_pdf",
+    "anlagen_listen",
+    "beratungsfolgen",
+    "consultation",
+    "example_digests",
+    "full_vorlage",
+    "helvetica_pdf",
+    "javascript_pdf",
+    "make_ca",
+    "make_signer",
+    "minimal_vorlage",
+    "oparl_schema",
+    "paper",
+    "pdf_dates",
+    "pdffonts_rows",
+    "pdftotext",
+    "pki",
+    "signed_by",
+    "texts",
+    "uncompressed",
+    "vorlage",
+    "vorlagen",
+    "with_anlagen",
+    "write_ca",
+]
+
+SECRET_TITLE = "Gutachten Zaunkönig-Grundstück"
+SECRET_MARKER = b"ZAUNKOENIG-7f3a9c"
+UMLAUTS = "Äußerst „große“ Maßnahme – § 5 kostet 1.000 € für Öl, Übung, ähnlich, öde, über, süß"
+
+
+# --------------------------------------------------------------------------- Vorlagen, Anlagen
+
+
+def minimal_vorlage(*anlagen: Anlage, **changes: Any) -> Vorlage:
+    """A Vorlage with only the required fields (and *anlagen*); keyword arguments replace fields."""
+    data: dict[str, Any] = {"nummer": "KT 0001/2024", "betreff": "Test", "anlagen": anlagen}
+    data.update(changes)
+    return Vorlage(**data)
+
+
+def vorlage(**changes: Any) -> ratsdok.Vorlage:
+    """A small but complete Vorlage (KT 0200/2021: two Beratungen, two Abschnitte, two
+    Unterzeichnungen, German typography in the Betreff), as the PDF and archive tests use
+    it; keyword arguments replace fields."""
+    data: dict[str, Any] = {
+        "nummer": "KT 0200/2021",
+        "art": ratsdok.Vorlagenart.BESCHLUSSVORLAGE,
+        "betreff": UMLAUTS,
+        "koerperschaft": "Wartburgkreis",
+        "datum": date(2021, 3, 4),
+        "beratungsfolge": [
+            ratsdok.Beratung(
+                gremium="Kreisausschuss",
+                sitzungstermin=date(2021, 3, 20),
+                sitzungsart=ratsdok.Sitzungsart.OEFFENTLICH,
+                zustaendigkeit=ratsdok.Zustaendigkeit.VORBERATUNG,
+            ),
+            ratsdok.Beratung(
+                gremium="Kreistag",
+                sitzungstermin=date(2021, 3, 30),
+                sitzungsart=ratsdok.Sitzungsart.OEFFENTLICH,
+                zustaendigkeit=ratsdok.Zustaendigkeit.ENTSCHEIDUNG,
+            ),
+        ],
+        "abschnitte": [
+            ratsdok.Abschnitt(
+                art=ratsdok.Abschnittsart.BESCHLUSSVORSCHLAG,
+                absaetze=["Der Kreistag beschließt die Maßnahme."],
+            ),
+            ratsdok.Abschnitt(
+                art=ratsdok.Abschnittsart.BEGRUENDUNG,
+                absaetze=["Die Begründung ergibt sich aus § 5 ThürKO."],
+            ),
+        ],
+        "unterzeichnungen": [
+            ratsdok.Unterzeichnung(name="Krebs", funktion="Landrat"),
+            ratsdok.Unterzeichnung(name="Rosenstengel", funktion="Kreisbeigeordneter"),
+        ],
+    }
+    data.update(changes)
+    return ratsdok.Vorlage(**data)
+
+
+def full_vorlage() -> Vorlage:
+    """A Vorlage using every optional field, with text that needs escaping."""
+    return Vorlage(
+        uuid=UUID("11111111-2222-4333-8444-555555555555"),
+        nummer="BV 12/2021-1",
+        art=Vorlagenart.AENDERUNGSVORLAGE,
+        betreff='Änderung <Satzung> & "Gebühren" für 2021',
+        datum=date(2021, 3, 4),
+        koerperschaft="Stadt Karlsruhe",
+        federfuehrung=Organisationseinheit(name="Amt für Stadtentwicklung", kennung="61"),
+        einreicher="Fraktion A & B",
+        beratungsfolge=[
+            Beratung(
+                gremium="Hauptausschuss",
+                sitzungstermin=date(2021, 3, 10),
+                sitzungsart=Sitzungsart.NICHTOEFFENTLICH,
+                zustaendigkeit=Zustaendigkeit.VORBERATUNG,
+                tagesordnungspunkt="TOP 4.1",
+                ergebnis=Ergebnis(
+                    beschlussergebnis=Beschlussergebnis.GEAENDERT_BESCHLOSSEN,
+                    abstimmung=Abstimmung(ja=10, nein=2, enthaltung=0),
+                    beschlusstext="Wie vorgeschlagen,\nmit Änderung.",
+                ),
+                erweiterungen=[
+                    Erweiterung(schluessel="ris:raum", wert='{"name":"Saal <A> & B"}'),
+                    Erweiterung(schluessel="ris:x", wert="1"),
+                ],
+            ),
+            Beratung(
+                gremium="Gemeinderat",
+                zustaendigkeit=Zustaendigkeit.ENTSCHEIDUNG,
+                quelle=Quelle(
+                    kennung="https://o.example/consultation/7",
+                    geaendert=datetime(2021, 3, 12, 18, 5, tzinfo=timezone(-timedelta(hours=5.5))),
+                ),
+            ),
+        ],
+        abschnitte=[
+            Abschnitt(art=Abschnittsart.BESCHLUSSVORSCHLAG, absaetze=["Der Rat beschließt."]),
+            Abschnitt(
+                art=Abschnittsart.SONSTIGES,
+                ueberschrift="III. Anhang ]]> <!-- x -->",
+                absaetze=["a\tb", "zweiter\nAbsatz"],
+            ),
+        ],
+        unterzeichnungen=[
+            Unterzeichnung(name="Müller", funktion="Oberbürgermeister", datum=date(2021, 3, 4)),
+            Unterzeichnung(vermerk=Vermerk.I_V, name="Schmidt"),
+        ],
+        anlagen=[
+            Anlage(
+                nummer=1,
+                titel="Plan",
+                dateiname="plan.pdf",
+                medientyp="application/pdf",
+                groesse=10,
+                sha256="ab" * 32,
+                oeffentlich=False,
+                quelle=Quelle(kennung="urn:ris:file:1", web="https://o.example/file/1"),
+            ),
+            Anlage(
+                nummer=2,
+                titel="Inline",
+                dateiname="inline.txt",
+                medientyp="text/plain",
+                oeffentlich=True,
+                inhalt=b"\x00\x01binary\xff",
+                erweiterungen=[
+                    Erweiterung(schluessel="vendor:seiten", wert="12"),
+                    Erweiterung(schluessel="vendor:intern", wert='"nur „intern“"'),
+                ],
+            ),
+        ],
+        bezuege=[
+            Bezug(art=Bezugsart.AENDERT, nummer="2020/0001"),
+            Bezug(
+                art=Bezugsart.FOLGT_AUF,
+                nummer="BV 1/2020",
+                uuid=UUID("99999999-2222-4333-8444-555555555555"),
+            ),
+        ],
+        quelle=Quelle(
+            kennung="https://o.example/paper/1?a=1&b=<2>",
+            web="https://o.example/vo/1",
+            erstellt=datetime(2021, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=1))),
+            geaendert=datetime(2021, 3, 4, 12, 0, 0, 250000, tzinfo=UTC),
+        ),
+        erweiterungen=[Erweiterung(schluessel="sternberg:intern", wert="[1,null]")],
+    )
+
+
+def anlage(nummer: int = 1, dateiname: str = "a.pdf", **changes: Any) -> Anlage:
+    """A public PDF Anlage with neither size nor digest; keyword arguments replace fields."""
+    data: dict[str, Any] = {
+        "nummer": nummer,
+        "titel": "Anlage",
+        "dateiname": dateiname,
+        "medientyp": "application/pdf",
+        "oeffentlich": True,
+    }
+    data.update(changes)
+    return Anlage(**data)
+
+
+def with_anlagen() -> ratsdok.Vorlage:
+    """A Vorlage with a public PDF, a public CSV and a non-public PDF and CSV (inline)."""
+    return vorlage(
+        anlagen=[
+            anlage(
+                nummer=1,
+                titel="Lageplan",
+                dateiname="lageplan.pdf",
+                inhalt=anlage_pdf("Lageplan der Brücke"),
+            ),
+            anlage(
+                nummer=2,
+                titel="Kostenaufstellung",
+                dateiname="kosten.csv",
+                medientyp="text/csv",
+                inhalt="Posten;Betrag\nBrücke;1.000 €\n".encode(),
+            ),
+            anlage(
+                nummer=3,
+                titel=SECRET_TITLE,
+                dateiname="gutachten-geheim.pdf",
+                oeffentlich=False,
+                inhalt=anlage_pdf("Vertrauliches Gutachten Grundstückswert"),
+            ),
+            anlage(
+                nummer=4,
+                titel="Angebote der Bieter",
+                dateiname="angebote-geheim.csv",
+                medientyp="text/csv",
+                oeffentlich=False,
+                inhalt=b"Bieter;Preis\n" + SECRET_MARKER + b";99\n",
+            ),
+        ]
+    )
+
+
+# --------------------------------------------------------------------------- signing
+
+
+def signed_by(data: bytes, *which: int) -> bytes:
+    """*data* sealed and signed: Unterzeichnung 1 by the Landrat (RSA), 2 by the
+    Beigeordneter (ECDSA); *which* picks Unterzeichnungen, in order (default: both)."""
+    p = pki()
+    signers = {1: p["landrat"], 2: p["beigeordneter"]}
+    for n in which or (1, 2):
+        data = sign(data, key=signers[n].key, cert=signers[n].cert, unterzeichnung=n)
+    return data
+
+
+def write_ca(folder: Path) -> Path:
+    """The test CA's certificate written to *folder*/ca.pem; returns its path."""
+    path = folder / "ca.pem"
+    path.write_bytes(pki()["ca"].cert_pem)
+    return path
+
+
+# --------------------------------------------------------------------------- PDFs
+
+
+def anlage_pdf(text: str) -> bytes:
+    """A small PDF/A-compatible Anlage (rendered by ratsdok itself)."""
+    return render_pdf(vorlage(nummer="KT 0999/2021", betreff=text, beratungsfolge=[]))
+
+
+def helvetica_pdf() -> bytes:
+    """A PDF using the unembedded standard font Helvetica (breaks PDF/A)."""
+    buf = io.BytesIO()
+    c = Canvas(buf, invariant=1)
+    c.setFont("Helvetica", 12)
+    c.drawString(72, 720, "Fremde Anlage mit Helvetica")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def javascript_pdf() -> bytes:
+    """A ratsdok-rendered PDF with a JavaScript link annotation (breaks PDF/A)."""
+    with pikepdf.open(io.BytesIO(anlage_pdf("Mit Skript"))) as pdf:
+        action = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+        annot = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Link,
+                Rect=[0, 0, 100, 100],
+                F=4,
+                A=action,
+            )
+        )
+        pdf.pages[0].obj.Annots = pikepdf.Array([annot])
+        buf = io.BytesIO()
+        pdf.save(buf)
+    return buf.getvalue()
+
+
+def pdftotext(path: Path) -> str:
+    """Text of a PDF via poppler's pdftotext (UTF-8, layout off)."""
+    tool = require_tool("pdftotext")
+    return subprocess.run(
+        [tool, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True
+    ).stdout.decode("utf-8")
+
+
+def pdffonts_rows(path: Path) -> list[list[str]]:
+    """The font table of pdffonts (one split row per font)."""
+    tool = require_tool("pdffonts")
+    out = subprocess.run([tool, str(path)], check=True, capture_output=True, text=True).stdout
+    return [line.split() for line in out.splitlines()[2:] if line.strip()]
+
+
+def all_fonts_embedded(path: Path) -> bool:
+    """True if pdffonts lists at least one font and every one is embedded."""
+    rows = pdffonts_rows(path)
+    # columns from the right: emb sub uni objnum gen
+    return bool(rows) and all(r[-5] == "yes" for r in rows)
+
+
+def uncompressed(data: bytes, tmp: Path) -> bytes:
+    """The PDF with every stream decompressed (qpdf --qdf), for byte searches."""
+    src = tmp / "in.pdf"
+    dst = tmp / "qdf.pdf"
+    src.write_bytes(data)
+    with pikepdf.open(src) as pdf:
+        pdf.save(
+            dst,
+            qdf=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.disable,
+            stream_decode_level=pikepdf.StreamDecodeLevel.all,
+            compress_streams=False,
+        )
+    return dst.read_bytes()
+
+
+def pdf_dates(data: bytes) -> dict[str, date]:
+    """The dates a PDF states: DocInfo CreationDate/ModDate and the XMP dates."""
+    found: dict[str, date] = {}
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for key in ("/CreationDate", "/ModDate"):
+            if key in pdf.docinfo:
+                found[key] = decode_pdf_date(str(pdf.docinfo[key])).date()
+        if "/Metadata" in pdf.Root:
+            meta = pdf.open_metadata()
+            for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
+                if key in meta:
+                    found[key] = date.fromisoformat(str(meta[key])[:10])
+    return found
+
+
+def example_digests(setup: str, expr: str) -> set[str]:
+    """SHA-256 of the bytes *expr* gives for ``v`` (the example Vorlage), each computed
+    in a fresh interpreter with another hash seed; *setup* runs first (imports)."""
+    code = (
+        f"import sys, hashlib, ratsdok; {setup}; v = ratsdok.load({str(EXAMPLE_XML)!r}); "
+        f"sys.stdout.write(hashlib.sha256({expr}).hexdigest())"
+    )
+    return {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+        ).stdout
+        for seed in ("0", "12345")
+    }
+
+
+# --------------------------------------------------------------------------- OParl
+
+BASE = "https://ris.example.de/oparl"
+KA = "oparl/maxliesegang+karlsruhe-oparl-syndication/docs"
+HW = "oparl/konstin+oparl-validator-rs/test-data/cache_huertgenwald"
+KA_PAPERS = ["1", "34118", "40065", "414", "49921", "50461", "50888", "50957", "51815", "52156"]
+KA_PAPERS += ["52888"]
+KA_DELETED = {"414", "52156"}
+HW_PAGES = ["63", "72", "73"]
+SPEC_PAPERS = [
+    "oparl/oparl+spec/examples/Paper-01.json",
+    "oparl/oparl+spec/1.0/examples/Paper-01.json",
+]
+
+
+def oparl_schema(name: str) -> dict[str, Any]:
+    path = require_corpus(f"oparl/oparl+spec/schema/{name}.json")
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
+
+
+def paper(**extra: Any) -> dict[str, Any]:
+    """A minimal OParl 1.1 Paper for quirk tests."""
+    obj: dict[str, Any] = {
+        "id": "https://oparl.example.org/paper/1",
+        "type": "https://schema.oparl.org/1.1/Paper",
+        "name": "Radweg Hauptstraße",
+        "reference": "BV 12/2021",
+    }
+    obj.update(extra)
+    return obj
+
+
+def consultation(n: int, **extra: Any) -> dict[str, Any]:
+    obj: dict[str, Any] = {
+        "id": f"https://oparl.example.org/consultation/{n}",
+        "type": "https://schema.oparl.org/1.1/Consultation",
+        "organization": [f"https://oparl.example.org/organization/{n}"],
+    }
+    obj.update(extra)
+    return obj
+
+
+ORGS = {
+    f"https://oparl.example.org/organization/{n}": {
+        "id": f"https://oparl.example.org/organization/{n}",
+        "type": "https://schema.oparl.org/1.1/Organization",
+        "name": name,
+    }
+    for n, name in [(1, "Bauausschuss"), (2, "Hauptausschuss"), (3, "Stadtrat")]
+}
