@@ -1,7 +1,7 @@
 """Generate ``schemas/ratsdok-codes.xsd`` and ``schemas/codelisten/*.xml`` from the code lists.
 
 Run ``python tools/gen_codelisten.py`` after changing a code list; the test
-``tests/test_codes.py`` fails while the files are out of date.
+``tests/model/test_codes.py`` fails while the files are out of date.
 """
 
 from __future__ import annotations

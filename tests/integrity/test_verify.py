@@ -179,7 +179,8 @@ def test_signature_moved_to_another_document(
 
 
 def _forgery_b(signed: bytes) -> bytes:
-    """xml.md §4.3 forgery B: a forged Vorlage in place, the original hidden in a ds:Object."""
+    """Signature wrapping (docs/xml-format.md#verification-rules): a forged Vorlage in
+    place, the original hidden in a ds:Object."""
     root = etree.fromstring(signed)
     inhalt = root.find("r:nachrichteninhalt", NS)
     assert inhalt is not None
