@@ -982,6 +982,16 @@ def test_signed_bundle_verifies() -> None:
     assert result is not None and result.ok
 
 
+def test_regression_a_name_tree_entry_that_cannot_be_looked_up_is_a_ratsdok_error() -> None:
+    """Found by the fuzzing below: one flipped bit left a name listed but not retrievable,
+    and pikepdf's KeyError escaped verify."""
+    pdf = bytearray(_signed_bundle())
+    pdf[1512] ^= 1 << 1
+    with pytest.raises(RatsdokError) as info:
+        verify(bytes(pdf), trust=[_ca()])
+    assert "embedded file 'integrationskonzept.pdf' cannot be read" in str(info.value)
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.data())
 def test_random_byte_mutations_of_the_bundle(data: st.DataObject) -> None:

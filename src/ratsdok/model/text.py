@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-__all__ = ["Dateiname", "Medientyp", "Sha256", "Text", "normalize_text"]
+__all__ = ["MEDIENTYP_PATTERN", "Dateiname", "Medientyp", "Sha256", "Text", "normalize_text"]
 
 _XML_WS = " \t\n\r"
 # C0 controls except TAB/LF/CR, DEL, C1 controls, surrogates and the two
@@ -73,12 +73,15 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 Dateiname = Annotated[str, AfterValidator(_check_dateiname)]
 """A bare file name that is safe to create inside an output folder."""
 
-_MIME = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
+MEDIENTYP_PATTERN = re.compile(
+    r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}"
+)
+"""A media type without parameters, lower case (what :data:`Medientyp` accepts)."""
 
 
 def _check_medientyp(value: str) -> str:
     lowered = value.strip(_XML_WS).lower()
-    if not _MIME.fullmatch(lowered):
+    if not MEDIENTYP_PATTERN.fullmatch(lowered):
         raise ValueError(f"{value!r} is not a media type like 'application/pdf'")
     return lowered
 

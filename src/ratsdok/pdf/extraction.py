@@ -90,10 +90,17 @@ def embedded_files(source: PathLike | bytes, *, name: str | None = None) -> dict
     pdf, name = _open(source, name)
     with pdf:
         out: dict[str, bytes] = {}
-        for key, spec in pdf.attachments.items():
+        try:
+            keys = list(pdf.attachments.keys())
+        except (pikepdf.PdfError, ValueError, KeyError, TypeError) as exc:
+            raise InvalidDocumentError(
+                Problem(f"the embedded files cannot be listed ({exc})", file=name)
+            ) from None
+        for key in keys:
             try:
-                out[key] = spec.get_file().read_bytes()
-            except (pikepdf.PdfError, ValueError, KeyError) as exc:
+                # A damaged name tree can list a name that then cannot be looked up.
+                out[key] = pdf.attachments[key].get_file().read_bytes()
+            except (pikepdf.PdfError, ValueError, KeyError, TypeError) as exc:
                 raise InvalidDocumentError(
                     Problem(f"embedded file {key!r} cannot be read ({exc})", file=name)
                 ) from None

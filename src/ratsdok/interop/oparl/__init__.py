@@ -7,6 +7,11 @@
 * :func:`export_paper` turns a Vorlage into an OParl 1.1 ``Paper`` with embedded
   ``Consultation`` and ``File`` objects plus one vendor extension object
   (:data:`EXTENSION_KEY`) holding what OParl has no field for.
+
+The import is :mod:`.importer` and the modules it names; the export is
+:mod:`.exporter`, with :mod:`.restored` for what import gives back and
+:mod:`.erweiterungen` for vendor keys both ways. Not public API as module paths: use
+:mod:`ratsdok.oparl`.
 """
 
 from ratsdok.interop.oparl.common import EXTENSION_KEY, dump_json, oparl_uuid

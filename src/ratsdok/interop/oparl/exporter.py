@@ -52,8 +52,9 @@ Everything OParl has no field for goes into one vendor extension object under
 
 Each entry is the JSON form of the ratsdok model (codes as code values, no
 nulls, no ``erweiterungen``); :func:`~ratsdok.oparl.import_paper` reads it back, so
-export → import gives the same Vorlage (minus non-public Anlagen, inline bytes and
-Erweiterungen the Paper cannot carry as they are).
+export → import gives the same Vorlage, minus non-public Anlagen, inline bytes and
+Erweiterungen the Paper cannot carry as they are
+(:func:`~ratsdok.interop.oparl.restored.restored_by_import` lists them).
 
 The seal: ``pruefsumme`` is the base64 SHA-256 of the exclusive C14N 1.0 (without
 comments) of the ``vorlage`` element of ``ratsdok.to_xml(v)`` for the exported
@@ -62,9 +63,10 @@ the ``pruefsumme`` (``DigestValue``) of a document ratsdok wrote for the same
 Vorlage; ``pruefwert`` is its short printed form (the first 64 bits in hex, as
 ``ratsdok verify`` reports and signed "gez." blocks show). Where export → import
 would not give *v* back exactly (see above), ``pruefsumme_oparl`` is the same digest
-of the Vorlage import restores from this Paper. Import recomputes the digest of the
-Vorlage it restores and compares it with ``pruefsumme_oparl``, else ``pruefsumme``;
-a difference is reported (the Paper was changed after export), the import proceeds.
+of the Vorlage import restores from this Paper (derived from *v*, not imported). Import
+recomputes the digest of the Vorlage it restores and compares it with
+``pruefsumme_oparl``, else ``pruefsumme``; a difference is reported (the Paper was
+changed after export), the import proceeds.
 
 Erweiterungen of the Vorlage, of each Beratung and of each Anlage become properties
 of the Paper, its Consultation and its File again (the value parsed from the JSON
@@ -85,15 +87,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ratsdok.errors import AnlagenError, InvalidDocumentError, Problem
 from ratsdok.integrity.seal import seal_of
-from ratsdok.interop.oparl.common import (
-    EXTENSION_KEY,
-    EXTENSION_VERSION,
-    is_vendor_key,
-    load_json_text,
-)
-from ratsdok.interop.oparl.importer import import_paper
+from ratsdok.interop.oparl.common import EXTENSION_KEY, EXTENSION_VERSION
+from ratsdok.interop.oparl.erweiterungen import put_erweiterungen
+from ratsdok.interop.oparl.restored import restored_by_import
 from ratsdok.model.codes import Zustaendigkeit
-from ratsdok.model.vorlage import Anlage, Erweiterung, Quelle, Vorlage
+from ratsdok.model.vorlage import Anlage, Quelle, Vorlage
 
 __all__ = ["export_paper"]
 
@@ -155,24 +153,6 @@ def _bytes_of(a: Anlage, folder: Path | None) -> bytes | None:
 def _dump(model: Any, **kw: Any) -> dict[str, Any]:
     out: dict[str, Any] = model.model_dump(mode="json", exclude_none=True, **kw)
     return out
-
-
-def _put_erweiterungen(
-    obj: dict[str, Any], erweiterungen: tuple[Erweiterung, ...], field: str
-) -> None:
-    """Write kept vendor keys back into *obj*; *field* names them in errors."""
-    for i, er in enumerate(erweiterungen):
-        key = er.schluessel
-        # A kept key never overrides OParl data, the ratsdok extension or a standard
-        # property the object lacks (OParl requires extensions to be prefixed).
-        if key in obj or key == EXTENSION_KEY or not is_vendor_key(key):
-            continue
-        try:
-            obj[key] = load_json_text(er.wert)
-        except (ValueError, RecursionError):
-            raise InvalidDocumentError(
-                Problem(f"the value of {key!r} is not JSON text", field=f"{field}[{i}].wert")
-            ) from None
 
 
 def export_paper(
@@ -240,7 +220,7 @@ def export_paper(
         if b.zustaendigkeit is not None:
             c["role"] = b.zustaendigkeit.bezeichnung
             c["authoritative"] = b.zustaendigkeit is Zustaendigkeit.ENTSCHEIDUNG
-        _put_erweiterungen(c, b.erweiterungen, f"beratungsfolge[{i - 1}].erweiterungen")
+        put_erweiterungen(c, b.erweiterungen, f"beratungsfolge[{i - 1}].erweiterungen")
         consultations.append(c)
     if consultations:
         paper["consultation"] = consultations
@@ -265,7 +245,7 @@ def export_paper(
         if data is not None:
             f["size"] = len(data)
             f["sha512Checksum"] = hashlib.sha512(data).hexdigest()
-        _put_erweiterungen(f, a.erweiterungen, f"anlagen[{j}].erweiterungen")
+        put_erweiterungen(f, a.erweiterungen, f"anlagen[{j}].erweiterungen")
         files.append(f)
         exported.append(a)
     if files:
@@ -284,17 +264,14 @@ def export_paper(
     )
     paper["modified"] = newest["modified"]
     paper[EXTENSION_KEY] = ext
-    _put_erweiterungen(paper, v.erweiterungen, "erweiterungen")
-    _put_seal(paper, ext, v)
+    put_erweiterungen(paper, v.erweiterungen, "erweiterungen")
+    _put_seal(ext, v, base_url)
     return paper
 
 
-def _put_seal(paper: dict[str, Any], ext: dict[str, Any], v: Vorlage) -> None:
-    """Add the seal of *v* to the extension (module doc), once the Paper is complete."""
-    try:
-        restored = import_paper(paper).vorlagen
-    except InvalidDocumentError:  # pragma: no cover - export only writes what import reads
-        restored = ()
+def _put_seal(ext: dict[str, Any], v: Vorlage, base_url: str) -> None:
+    """Add the seal of *v*, and where import restores less, that of what it restores."""
     ext["pruefsumme"], ext["pruefwert"] = seal_of(v)
-    if len(restored) == 1 and restored[0] != v:
-        ext["pruefsumme_oparl"] = seal_of(restored[0])[0]
+    restored = restored_by_import(v, base_url=base_url)
+    if restored != v:
+        ext["pruefsumme_oparl"] = seal_of(restored)[0]

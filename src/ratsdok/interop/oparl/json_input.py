@@ -1,0 +1,94 @@
+"""OParl JSON as it comes in: parsed from bytes or a file, blank values taken as absent.
+
+Invalid input raises :class:`~ratsdok.errors.InvalidDocumentError` naming the file and
+line (``docs/oparl-mapping.md#import-rules``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ratsdok.errors import InvalidDocumentError, Problem
+from ratsdok.interop.oparl.common import EXTENSION_KEY, NotJsonError, is_vendor_key, load_json_text
+from ratsdok.store.files import read_bytes
+
+__all__ = ["JsonSource", "as_list", "blank", "clean", "load_json", "type_name"]
+
+JsonSource = Mapping[str, Any] | list[Any] | bytes | str | os.PathLike[str]
+
+
+def load_json(source: JsonSource) -> tuple[Any, str | None]:
+    """Parse *source* (object, JSON bytes, or a path) → (JSON value, file name or None)."""
+    if isinstance(source, Mapping | list):
+        return source, None
+    if isinstance(source, bytes):
+        return _parse(source, None), None
+    name = os.fspath(source)
+    return _parse(read_bytes(Path(name)), name), name
+
+
+def _parse(data: bytes, name: str | None) -> Any:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InvalidDocumentError(
+            Problem(f"not valid UTF-8 (byte {exc.start}); OParl JSON must be UTF-8", name, line)
+        ) from None
+    try:
+        return load_json_text(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidDocumentError(
+            Problem(f"not valid JSON: {exc.msg} (column {exc.colno})", name, exc.lineno)
+        ) from None
+    except NotJsonError as exc:
+        raise InvalidDocumentError(Problem(f"not valid JSON: {exc}", name)) from None
+    except RecursionError:
+        raise InvalidDocumentError(Problem("JSON nested too deeply", name)) from None
+    except ValueError:  # an integer beyond Python's limit for digits in a string
+        raise InvalidDocumentError(Problem("not valid JSON: a number is too long", name)) from None
+
+
+def clean(value: Any) -> Any:
+    """Empty or blank strings count as absent (removed from objects and arrays).
+
+    Values of vendor-prefixed keys are left exactly as they are: they are kept verbatim.
+    """
+    if isinstance(value, dict):
+        return {
+            k: v if _verbatim(k) else clean(v)
+            for k, v in value.items()
+            if _verbatim(k) or not blank(v)
+        }
+    if isinstance(value, list):
+        return [clean(v) for v in value if not blank(v)]
+    return value
+
+
+def _verbatim(key: Any) -> bool:
+    return isinstance(key, str) and is_vendor_key(key) and key != EXTENSION_KEY
+
+
+def blank(value: Any) -> bool:
+    """``None``, or a string of XML white space only."""
+    # Only XML white space: ratsdok text keeps "\u00a0" (str.strip() would drop it).
+    return value is None or (isinstance(value, str) and not value.strip(" \t\n\r"))
+
+
+def as_list(value: Any) -> list[Any]:
+    """A single object where an array is expected is taken as a one-element array."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def type_name(obj: Mapping[str, Any]) -> str | None:
+    """The last segment of ``type`` (``Paper`` for ``https://schema.oparl.org/1.1/Paper``)."""
+    t = obj.get("type")
+    if isinstance(t, str):
+        return t.rstrip("/").rsplit("/", 1)[-1]
+    return None
