@@ -91,7 +91,7 @@ def zip_floor(items: list[tuple[ratsdok.Vorlage, Path | None]], out: Path, pdf_s
             assert folder is not None
             zf.writestr(f"{v.uuid}.pdf", filler)
             for a in v.anlagen:
-                zf.write(folder / a.dateiname, a.dateiname)
+                zf.write(folder / (a.dateiname or ""), a.dateiname)
     return time.perf_counter() - t0
 
 

@@ -127,7 +127,9 @@ def main() -> int:
         vorlage_pdf = work / "vorlage.pdf"
         vorlage_pdf.write_bytes(ratsdok.render_pdf(v))
         inputs = [str(vorlage_pdf)] + [
-            str(folder / a.dateiname) for a in v.anlagen if a.medientyp == "application/pdf"
+            str(folder / (a.dateiname or ""))
+            for a in v.dateianlagen
+            if a.medientyp == "application/pdf"
         ]
         merged = work / "merged.pdf"
 

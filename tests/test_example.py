@@ -62,7 +62,7 @@ def test_example_has_every_field_of_the_original(example: ratsdok.Vorlage) -> No
     ]
     (anlage,) = v.anlagen
     assert anlage.titel == "Integrationskonzept"
-    data = (EXAMPLE_DIR / anlage.dateiname).read_bytes()
+    data = (EXAMPLE_DIR / (anlage.dateiname or "")).read_bytes()
     assert anlage.groesse == len(data)
     assert anlage.sha256 == ratsdok.store.hashing.digest_bytes(data).sha256
 

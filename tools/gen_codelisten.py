@@ -22,6 +22,12 @@ BESCHREIBUNG = (
     "Unterzeichnungen und Anlagen mit Prüfsummen."
 )
 
+VERSION_BESCHREIBUNG = (
+    "Strukturierte Abschnitte (Listen, Zwischenüberschriften, Tabellen), finanzielle "
+    "Auswirkungen, Abstimmungen im Wortlaut, Beteiligte, Öffentlichkeit, Hauptdokument "
+    "und Anlagen ohne Datei. Jedes Dokument der Version 1.0.0 ist auch nach 1.1.0 gültig."
+)
+
 APPINFO = f"""   <xs:annotation>
       <xs:appinfo>
          <standard>
@@ -33,7 +39,7 @@ APPINFO = f"""   <xs:annotation>
          </standard>
          <versionStandard>
             <version>{FORMAT_VERSION}</version>
-            <beschreibung>Erste Fassung.</beschreibung>
+            <beschreibung>{VERSION_BESCHREIBUNG}</beschreibung>
          </versionStandard>
       </xs:appinfo>
 """
@@ -111,11 +117,33 @@ def _code_type(liste: Codeliste) -> str:
         f'fixed="{liste.kennung}">\n'
         + _doc("Kennung der Codeliste.", i + "      ")
         + f"{i}   </xs:attribute>\n"
-        f'{i}   <xs:attribute name="listVersionID" type="xs:normalizedString" use="required" '
-        f'fixed="{liste.version}">\n'
-        + _doc("Version der Codeliste.", i + "      ")
-        + f"{i}   </xs:attribute>\n"
-        f"{i}</xs:complexType>\n"
+        + _list_version(liste, i)
+        + f"{i}</xs:complexType>\n"
+    )
+
+
+def _list_version(liste: Codeliste, i: str) -> str:
+    if len(liste.versionen) == 1:
+        return (
+            f'{i}   <xs:attribute name="listVersionID" type="xs:normalizedString" '
+            f'use="required" fixed="{liste.version}">\n'
+            + _doc("Version der Codeliste.", i + "      ")
+            + f"{i}   </xs:attribute>\n"
+        )
+    # A code keeps the list version that introduced it, so older versions stay valid.
+    values = "".join(f'{i}            <xs:enumeration value="{v}"/>\n' for v in liste.versionen)
+    return (
+        f'{i}   <xs:attribute name="listVersionID" use="required">\n'
+        + _doc(
+            "Version der Codeliste, die den Code eingeführt hat (jede spätere enthält ihn auch).",
+            i + "      ",
+        )
+        + f"{i}      <xs:simpleType>\n"
+        f'{i}         <xs:restriction base="xs:normalizedString">\n'
+        + values
+        + f"{i}         </xs:restriction>\n"
+        f"{i}      </xs:simpleType>\n"
+        f"{i}   </xs:attribute>\n"
     )
 
 
@@ -137,15 +165,15 @@ def _value_type(liste: Codeliste) -> str:
     )
 
 
-def render_genericode(liste: Codeliste) -> str:
-    """The genericode (xoev-cl-4 style) text of one code list."""
+def render_genericode(liste: Codeliste, version: str) -> str:
+    """The genericode (xoev-cl-4 style) text of one code list in *version*."""
     rows = "".join(
         "      <Row>\n"
         f'         <Value ColumnRef="code"><SimpleValue>{code.value}</SimpleValue></Value>\n'
         f'         <Value ColumnRef="beschreibung"><SimpleValue>{escape(code.bezeichnung)}'
         "</SimpleValue></Value>\n"
         "      </Row>\n"
-        for code in liste.enum
+        for code in liste.codes(version)
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -163,9 +191,9 @@ def render_genericode(liste: Codeliste) -> str:
         "   <Identification>\n"
         f"      <ShortName>{liste.name_technisch}</ShortName>\n"
         f"      <LongName>{escape(liste.name_lang)}</LongName>\n"
-        f"      <Version>{liste.version}</Version>\n"
+        f"      <Version>{version}</Version>\n"
         f"      <CanonicalUri>{liste.kennung}</CanonicalUri>\n"
-        f"      <CanonicalVersionUri>{liste.kennung_version}</CanonicalVersionUri>\n"
+        f"      <CanonicalVersionUri>{liste.kennung}_{version}</CanonicalVersionUri>\n"
         "      <Agency>\n"
         "         <LongName>ratsdok-Projekt</LongName>\n"
         "      </Agency>\n"
@@ -196,16 +224,17 @@ def render_genericode(liste: Codeliste) -> str:
     )
 
 
-def genericode_path(liste: Codeliste) -> Path:
-    """Where the genericode file of *liste* lives."""
-    return SCHEMAS / "codelisten" / f"{liste.name_technisch}_{liste.version}.xml"
+def genericode_path(liste: Codeliste, version: str) -> Path:
+    """Where the genericode file of *liste* in *version* lives."""
+    return SCHEMAS / "codelisten" / f"{liste.name_technisch}_{version}.xml"
 
 
 def render_all() -> dict[Path, str]:
     """Every generated file with its text."""
     files = {SCHEMAS / "ratsdok-codes.xsd": render_xsd()}
     for liste in CODELISTEN.values():
-        files[genericode_path(liste)] = render_genericode(liste)
+        for version in liste.versionen:
+            files[genericode_path(liste, version)] = render_genericode(liste, version)
     return files
 
 

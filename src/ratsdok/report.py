@@ -79,6 +79,8 @@ class Status(StrEnum):
     """An imported value that ratsdok could not take over (kept nowhere)."""
     EMBEDDED = "embedded"
     """An Anlage embedded as a file only, its pages not merged into the bundle."""
+    NO_FILE = "no-file"
+    """An Anlage known by its title only: there is no file, so no bytes to check."""
 
     @property
     def fine(self) -> bool:
@@ -86,7 +88,8 @@ class Status(StrEnum):
         return self in _FINE
 
 
-_FINE = frozenset({Status.VALID, Status.OK})
+# NO_FILE is fine: the Vorlage says there is no file, and its title is in the sealed XML.
+_FINE = frozenset({Status.VALID, Status.OK, Status.NO_FILE})
 
 
 @dataclass(frozen=True, slots=True)

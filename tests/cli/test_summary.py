@@ -13,7 +13,10 @@ from ratsdok import (
     Beratung,
     Beschlussergebnis,
     Ergebnis,
+    Organisationseinheit,
     Quelle,
+    Sitzungsart,
+    Unterzeichnung,
     Vorlage,
     check_anlagen,
 )
@@ -139,3 +142,114 @@ def test_vote_and_check_results() -> None:
     assert "fehlt" in text
     assert "Anlage 4:" in text
     assert "nein" in text
+
+
+# Issue #10: a value with a line break keeps the layout; every continuation line
+# starts at the column where its value starts.
+
+_LABELS = (
+    "Drucksache",
+    "Art",
+    "Datum",
+    "Körperschaft",
+    "Federführung",
+    "Einreicher",
+    "Quelle",
+    "Betreff",
+    "Beratungsfolge",
+    "Abschnitte",
+    "Unterzeichnungen",
+    "Anlagen",
+    "Bezüge",
+)
+
+
+def _mehrzeilig() -> Vorlage:
+    return Vorlage(
+        nummer="KT 0001/2024",
+        betreff="Erste Zeile des Betreffs\nzweite Zeile",
+        koerperschaft="Landkreis\nMusterland",
+        federfuehrung=Organisationseinheit(name="Amt für\nBauwesen", kennung="61"),
+        einreicher="Fraktion A\nFraktion B",
+        quelle=Quelle(kennung="urn:ris:1\nurn:ris:2"),
+        beratungsfolge=[
+            Beratung(gremium="Ausschuss für\nBau und Umwelt", sitzungstermin=date(2024, 1, 2)),
+            Beratung(
+                gremium="Kreistag",
+                sitzungstermin=date(2024, 2, 3),
+                sitzungsart=Sitzungsart.OEFFENTLICH,
+            ),
+        ],
+        abschnitte=[
+            Abschnitt(art=Abschnittsart.SACHVERHALT, ueberschrift="Lage\nund Ziel", absaetze=["a"])
+        ],
+        unterzeichnungen=[
+            Unterzeichnung(name="Krebs", funktion="Landrat\nin Vertretung", datum=date(2024, 1, 1))
+        ],
+        anlagen=[
+            anlage(1, "plan.pdf", titel="Lageplan\nBlatt 2", groesse=10),
+            anlage(2, "kosten.pdf", titel="Kosten", groesse=20),
+        ],
+    )
+
+
+def _after(lines: list[str], start: str) -> tuple[str, str]:
+    """The line that starts with *start* and the one after it."""
+    i = next(i for i, line in enumerate(lines) if line.startswith(start))
+    return lines[i], lines[i + 1]
+
+
+def test_two_line_funktion_is_indented_to_its_column() -> None:
+    first, second = _after(describe(_mehrzeilig()).splitlines(), "  gez. Krebs")
+    assert first == "  gez. Krebs, Landrat"
+    assert second == " " * first.index("Landrat") + "in Vertretung (01.01.2024)"
+
+
+def test_two_line_gremium_keeps_the_table() -> None:
+    lines = describe(_mehrzeilig()).splitlines()
+    head, row1 = _after(lines, "  Gremium")
+    i = lines.index(row1)
+    row1b, row2 = lines[i + 1], lines[i + 2]
+    assert row1.startswith("  Ausschuss für ")
+    assert row1b == "  Bau und Umwelt"  # the rest of the cell, the other cells empty
+    assert row2.startswith("  Kreistag ")
+    for column in ("Sitzungstermin", "Sitzungsart", "Zuständigkeit", "Ergebnis"):
+        at = head.index(column)
+        assert row1[at - 1] == " " and row1[at] != " ", column
+        assert row2[at - 1] == " " and row2[at] != " ", column
+    assert row1[head.index("Sitzungstermin") :].startswith("02.01.2024")
+    assert row2[head.index("Sitzungsart") :].startswith("öffentlich")
+
+
+def test_two_line_values_in_the_head() -> None:
+    lines = describe(_mehrzeilig()).splitlines()
+    for start, rest in [
+        ("Körperschaft  Landkreis", "Musterland"),
+        ("Federführung  Amt für", "Bauwesen (61)"),
+        ("Einreicher    Fraktion A", "Fraktion B"),
+        ("Quelle        urn:ris:1", "urn:ris:2"),
+        ("Betreff       Erste Zeile des Betreffs", "zweite Zeile"),
+    ]:
+        first, second = _after(lines, start)
+        assert first == start
+        assert second == " " * 14 + rest
+
+
+def test_two_line_titles_of_abschnitte_and_anlagen() -> None:
+    lines = describe(_mehrzeilig()).splitlines()
+    first, second = _after(lines, "  I. Lage")
+    assert (first, second) == ("  I. Lage", "     und Ziel (1 Absatz)")
+    head, row1 = _after(lines, "  Nr.")
+    i = lines.index(row1)
+    assert row1.startswith("  1    Lageplan ")
+    assert lines[i + 1] == " " * head.index("Titel") + "Blatt 2"
+    assert lines[i + 2].startswith("  2    Kosten ")
+    at = head.index("Datei")
+    assert lines[i + 2][at:].startswith("kosten.pdf") and row1[at:].startswith("plan.pdf")
+
+
+def test_no_value_line_starts_at_the_margin() -> None:
+    text = describe(_mehrzeilig())
+    for line in text.splitlines():
+        assert line == "" or line.startswith(("  ", *_LABELS)), line
+    assert all(line == line.rstrip() for line in text.splitlines())

@@ -210,6 +210,15 @@ def test_vorlage_pdf_dates_are_the_stichtag(
     assert set(dates.values()) == {stichtag(v)}
 
 
+def test_vorlage_pdf_of_an_undated_0041_2021_is_dated_2021(tmp_path: Path) -> None:
+    # issue #10: "0041/2021" is Nr. 41 of 2021; it used to give PDFs dated 0041-01-01
+    v = vorlage(nummer="0041/2021", datum=None, beratungsfolge=[])
+    data = _archived_pdf(tmp_path, v)
+    assert pikepdf.pdfa.validate_written(io.BytesIO(data), "2b").passed
+    assert set(pdf_dates(data).values()) == {date(2021, 1, 1)}
+    assert set(pdf_dates(bundle(v, EXAMPLE_DIR)).values()) == {date(2021, 1, 1)}
+
+
 def test_render_bundle_and_archive_state_the_same_date(tmp_path: Path) -> None:
     v = ratsdok.load(EXAMPLE_XML)
     outputs = (render_pdf(v), bundle(v, EXAMPLE_DIR), _archived_pdf(tmp_path, v))

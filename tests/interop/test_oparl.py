@@ -274,7 +274,7 @@ def test_role_and_authoritative(
 
 
 def test_unknown_paper_type_is_reported() -> None:
-    result = import_paper(paper(paperType="Tischvorlage"))
+    result = import_paper(paper(paperType="Schriftliche Information ohne Code"))
     assert result.vorlage.art is None
     assert "Vorlagenart" in reasons(result)["$.paperType"]
 
@@ -605,11 +605,29 @@ def test_export_is_deterministic(example: ratsdok.Vorlage) -> None:
 
 def test_export_needs_a_date_or_stand() -> None:
     v = ratsdok.Vorlage(nummer="KT 1/2020", betreff="Ohne Datum")
-    with pytest.raises(ratsdok.InvalidDocumentError):
+    with pytest.raises(ratsdok.InvalidDocumentError) as info:
         export_paper(v, base_url=BASE)
+    # the message names the Python argument and the command line option
+    assert "stand=" in str(info.value) and "--stand" in str(info.value)
     stand = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
     out = export_paper(v, base_url=BASE, stand=stand)
     assert out["created"] == out["modified"] == "2024-01-02T03:04:05+00:00"
+    assert schema_errors(out) == []
+
+
+@pytest.mark.parametrize(
+    ("stand", "stamp"),
+    [
+        (date(2024, 1, 2), "2024-01-02T00:00:00+01:00"),
+        (date(2024, 7, 2), "2024-07-02T00:00:00+02:00"),
+        (date(1890, 1, 2), "1890-01-02T00:00:00+00:00"),  # before Berlin's whole-minute offset
+    ],
+)
+def test_export_stand_may_be_a_date(stand: date, stamp: str) -> None:
+    # a date stands for its midnight in Berlin, as the dates the export derives
+    v = ratsdok.Vorlage(nummer="KT 1/2020", betreff="Ohne Datum")
+    out = export_paper(v, base_url=BASE, stand=stand)
+    assert out["created"] == out["modified"] == stamp
     assert schema_errors(out) == []
 
 

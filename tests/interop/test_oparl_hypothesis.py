@@ -339,7 +339,7 @@ def check_import(source: Any, raw: Any, **lookups: Any) -> ratsdok.oparl.ImportR
         assert schema_problems(etree.fromstring(data).getroottree()) == []
         assert ratsdok.from_xml(data) == v
         for a in v.anlagen:
-            assert_safe_name(a.dateiname)
+            assert_safe_name(a.dateiname or "")
             assert a.inhalt is None
     if isinstance(raw, dict) and result.vorlagen:
         (v,) = result.vorlagen
@@ -462,7 +462,7 @@ def test_regression_long_and_reserved_file_names() -> None:
     assert len(names) == 4  # the long ones were once skipped as invalid Anlagen
     assert names[:2] == ["_CON", "_nul.pdf"]
     for name in names:
-        assert_safe_name(name)
+        assert_safe_name(name or "")
 
 
 def test_regression_non_text_values_are_not_turned_into_python_text() -> None:
@@ -648,6 +648,9 @@ def _check_export(v: ratsdok.Vorlage) -> None:
     assert strict_schema_errors(out) == []
     for obj in [out, *out.get("consultation", []), *out.get("auxiliaryFile", [])]:
         assert all(obj[k] not in (None, "", []) for k in obj if not is_vendor_key(k))
+    # A File is named as the Anlage is everywhere ("Anlage 2: Lageplan" only once).
+    names = [f["name"] for f in out.get("auxiliaryFile", [])]
+    assert names == [a.bezeichnung for a in v.anlagen if a.oeffentlich]
     result = import_paper(text)
     back = result.vorlage
     assert back == expected_after_round_trip(v)

@@ -93,6 +93,34 @@ def test_the_example_comes_back_whole() -> None:
     assert "pruefsumme_oparl" not in paper[EXTENSION_KEY]
 
 
+@pytest.mark.parametrize(
+    ("titel", "name"),
+    [
+        ("Lageplan", "Anlage 2 – Lageplan"),
+        ("Anlage 2: Lageplan", "Anlage 2: Lageplan"),
+        ("Anlage 2", "Anlage 2"),
+        ("anlage 2 – Lageplan", "anlage 2 – Lageplan"),
+        ("Anlage 2 – Lageplan", "Anlage 2 – Lageplan"),
+        ("Anlage 20: Lageplan", "Anlage 2 – Anlage 20: Lageplan"),  # another number
+    ],
+)
+def test_anlage_titled_with_its_number_comes_back_whole(titel: str, name: str) -> None:
+    # issue #10: the File name is the Anlage's bezeichnung, the title comes back unchanged
+    v = ratsdok.load(EXAMPLE_XML)
+    a = Anlage(
+        nummer=2,
+        titel=titel,
+        dateiname="lageplan.pdf",
+        medientyp="application/pdf",
+        oeffentlich=True,
+    )
+    v = v.model_copy(update={"anlagen": (*v.anlagen, a)})
+    paper, back = imported(v)
+    assert [f["name"] for f in paper["auxiliaryFile"]] == [v.anlagen[0].bezeichnung, name]
+    assert restored_by_import(v, base_url=BASE) == back == v
+    assert "pruefsumme_oparl" not in paper[EXTENSION_KEY]
+
+
 def test_each_documented_loss() -> None:
     v = with_losses()
     r = restored_by_import(v, base_url=BASE)

@@ -65,7 +65,25 @@ def test_xsd_code_type_fixes_list_uri_and_version(liste: Codeliste) -> None:
     complex_type = _codes_xsd().find(f"xs:complexType[@name='{liste.xsd_type}']", NS)
     assert complex_type is not None
     attrs = {a.get("name"): a.get("fixed") for a in complex_type.iterfind("xs:attribute", NS)}
-    assert attrs == {"listURI": liste.kennung, "listVersionID": liste.version}
+    if len(liste.versionen) == 1:
+        assert attrs == {"listURI": liste.kennung, "listVersionID": liste.version}
+        return
+    # A list that grew: every version is allowed, as a code keeps the version it came with.
+    assert attrs == {"listURI": liste.kennung, "listVersionID": None}
+    (version,) = complex_type.iterfind("xs:attribute[@name='listVersionID']", NS)
+    allowed = [e.get("value") for e in version.iterfind(".//xs:enumeration", NS)]
+    assert allowed == list(liste.versionen) == ["1.0", "1.1"]
+
+
+def test_a_code_keeps_the_list_version_it_came_with() -> None:
+    from ratsdok import Bezugsart, Vorlagenart
+
+    assert Vorlagenart.BESCHLUSSVORLAGE.seit == "1.0"
+    assert Vorlagenart.SITZUNGSVORLAGE.seit == "1.1"
+    assert Bezugsart.ANTWORT_AUF.seit == "1.1"
+    liste = CODELISTEN[Vorlagenart]
+    assert Vorlagenart.SITZUNGSVORLAGE not in liste.codes("1.0")
+    assert set(liste.codes("1.1")) == set(Vorlagenart)
 
 
 @pytest.mark.parametrize("liste", LISTEN, ids=_ids)
@@ -77,13 +95,15 @@ def test_genericode_rows_equal_enum(liste: Codeliste) -> None:
 
 @pytest.mark.parametrize("liste", LISTEN, ids=_ids)
 def test_genericode_identification(liste: Codeliste) -> None:
-    path = SCHEMAS / "codelisten" / f"{liste.name_technisch}_{liste.version}.xml"
-    ident = etree.parse(str(path)).find("Identification")
-    assert ident is not None
-    assert ident.findtext("ShortName") == liste.name_technisch
-    assert ident.findtext("Version") == liste.version
-    assert ident.findtext("CanonicalUri") == liste.kennung
-    assert ident.findtext("CanonicalVersionUri") == liste.kennung_version
+    for version in liste.versionen:
+        path = SCHEMAS / "codelisten" / f"{liste.name_technisch}_{version}.xml"
+        ident = etree.parse(str(path)).find("Identification")
+        assert ident is not None
+        assert ident.findtext("ShortName") == liste.name_technisch
+        assert ident.findtext("Version") == version
+        assert ident.findtext("CanonicalUri") == liste.kennung
+        assert ident.findtext("CanonicalVersionUri") == f"{liste.kennung}_{version}"
+    assert liste.versionen[-1] == liste.version
 
 
 def test_every_code_enum_has_a_list_and_labels() -> None:
@@ -97,7 +117,7 @@ def test_every_code_enum_has_a_list_and_labels() -> None:
 
 
 def test_no_stray_genericode_files() -> None:
-    expected = {f"{liste.name_technisch}_{liste.version}.xml" for liste in LISTEN}
+    expected = {f"{liste.name_technisch}_{v}.xml" for liste in LISTEN for v in liste.versionen}
     assert {p.name for p in (SCHEMAS / "codelisten").iterdir()} == expected
 
 

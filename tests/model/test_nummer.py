@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import ratsdok
 from ratsdok import Drucksachennummer
@@ -98,3 +100,72 @@ def test_model_field_accepts_text_and_instances() -> None:
     assert ratsdok.Vorlage(nummer=n, betreff="x").nummer is n
     assert ratsdok.Vorlage(nummer="2025/0369", betreff="x").nummer == n
     assert ratsdok.Vorlage(nummer=n, betreff="x").model_dump()["nummer"] == "2025/0369"
+
+
+# Issue #10: a year is derived only when it is unambiguous.
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        # (praefix, laufnummer, stellen, jahr, zusatz)
+        ("KT 0134/2020", ("KT", 134, 4, 2020, None)),
+        ("0041/2021", (None, 41, 4, 2021, None)),
+        ("2021/0815", (None, 815, 4, 2021, None)),
+        ("VO/2021/123", ("VO", 123, 3, 2021, None)),
+        ("BV/0123/2019", ("BV", 123, 4, 2019, None)),
+        ("A 17/2020-1", ("A", 17, 2, 2020, "-1")),
+        ("0041/2021-2", (None, 41, 4, 2021, "-2")),
+        ("VO/2021/0123/1", ("VO", 123, 4, 2021, "/1")),
+    ],
+)
+def test_formats_seen_in_real_ris(
+    text: str, parts: tuple[str | None, int, int, int, str | None]
+) -> None:
+    n = Drucksachennummer(text)
+    assert n.erkannt
+    assert (n.praefix, n.laufnummer, n.stellen, n.jahr, n.zusatz) == parts
+    assert str(n) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DS 19/1234",  # Wahlperiode 19, Drucksache 1234: no year in it
+        "KT 12/21",  # two digits are never read as a year (Wahlperiode/Nr looks the same)
+        "12/21",
+        "0041/0042",  # neither part a plausible year
+        "KT 0134/1899",  # before 1900
+        "KT 0134/2200",  # after 2199
+        "2020/2021",  # both could be the year
+        "1999/2021-1",
+        "VO/2019/2020",
+        "VO/19/1234",
+    ],
+)
+def test_no_year_is_guessed(text: str) -> None:
+    n = Drucksachennummer(text)
+    assert n.jahr is None
+    assert not n.erkannt
+    assert (n.praefix, n.laufnummer, n.stellen, n.zusatz) == (None,) * 4
+    assert str(n) == text
+
+
+_ZIFFERN = st.text(alphabet="0123456789", min_size=1, max_size=5)
+
+
+@given(
+    st.tuples(
+        st.sampled_from(["", "KT ", "VO/", "DS ", "Drs. ", "BV/"]),
+        _ZIFFERN,
+        st.sampled_from(["/", "-", " "]),
+        _ZIFFERN,
+        st.sampled_from(["", "-1", "/2", " Erg. 1", "2"]),
+    ).map("".join)
+)
+def test_a_derived_year_is_always_plausible(text: str) -> None:
+    n = Drucksachennummer(text)
+    if n.jahr is not None:
+        assert 1900 <= n.jahr <= 2199
+        assert f"{n.jahr:04d}" in str(n)
+        assert n.laufnummer is not None

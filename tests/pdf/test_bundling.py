@@ -28,6 +28,7 @@ from tests.factories import (
     SECRET_TITLE,
     all_fonts_embedded,
     anlage,
+    anlage_pdf,
     example_digests,
     helvetica_pdf,
     javascript_pdf,
@@ -152,9 +153,28 @@ def test_mixed_anlagen() -> None:
         assert csv.get_file().mime_type == "text/csv"
         for a in v.anlagen:
             assert a.inhalt is not None
-            assert files[a.dateiname].get_file().read_bytes() == a.inhalt
+            assert files[a.dateiname or ""].get_file().read_bytes() == a.inhalt
     assert pikepdf.pdfa.validate_written(io.BytesIO(data), "3b").passed
     assert from_pdf(data) == v
+
+
+def test_anlage_titled_with_its_number_is_bookmarked_once() -> None:
+    # issue #10: the bookmark read "Anlage 2 – Anlage 2: Lageplan"
+    v = vorlage(
+        anlagen=[
+            anlage(1, "uebersicht.pdf", titel="Übersicht", inhalt=anlage_pdf("Übersicht")),
+            anlage(2, "lageplan.pdf", titel="Anlage 2: Lageplan", inhalt=anlage_pdf("Plan")),
+        ]
+    )
+    with pikepdf.open(io.BytesIO(bundle(v))) as pdf:
+        assert [t for d, t, _ in _outline(pdf) if d == 0] == [
+            "Beschlussvorlage KT 0200/2021",
+            "Anlage 1 – Übersicht",
+            "Anlage 2: Lageplan",
+        ]
+        descriptions = {name: f.description for name, f in pdf.attachments.items()}
+    assert descriptions["uebersicht.pdf"] == "Anlage 1 – Übersicht"
+    assert descriptions["lageplan.pdf"] == "Anlage 2: Lageplan"
 
 
 def test_public_variant_leaks_nothing(tmp_path: Path) -> None:
@@ -296,7 +316,7 @@ def test_cli_bundle_public(tmp_path: Path) -> None:
     anlagen = []
     for a in v.anlagen:
         assert a.inhalt is not None
-        (folder / a.dateiname).write_bytes(a.inhalt)
+        (folder / (a.dateiname or "")).write_bytes(a.inhalt)
         anlagen.append(a.model_copy(update={"inhalt": None}))
     on_disk = v.model_copy(update={"anlagen": tuple(anlagen)})
     ratsdok.save(on_disk, folder / "vorlage.xml")

@@ -17,6 +17,7 @@ from tests.conftest import EXAMPLE_XML, require_tool
 from tests.factories import (
     UMLAUTS,
     all_fonts_embedded,
+    anlage,
     example_digests,
     pdf_dates,
     pdffonts_rows,
@@ -108,6 +109,36 @@ def test_dates_are_the_stichtag(changes: dict[str, object], expected: date) -> N
     dates = pdf_dates(render_pdf(v))
     assert set(dates) == {"/CreationDate", "/ModDate"}
     assert set(dates.values()) == {expected}
+
+
+@pytest.mark.parametrize(
+    ("nummer", "expected"),
+    [
+        ("0041/2021", date(2021, 1, 1)),  # running number 41 of 2021, not the year 41
+        ("DS 19/1234", date(2000, 1, 1)),  # Wahlperiode 19: no year, the fixed default
+        ("2020/2021", date(2000, 1, 1)),  # either could be the year: none is guessed
+    ],
+)
+def test_stichtag_never_uses_a_guessed_year(nummer: str, expected: date) -> None:
+    v = vorlage(nummer=nummer, datum=None, beratungsfolge=[])
+    assert stichtag(v) == expected
+    assert set(pdf_dates(render_pdf(v)).values()) == {expected}
+
+
+def test_anlage_titled_with_its_number_is_listed_once(tmp_path: Path) -> None:
+    # issue #10: "Anlage 2: Lageplan" was listed as "Anlage 2 – Anlage 2: Lageplan"
+    v = vorlage(
+        anlagen=[
+            anlage(1, "uebersicht.pdf", titel="Übersicht"),
+            anlage(2, "lageplan.pdf", titel="Anlage 2: Lageplan"),
+            anlage(3, "kosten.pdf", titel="Anlage 4 zum Vertrag"),  # another number: a title
+        ]
+    )
+    text = " ".join(pdftotext(_write(tmp_path, render_pdf(v))).split())
+    assert "Anlage 1 – Übersicht (uebersicht.pdf)" in text
+    assert "Anlage 2: Lageplan (lageplan.pdf)" in text
+    assert "Anlage 3 – Anlage 4 zum Vertrag (kosten.pdf)" in text
+    assert "Anlage 2 – Anlage 2" not in text
 
 
 def test_example_dates_match_the_bundle(example: ratsdok.Vorlage) -> None:

@@ -24,10 +24,10 @@ def test_strategy_builds_valid_vorlagen() -> None:
 
 def test_strategy_reaches_nested_erweiterungen_and_quellen() -> None:
     # Without this the round-trip tests could pass without ever writing one. About
-    # half the examples carry some, so 50 without any would be a broken strategy.
+    # half the examples carry some, so 150 without any would be a broken strategy.
     seen: set[str] = set()
 
-    @settings(max_examples=50, deadline=None, database=None)
+    @settings(max_examples=150, deadline=None, database=None)
     @given(vorlagen())
     def check(v: Vorlage) -> None:
         seen.update(["beratung"] if any(b.erweiterungen for b in v.beratungsfolge) else [])

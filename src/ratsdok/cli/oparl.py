@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,14 +50,36 @@ def _cmd_oparl_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stand(value: str) -> date | datetime:
+    """The value of ``--stand``: an ISO 8601 date, or a date and time with its UTC offset."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an ISO 8601 date (2024-01-31) or date and time "
+            "(2024-01-31T18:00:00+01:00)"
+        ) from None
+    offset = when.utcoffset()
+    if offset is None:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} has no UTC offset (such as +01:00 or Z), so the time is ambiguous"
+        )
+    if offset % timedelta(minutes=1):
+        raise argparse.ArgumentTypeError(f"{value!r}: the UTC offset must be whole minutes")
+    return when
+
+
 def _cmd_oparl_export(args: argparse.Namespace) -> int:
     from ratsdok.oparl import dump_json, export_paper
 
     path = Path(args.file)
     v = load(path, anlagen=AnlagenCheck.CHECK)
-    write_atomic(
-        args.output, dump_json(export_paper(v, base_url=args.base_url, anlagen_dir=path.parent))
-    )
+    paper = export_paper(v, base_url=args.base_url, anlagen_dir=path.parent, stand=args.stand)
+    write_atomic(args.output, dump_json(paper))
     return 0
 
 
@@ -102,4 +125,12 @@ def add_oparl_commands(sub: Any) -> None:
     q.add_argument("file", metavar="FILE")
     q.add_argument("-o", "--output", required=True, metavar="JSON")
     q.add_argument("--base-url", required=True, metavar="URL", help="base of the OParl ids")
+    q.add_argument(
+        "--stand",
+        type=_stand,
+        metavar="ISO-DATE-OR-DATETIME",
+        help="created/modified of the Paper where no Quelle gives them, instead of the "
+        "Vorlage's dates (needed when it has no datum and no Sitzungstermin): "
+        "2024-01-31 (midnight in Berlin) or 2024-01-31T18:00:00+01:00",
+    )
     q.set_defaults(func=_cmd_oparl_export)

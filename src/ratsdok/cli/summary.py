@@ -1,4 +1,9 @@
-"""A readable plain-text summary of a Vorlage (used by ``ratsdok show``)."""
+"""A readable plain-text summary of a Vorlage (used by ``ratsdok show``).
+
+A value may span lines (a Funktion "Landrat" with "in Vertretung" below): its
+further lines start at the column where the value starts, in a table at its
+cell's column.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import textwrap
 from collections.abc import Sequence
 from datetime import date
 
+from ratsdok.model.beratung import Abstimmung
 from ratsdok.model.vorlage import Vorlage, roman
 from ratsdok.report import Status
 from ratsdok.store.anlagen import AnlagenPruefung
@@ -31,12 +37,40 @@ def _groesse(n: int | None) -> str:
     return f"{value:.1f} {unit}".replace(".", ",")
 
 
+def _zeilen(*teile: str) -> list[str]:
+    """The lines of *teile* written one after the other; the further lines of a part
+    that spans lines start at the column where that part starts."""
+    lines = [""]
+    for teil in teile:
+        spalte = len(lines[-1])
+        erste, *weitere = teil.splitlines() or [""]
+        lines[-1] += erste
+        lines += [" " * spalte + w for w in weitere]
+    return [line.rstrip(" ") for line in lines]
+
+
 def _table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return [
-        (indent + "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True))).rstrip()
-        for r in rows
-    ]
+    """Aligned columns; a cell that spans lines makes its row as many lines high."""
+    cells = [[cell.splitlines() or [""] for cell in r] for r in rows]
+    widths = [max(len(line) for r in cells for line in r[i]) for i in range(len(rows[0]))]
+    out = []
+    for r in cells:
+        for k in range(max(len(c) for c in r)):
+            parts = [c[k] if k < len(c) else "" for c in r]
+            line = indent + "  ".join(p.ljust(w) for p, w in zip(parts, widths, strict=True))
+            out.append(line.rstrip())
+    return out
+
+
+def _betreff(betreff: str, width: int) -> list[str]:
+    """The Betreff wrapped to *width*, its own line breaks kept, under its first column."""
+    out: list[str] = []
+    for i, zeile in enumerate(betreff.splitlines()):
+        label = "Betreff       " if i == 0 else " " * 14
+        out += textwrap.wrap(zeile, width, initial_indent=label, subsequent_indent=" " * 14)
+        if not zeile.strip():
+            out.append("")
+    return out
 
 
 _BEFUND = {
@@ -45,6 +79,29 @@ _BEFUND = {
     Status.MISSING: "fehlt",
     Status.UNRECORDED: "ohne Prüfsumme",
 }
+
+
+def _stimmen(s: Abstimmung) -> str:
+    """A vote as minutes write it: "(einstimmig; 30/0/2, befangen 1)"."""
+    parts = []
+    if s.gegenstand:
+        parts.append(s.gegenstand + ":")
+    if s.mehrheit is not None:
+        parts.append(s.mehrheit.bezeichnung)
+    if s.vollstaendig:
+        parts.append(f"{s.ja}/{s.nein}/{s.enthaltung}")
+    else:
+        counts = [
+            f"{label} {n}"
+            for label, n in (("Ja", s.ja), ("Nein", s.nein), ("Enthaltung", s.enthaltung))
+            if n is not None
+        ]
+        parts += counts
+    if s.befangen:
+        parts.append(f"befangen {s.befangen}")
+    if s.wortlaut and not parts:
+        parts.append(f"„{s.wortlaut}“")
+    return "(" + " ".join(parts) + ")"
 
 
 def describe(
@@ -58,21 +115,21 @@ def describe(
         f"Datum         {_datum(v.datum)}",
     ]
     if v.koerperschaft:
-        lines.append(f"Körperschaft  {v.koerperschaft}")
+        lines += _zeilen("Körperschaft  ", v.koerperschaft)
     if v.federfuehrung:
         ff = v.federfuehrung
-        lines.append(f"Federführung  {ff.name}" + (f" ({ff.kennung})" if ff.kennung else ""))
+        kennung = (" (", ff.kennung, ")") if ff.kennung else ()
+        lines += _zeilen("Federführung  ", ff.name, *kennung)
     if v.einreicher:
-        lines.append(f"Einreicher    {v.einreicher}")
+        lines += _zeilen("Einreicher    ", v.einreicher)
     if v.quelle:
         stand = v.quelle.geaendert or v.quelle.erstellt
-        lines.append(
-            f"Quelle        {v.quelle.kennung}"
-            + (f" (Stand {_datum(stand.date())})" if stand else "")
+        lines += _zeilen(
+            "Quelle        ",
+            v.quelle.kennung,
+            f" (Stand {_datum(stand.date())})" if stand else "",
         )
-    lines += textwrap.wrap(
-        v.betreff, width, initial_indent="Betreff       ", subsequent_indent=" " * 14
-    )
+    lines += _betreff(v.betreff, width)
     lines.append("")
     lines.append("Beratungsfolge" + ("" if v.beratungsfolge else ": keine"))
     if v.beratungsfolge:
@@ -80,10 +137,12 @@ def describe(
         for b in v.beratungsfolge:
             ergebnis = "–"
             if b.ergebnis is not None:
-                ergebnis = b.ergebnis.beschlussergebnis.bezeichnung
-                if b.ergebnis.abstimmung is not None:
-                    s = b.ergebnis.abstimmung
-                    ergebnis += f" ({s.ja}/{s.nein}/{s.enthaltung})"
+                e = b.ergebnis
+                ergebnis = e.beschlussergebnis.bezeichnung if e.beschlussergebnis else "–"
+                if e.wortlaut is not None:
+                    ergebnis += f" („{e.wortlaut}“)"
+                for s in e.abstimmungen:
+                    ergebnis += " " + _stimmen(s)
             rows.append(
                 [
                     b.gremium,
@@ -98,13 +157,13 @@ def describe(
     lines.append("Abschnitte" + ("" if v.abschnitte else ": keine"))
     for i, a in enumerate(v.abschnitte, 1):
         n = len(a.absaetze)
-        lines.append(f"  {roman(i)}. {a.titel} ({n} {'Absatz' if n == 1 else 'Absätze'})")
+        lines += _zeilen(f"  {roman(i)}. ", a.titel, f" ({n} {'Absatz' if n == 1 else 'Absätze'})")
     lines.append("")
     lines.append("Unterzeichnungen" + ("" if v.unterzeichnungen else ": keine"))
     for u in v.unterzeichnungen:
-        extra = f", {u.funktion}" if u.funktion else ""
+        funktion = (", ", u.funktion) if u.funktion else ()
         when = f" ({_datum(u.datum)})" if u.datum else ""
-        lines.append(f"  {u.vermerk.bezeichnung} {u.name}{extra}{when}")
+        lines += _zeilen(f"  {u.vermerk.bezeichnung} ", u.name, *funktion, when)
     lines.append("")
     lines.append("Anlagen" + ("" if v.anlagen else ": keine"))
     if v.anlagen:
@@ -116,7 +175,7 @@ def describe(
                 [
                     str(anl.nummer),
                     anl.titel,
-                    anl.dateiname,
+                    anl.dateiname or f"ohne Datei{': ' + anl.hinweis if anl.hinweis else ''}",
                     _groesse(anl.groesse),
                     "ja" if anl.oeffentlich else "nein",
                     "–" if p is None else _BEFUND[p.status],

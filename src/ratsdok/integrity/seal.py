@@ -14,7 +14,7 @@ signature over it, is kept.
 from __future__ import annotations
 
 import base64
-import copy
+import copy as _copy
 import hashlib
 from typing import Final
 
@@ -142,7 +142,7 @@ def stale_signatures(sealed: bytes | ParsedDocument) -> list[str]:
 
 
 def seal_document(
-    doc: ParsedDocument, *, refresh: bool = True, name: str | None = None
+    doc: ParsedDocument, *, refresh: bool = True, name: str | None = None, copy: bool = True
 ) -> ParsedDocument:
     """*doc* with an added or refreshed ``pruefsumme``, as a new parsed document.
 
@@ -151,10 +151,11 @@ def seal_document(
     element is not rewritten. With ``refresh=False`` an existing seal that no
     longer matches the Vorlage is an error instead of being replaced: a copy made
     for others (a bundle, an archive) must not hide that the Vorlage was changed
-    after sealing.
+    after sealing. ``copy=False`` edits *doc*'s tree in place instead (for a document
+    the caller parsed for this alone: copying costs about as much as hashing).
     """
     name = name or doc.source
-    root = copy.deepcopy(doc.tree.getroot())
+    root = _copy.deepcopy(doc.tree.getroot()) if copy else doc.tree.getroot()
     vorlage = vorlage_element(root, source=name)
     inhalt = vorlage.getparent()
     assert inhalt is not None
@@ -199,8 +200,10 @@ def seal(
     """
     if isinstance(source, Vorlage | Nachricht):
         source = to_xml(source)
-    doc = source if isinstance(source, ParsedDocument) else parse_document(source, source=name)
-    return serialize(seal_document(doc, refresh=refresh, name=name).tree.getroot())
+    if isinstance(source, ParsedDocument):
+        return serialize(seal_document(source, refresh=refresh, name=name).tree.getroot())
+    doc = parse_document(source, source=name)
+    return serialize(seal_document(doc, refresh=refresh, name=name, copy=False).tree.getroot())
 
 
 def is_signed(doc: ParsedDocument) -> bool:

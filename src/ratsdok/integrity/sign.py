@@ -161,9 +161,11 @@ def sign(
     certificate = load_certificate(cert)
     if _public_der(certificate.public_key()) != _public_der(key.public_key()):
         raise RatsdokError(Problem("the certificate does not belong to the private key", file=name))
-    if not isinstance(source, ParsedDocument):
-        source = parse_document(source, source=name)
-    doc = seal_document(source, name=name)  # a fresh tree: edited in place below
+    # A tree to edit in place below: our own parse, or a copy of the caller's.
+    if isinstance(source, ParsedDocument):
+        doc = seal_document(source, name=name)
+    else:
+        doc = seal_document(parse_document(source, source=name), name=name, copy=False)
     count = len(doc.nachricht.vorlage.unterzeichnungen)
     if not 1 <= unterzeichnung <= count:
         raise InvalidDocumentError(

@@ -169,7 +169,7 @@ def _check_anlagen(
     if embedded is not None:
         anlagen = tuple(
             a
-            if a.inhalt is not None or a.dateiname not in embedded
+            if a.inhalt is not None or a.dateiname is None or a.dateiname not in embedded
             else a.model_copy(update={"inhalt": embedded[a.dateiname]})
             for a in v.anlagen
         )

@@ -19,7 +19,7 @@ from ratsdok.model._base import Model
 from ratsdok.model.codes import Nachrichtentyp
 from ratsdok.model.text import Text
 from ratsdok.model.vorlage import Vorlage
-from ratsdok.version import FORMAT_VERSION, __version__
+from ratsdok.version import FORMAT_VERSIONS, __version__
 
 __all__ = ["Behoerde", "Nachricht", "Nachrichtenkopf"]
 
@@ -51,7 +51,9 @@ class Nachrichtenkopf(Model):
     produkt: Text = "ratsdok"
     produkthersteller: Text = "ratsdok-Projekt"
     produktversion: Text | None = __version__
-    standard_version: str = Field(default=FORMAT_VERSION, pattern=r"^1\.\d+\.\d+$")
+    standard_version: str = Field(default=FORMAT_VERSIONS[0], pattern=r"^1\.\d+\.\d+$")
+    """The format version the document declares; :func:`ratsdok.to_xml` writes at least
+    the version the content needs."""
     test: bool = False
 
     @field_validator("erstellungszeitpunkt")
@@ -88,7 +90,7 @@ class Nachrichtenkopf(Model):
         digest = hashlib.sha256(vorlage_xml).hexdigest()
         day = vorlage.datum or date(1970, 1, 1)
         # Every value is valid by construction; skipping validation keeps to_xml fast.
-        return cls.model_construct(
+        return cls._trusted(
             nachrichten_uuid=uuid5(_NACHRICHT_NS, f"{vorlage.uuid}:{digest}"),
             erstellungszeitpunkt=datetime.combine(day, time(0), UTC),
         )

@@ -73,9 +73,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 Dateiname = Annotated[str, AfterValidator(_check_dateiname)]
 """A bare file name that is safe to create inside an output folder."""
 
-MEDIENTYP_PATTERN = re.compile(
-    r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}"
-)
+MEDIENTYP_PATTERN = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 """A media type without parameters, lower case (what :data:`Medientyp` accepts)."""
 
 

@@ -9,29 +9,31 @@ path, for example ``beratungsfolge[1].sitzungstermin``.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Annotated, Any, Self
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, Self
 from uuid import UUID, uuid4
 
-from pydantic import (
-    AfterValidator,
-    BeforeValidator,
-    Field,
-    model_validator,
-)
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from ratsdok.model._base import Model
+from ratsdok.model.beratung import Abstimmung, Beratung, Ergebnis, Fraktionsstimme
 from ratsdok.model.codes import (
     Abschnittsart,
-    Beschlussergebnis,
+    Bearbeitungsstand,
     Bezugsart,
-    Sitzungsart,
+    Gliederung,
+    Rolle,
     Vermerk,
     Vorlagenart,
     Zustaendigkeit,
 )
+from ratsdok.model.finanzen import Finanzen, Haushaltsposition
+from ratsdok.model.inhalt import Absatz, Block, as_blocks, plain_lines
 from ratsdok.model.nummer import Drucksachennummer
+from ratsdok.model.quelle import Erweiterung, Quelle, Zeitpunkt, zeitpunkt_text
 from ratsdok.model.text import Dateiname, Medientyp, Sha256, Text
 
 __all__ = [
@@ -39,10 +41,16 @@ __all__ = [
     "Abstimmung",
     "Anlage",
     "Beratung",
+    "Beteiligung",
     "Bezug",
     "Ergebnis",
     "Erweiterung",
     "FieldPath",
+    "Finanzen",
+    "Fraktionsstimme",
+    "Hauptdokument",
+    "Haushaltsposition",
+    "Oeffentlichkeit",
     "Organisationseinheit",
     "Quelle",
     "Unterzeichnung",
@@ -54,8 +62,6 @@ __all__ = [
     "zeitpunkt_text",
 ]
 
-Anzahl = Annotated[int, Field(ge=0, le=1_000_000)]
-
 
 class Organisationseinheit(Model):
     """An organisational unit, e.g. the federführende Amt."""
@@ -64,146 +70,67 @@ class Organisationseinheit(Model):
     kennung: Text | None = None
 
 
-class Abstimmung(Model):
-    """Vote counts of a Beschluss."""
-
-    ja: Anzahl
-    nein: Anzahl
-    enthaltung: Anzahl
-
-
-class Ergebnis(Model):
-    """The recorded outcome of one Beratung."""
-
-    beschlussergebnis: Beschlussergebnis
-    abstimmung: Abstimmung | None = None
-    beschlusstext: Text | None = None
-
-
-class Erweiterung(Model):
-    """Data from another system that ratsdok has no field for, kept verbatim.
-
-    For example a vendor-prefixed OParl key: ``schluessel`` is the key,
-    ``wert`` its value as compact JSON text.
-    """
-
-    schluessel: Text
-    wert: Text
-
-
-_MAX_OFFSET = timedelta(hours=14)
-
-
-def _no_number(value: Any) -> Any:
-    # pydantic would read a number as Unix time; which unit a source meant is a guess.
-    if isinstance(value, int | float):
-        raise ValueError("a time stamp needs a date, a time and a UTC offset, not a number")
-    return value
-
-
-def _offset_text(offset: timedelta) -> str:
-    """``+02:00``, ``-00:30`` (seconds only if there are any)."""
-    seconds = int(offset.total_seconds())
-    sign, seconds = ("-" if seconds < 0 else "+"), abs(seconds)
-    text = f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}"
-    return text + f":{seconds % 60:02d}" if seconds % 60 else text
-
-
-def _check_zeitpunkt(value: datetime) -> datetime:
-    offset = value.utcoffset()
-    if offset is None:
-        raise ValueError("has no UTC offset (such as +02:00 or Z), so the time is ambiguous")
-    # RFC 3339 and xs:dateTime know offsets in whole minutes up to 14 hours only.
-    if offset % timedelta(minutes=1) or abs(offset) > _MAX_OFFSET:
-        raise ValueError(
-            f"the UTC offset {_offset_text(offset)} is not whole minutes within ±14:00"
-        )
-    # One tzinfo class for every value: no zone name leaks into repr or pickles.
-    return value.replace(tzinfo=UTC if not offset else timezone(offset))
-
-
-Zeitpunkt = Annotated[datetime, BeforeValidator(_no_number), AfterValidator(_check_zeitpunkt)]
-"""A date and time with its UTC offset as given; naive values are refused."""
-
-
-def zeitpunkt_text(value: datetime) -> str:
-    """The canonical text of a :data:`Zeitpunkt`, as in the XML.
-
-    The XML Schema canonical form of ``xs:dateTime`` with the offset kept: fractional
-    seconds only when not zero and without trailing zeros, ``Z`` for UTC, otherwise
-    the offset as given (``2020-05-04T10:15:30.5+02:00``). Reading it gives the same
-    value and offset, so writing it again gives the same bytes.
-    """
-    text = value.replace(microsecond=0, tzinfo=None).isoformat()
-    if value.microsecond:
-        text += f".{value.microsecond:06d}".rstrip("0")
-    offset = value.utcoffset()
-    return text + ("Z" if not offset else _offset_text(offset))
-
-
-class Quelle(Model):
-    """Where an object came from in another system (e.g. an OParl object), for traceability.
-
-    Two Quellen are equal only when their time stamps also have the same UTC offsets
-    (``datetime`` equality compares instants only, but the offset is data: the XML
-    carries it as given).
-    """
-
-    kennung: Text
-    """The identifier there, e.g. the ``id`` URL of an OParl object."""
-    web: Text | None = None
-    """A page about the object for people (OParl ``web``)."""
-    erstellt: Zeitpunkt | None = None
-    """When the object was created there."""
-    geaendert: Zeitpunkt | None = None
-    """When the object was last modified there."""
-
-    def _offsets(self) -> tuple[timedelta | None, ...]:
-        return tuple(None if t is None else t.utcoffset() for t in (self.erstellt, self.geaendert))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Quelle):
-            return NotImplemented
-        # pydantic still hashes the values of this frozen model; equal instants hash equal.
-        return super().__eq__(other) and self._offsets() == other._offsets()
-
-
-class Beratung(Model):
-    """One step of the Beratungsfolge: a Gremium dealing with the Vorlage in a Sitzung.
-
-    Fields imported from other systems may be unknown; unknown stays ``None``.
-    """
-
-    gremium: Text
-    sitzungstermin: date | None = None
-    sitzungsart: Sitzungsart | None = None
-    zustaendigkeit: Zustaendigkeit | None = None
-    tagesordnungspunkt: Text | None = None
-    ergebnis: Ergebnis | None = None
-    quelle: Quelle | None = None
-    """Where this step came from (e.g. an OParl Consultation)."""
-    erweiterungen: tuple[Erweiterung, ...] = ()
-    """Data of another system about this step (e.g. vendor keys of an OParl Consultation)."""
-
-    @property
-    def entscheidet(self) -> bool:
-        """True when this step decides the matter (an Entscheidung not put off)."""
-        if self.zustaendigkeit is not Zustaendigkeit.ENTSCHEIDUNG:
-            return False
-        return self.ergebnis is None or not self.ergebnis.beschlussergebnis.schiebt_auf
-
-
 class Abschnitt(Model):
-    """A numbered text section (I. Beschlussvorschlag, II. Begründung, …)."""
+    """A text section (I. Beschlussvorschlag, II. Begründung, …) and its blocks.
+
+    ``absaetze=`` (paragraphs as strings, as in format 1.0) is accepted when
+    building one, and plain strings stand for paragraphs in ``bloecke``.
+    """
 
     art: Abschnittsart
+    bezeichnung: Text | None = None
+    """The section's own label as printed ("II.", "3.", "A)"); None: numbered by the
+    Vorlage's :attr:`~Vorlage.gliederung`."""
     ueberschrift: Text | None = None
-    absaetze: tuple[Text, ...] = Field(min_length=1)
+    # A default keeps the field optional for callers that give ``absaetze``; validating
+    # it still demands at least one block.
+    bloecke: tuple[Block, ...] = Field(default=(), min_length=1, validate_default=True)
+
+    if TYPE_CHECKING:
+        # What callers may pass: paragraphs as strings, and ``absaetze`` as in format 1.0.
+        def __init__(
+            self,
+            *,
+            art: Abschnittsart,
+            bezeichnung: str | None = None,
+            ueberschrift: str | None = None,
+            bloecke: Sequence[Block | str] = (),
+            absaetze: Sequence[str] = (),
+        ) -> None: ...
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_absaetze(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            if "absaetze" in data:
+                if "bloecke" in data:
+                    raise ValueError("give absaetze or bloecke, not both")
+                data["bloecke"] = data.pop("absaetze")
+            if "bloecke" in data:
+                data["bloecke"] = as_blocks(data["bloecke"])
+        return data
 
     @property
     def titel(self) -> str:
         """The heading as printed: the explicit one, or the label of the Art."""
         return self.ueberschrift or self.art.bezeichnung
+
+    @property
+    def absaetze(self) -> tuple[str, ...]:
+        """The text as plain paragraphs, nothing left out: lists with their markers and
+        tables row by row (a format 1.0 reader's view of structured content)."""
+        if all(isinstance(b, Absatz) for b in self.bloecke):
+            return tuple(b.text for b in self.bloecke if isinstance(b, Absatz))
+        out: list[str] = []
+        for b in self.bloecke:
+            out.append("\n".join(plain_lines((b,))))
+        return tuple(out)
+
+    @property
+    def strukturiert(self) -> bool:
+        """True when the section uses more than paragraphs (format 1.1)."""
+        return self.bezeichnung is not None or not all(isinstance(b, Absatz) for b in self.bloecke)
 
 
 class Unterzeichnung(Model):
@@ -219,30 +146,126 @@ class Anlage(Model):
     """An Anlage (attachment) of a Vorlage.
 
     Its bytes live in a file named :attr:`dateiname` next to the XML, or inline
-    in :attr:`inhalt`. Inline content fills in a missing size and digest.
+    in :attr:`inhalt`. Inline content fills in a missing size and digest. An
+    Anlage known only by its title ("liegt in der Sitzung aus", a link) has no
+    file (format 1.1): then :attr:`hinweis` or :attr:`verweis` says where it is.
     """
 
     nummer: Annotated[int, Field(ge=1, le=99_999)]
     titel: Text
-    dateiname: Dateiname
-    medientyp: Medientyp
+    dateiname: Dateiname | None = None
+    medientyp: Medientyp | None = None
     groesse: Annotated[int, Field(ge=0)] | None = None
     sha256: Sha256 | None = None
     oeffentlich: bool
     inhalt: bytes | None = Field(default=None, repr=False)
+    verweis: Text | None = None
+    """Where the Anlage can be found when it has no file here (a URL)."""
+    hinweis: Text | None = None
+    """A note such as "liegt in der Sitzung zur Einsicht aus"."""
     quelle: Quelle | None = None
     """Where this Anlage came from (e.g. an OParl File)."""
     erweiterungen: tuple[Erweiterung, ...] = ()
     """Data of another system about this Anlage (e.g. vendor keys of an OParl File)."""
 
+    @property
+    def hat_datei(self) -> bool:
+        """True when the Anlage has a file (its bytes can be checked and embedded)."""
+        return self.dateiname is not None
+
+    @property
+    def bezeichnung(self) -> str:
+        """How the Anlage is named in lists and bookmarks: "Anlage 2 – Lageplan".
+
+        A title that already starts with its own number ("Anlage 2: Lageplan") is
+        used as it is, so it does not read "Anlage 2 – Anlage 2: Lageplan".
+        """
+        if _EIGENE_NUMMER.match(self.titel) and _nummer_im_titel(self.titel) == self.nummer:
+            return self.titel
+        return f"Anlage {self.nummer} – {self.titel}"
+
     @model_validator(mode="after")
     def _fill_from_inhalt(self) -> Self:
-        if self.inhalt is not None:
-            if self.groesse is None:
-                object.__setattr__(self, "groesse", len(self.inhalt))
-            if self.sha256 is None:
-                object.__setattr__(self, "sha256", hashlib.sha256(self.inhalt).hexdigest())
+        if self.dateiname is None and (
+            self.inhalt is not None or self.groesse is not None or self.sha256 is not None
+        ):
+            raise ValueError("an Anlage without dateiname has no content, size or digest")
+        if self.dateiname is not None and self.medientyp is None:
+            raise ValueError("an Anlage with a file needs its medientyp")
+        _fill_from_inhalt(self)
         return self
+
+
+def _fill_from_inhalt(datei: Anlage | Hauptdokument) -> None:
+    """Inline content fills in a missing size and digest (the model is frozen: set once)."""
+    if datei.inhalt is not None:
+        if datei.groesse is None:
+            object.__setattr__(datei, "groesse", len(datei.inhalt))
+        if datei.sha256 is None:
+            object.__setattr__(datei, "sha256", hashlib.sha256(datei.inhalt).hexdigest())
+
+
+class Hauptdokument(Model):
+    """The file that *is* the Vorlage where its text exists only as a file (a legacy
+    PDF, an OParl ``mainFile``): bundles and the archive use its pages as the
+    Vorlage itself (format 1.1)."""
+
+    dateiname: Dateiname
+    medientyp: Medientyp
+    groesse: Annotated[int, Field(ge=0)] | None = None
+    sha256: Sha256 | None = None
+    inhalt: bytes | None = Field(default=None, repr=False)
+    quelle: Quelle | None = None
+    erweiterungen: tuple[Erweiterung, ...] = ()
+
+    @model_validator(mode="after")
+    def _fill_from_inhalt(self) -> Self:
+        _fill_from_inhalt(self)
+        return self
+
+
+class Oeffentlichkeit(Model):
+    """Whether the Vorlage itself may be published, and why not (format 1.1)."""
+
+    oeffentlich: bool
+    grund: Text | None = None
+    """Why it is nichtöffentlich ("Grundstücksangelegenheit", "Personalangelegenheit")."""
+    rechtsgrundlage: Text | None = None
+    """The legal basis ("§ 35 Abs. 2 ThürKO")."""
+
+    @model_validator(mode="after")
+    def _grund_only_if_secret(self) -> Self:
+        if self.oeffentlich and (self.grund or self.rechtsgrundlage):
+            raise ValueError("a reason or legal basis is for a nichtöffentliche Vorlage")
+        return self
+
+
+class Beteiligung(Model):
+    """A person or office with a role in the Vorlage: Verfasser, Sachbearbeitung,
+    Berichterstattung, the Adressat of an Anfrage, a Mitzeichnung (format 1.1)."""
+
+    rolle: Rolle
+    name: Text | None = None
+    funktion: Text | None = None
+    organisationseinheit: Organisationseinheit | None = None
+    datum: date | None = None
+    """E.g. when an office co-signed (Mitzeichnung)."""
+    vermerk: Text | None = None
+    """E.g. the office's note on co-signing ("einverstanden", "zur Kenntnis")."""
+
+    @model_validator(mode="after")
+    def _wer(self) -> Self:
+        if self.name is None and self.organisationseinheit is None:
+            raise ValueError("a Beteiligung needs a name or an Organisationseinheit")
+        return self
+
+
+_EIGENE_NUMMER = re.compile(r"Anlage\s+(\d+)(?!\d)", re.IGNORECASE)
+
+
+def _nummer_im_titel(titel: str) -> int | None:
+    m = _EIGENE_NUMMER.match(titel)
+    return int(m.group(1)) if m else None
 
 
 class Bezug(Model):
@@ -271,9 +294,18 @@ class Vorlage(Model):
     koerperschaft: Text | None = None
     federfuehrung: Organisationseinheit | None = None
     einreicher: Text | None = None
+    aktenzeichen: Text | None = None
+    oeffentlichkeit: Oeffentlichkeit | None = None
+    """Whether the Vorlage may be published; None: not stated (format 1.0)."""
+    bearbeitungsstand: Bearbeitungsstand | None = None
+    beteiligte: tuple[Beteiligung, ...] = ()
     beratungsfolge: tuple[Beratung, ...] = ()
+    gliederung: Gliederung | None = None
+    """How sections are labelled where they carry no label of their own; None: roman."""
     abschnitte: tuple[Abschnitt, ...] = ()
+    finanzen: Finanzen | None = None
     unterzeichnungen: tuple[Unterzeichnung, ...] = ()
+    hauptdokument: Hauptdokument | None = None
     anlagen: tuple[Anlage, ...] = ()
     bezuege: tuple[Bezug, ...] = ()
     quelle: Quelle | None = None
@@ -300,6 +332,43 @@ class Vorlage(Model):
         """Paragraphs of the Begründung, if the Vorlage has one."""
         a = self.abschnitt(Abschnittsart.BEGRUENDUNG)
         return None if a is None else a.absaetze
+
+    @property
+    def nichtoeffentlich(self) -> bool:
+        """True when the Vorlage says it must not be published."""
+        return self.oeffentlichkeit is not None and not self.oeffentlichkeit.oeffentlich
+
+    def abschnittsbezeichnung(self, index: int) -> str | None:
+        """The printed label of section *index* (0-based): its own, or by the Gliederung
+        (roman by default, as in format 1.0); None for ``Gliederung.KEINE``."""
+        own = self.abschnitte[index].bezeichnung
+        if own is not None:
+            return own
+        g = self.gliederung or Gliederung.ROEMISCH
+        if g is Gliederung.KEINE:
+            return None
+        if g is Gliederung.ARABISCH:
+            return f"{index + 1}."
+        if g is Gliederung.BUCHSTABEN:
+            return f"{chr(ord('A') + index)}." if index < 26 else f"{index + 1}."
+        return f"{roman(index + 1)}."
+
+    def aendern(self, **changes: Any) -> Vorlage:
+        """A copy with *changes*, fully validated like a new Vorlage.
+
+        Unlike pydantic's ``model_copy(update=…)``, which skips validation, text is
+        normalised and every rule is checked again.
+        """
+        return type(self).model_validate({**self._felder(), **changes})
+
+    def _felder(self) -> dict[str, Any]:
+        # Field values as they are (models stay models), for re-validation.
+        return {name: getattr(self, name) for name in type(self).model_fields}
+
+    @property
+    def dateianlagen(self) -> tuple[Anlage, ...]:
+        """The Anlagen that have a file (those known only by title left out)."""
+        return tuple(a for a in self.anlagen if a.dateiname is not None)
 
     def anlage(self, nummer: int) -> Anlage:
         """The Anlage with the given number; ``KeyError`` if there is none."""
@@ -385,13 +454,18 @@ def rule_violations(v: Vorlage) -> list[tuple[FieldPath, str]]:
         else:
             seen[a.nummer] = i
     names: dict[str, int] = {}
+    if v.hauptdokument is not None:
+        names[v.hauptdokument.dateiname.casefold()] = -1
     for i, a in enumerate(v.anlagen):
+        if a.dateiname is None:
+            continue
         key = a.dateiname.casefold()
         if key in names:
             found.append(
                 (
                     ("anlagen", i, "dateiname"),
-                    f"file name {a.dateiname!r} is already used by anlagen[{names[key]}]",
+                    f"file name {a.dateiname!r} is already used by "
+                    + ("the Hauptdokument" if names[key] < 0 else f"anlagen[{names[key]}]"),
                 )
             )
         else:

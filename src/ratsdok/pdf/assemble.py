@@ -9,9 +9,9 @@ physically merged (pikepdf ``add_pages_from`` in memory, a qpdf job on disk):
   (:func:`open_anlage_pdf`);
 * whether an Anlage's pages can be merged without breaking PDF/A-3b, and what
   to do when they cannot (:class:`NichtKonform`);
-* the sections of the page sequence (:class:`Section`): bookmark title
-  ("Anlage 1 – Titel"), first page, page count and page-label prefix
-  (``A1-``), recorded in order by an :class:`Assembly`;
+* the sections of the page sequence (:class:`Section`): bookmark title (the
+  Anlage's ``bezeichnung``, "Anlage 1 – Titel"), first page, page count and
+  page-label prefix (``A1-``), recorded in order by an :class:`Assembly`;
 * the associated files with their ``/AFRelationship`` (:class:`Attachment`),
   the page labels and the finishing steps (XML, language, outline view, PDF/A);
 * copying an Anlage's own outline for the streamed path (:func:`outline_of`;
@@ -105,11 +105,6 @@ class Attachment:
     relationship: AFRelationship
 
 
-def _anlage_titel(a: Anlage) -> str:
-    """Bookmark title and file description of *a*: "Anlage 1 – Integrationskonzept"."""
-    return f"Anlage {a.nummer} – {a.titel}"
-
-
 def _pdf_date(d: date) -> str:
     return f"D:{d.year:04d}{d.month:02d}{d.day:02d}000000Z"
 
@@ -121,6 +116,7 @@ def open_anlage_pdf(a: Anlage, source: bytes | Path, folder: Path | None) -> Pdf
     unless the content is inline) when the PDF is unreadable, encrypted, has
     no pages or fails qpdf's syntax check.
     """
+    assert a.dateiname is not None  # only Anlagen with a file are opened
     name = str(folder / a.dateiname) if folder is not None and a.inhalt is None else a.dateiname
     try:
         src = Pdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
@@ -199,15 +195,19 @@ class Assembly:
         (:func:`~ratsdok.pdf.pdfa.probe_conforms`, on disk in *work* if given);
         pages that would break PDF/A-3b are refused or, by the policy, not
         merged (with a Hinweis). The file is ``/Source`` when its pages are
-        merged, else ``/Supplement``.
+        merged, else ``/Supplement``. The bookmark title and the file's
+        description are the Anlage's :attr:`~ratsdok.model.vorlage.Anlage.bezeichnung`.
         """
         section = None
         if src is not None:
             sanitize_pages(src)
             if self._mergeable(a, probe_conforms(src, work)):
-                section = self.add_pages(_anlage_titel(a), len(src.pages), f"A{a.nummer}-")
+                section = self.add_pages(a.bezeichnung, len(src.pages), f"A{a.nummer}-")
         rel = AFRelationship.SUPPLEMENT if section is None else AFRelationship.SOURCE
-        file = Attachment(a.dateiname, a.medientyp, _anlage_titel(a), rel)
+        # Only Anlagen with a file come here (the model requires a medientyp with a file).
+        assert a.dateiname is not None
+        assert a.medientyp is not None
+        file = Attachment(a.dateiname, a.medientyp, a.bezeichnung, rel)
         self.files.append(file)
         return section, file
 

@@ -140,6 +140,7 @@ def _read_anlage(i: int, a: Anlage, folder: Path | None, max_bytes: int) -> byte
                     field=where,
                 )
             )
+        assert a.dateiname is not None  # callers pass Anlagen with a file only
         path = folder / a.dateiname
         name = str(path)
         try:
@@ -175,7 +176,7 @@ def _read_anlage(i: int, a: Anlage, folder: Path | None, max_bytes: int) -> byte
 
 def _check_names(v: Vorlage) -> None:
     for i, a in enumerate(v.anlagen):
-        if a.dateiname.casefold() == XML_NAME:
+        if a.dateiname is not None and a.dateiname.casefold() == XML_NAME:
             raise AnlagenError(
                 Problem(
                     f"the file name {XML_NAME!r} is reserved for the embedded XML",
@@ -228,7 +229,17 @@ def _checks(vv: Vorlage, asm: Assembly, marks: dict[int, str]) -> tuple[Check, .
             "sealed ratsdok XML embedded" + (signed if marks else ""),
         )
     ]
-    for a, f in zip(vv.anlagen, asm.files, strict=True):
+    for a in vv.anlagen:
+        if a.dateiname is None:
+            out.append(
+                Check(
+                    Kind.ANLAGE,
+                    f"Anlage {a.nummer} (ohne Datei)",
+                    Status.NO_FILE,
+                    "listed on the Vorlage's pages; there is no file to merge or embed",
+                )
+            )
+    for a, f in zip(vv.dateianlagen, asm.files, strict=True):
         label = f"Anlage {a.nummer} ({a.dateiname})"
         if f.relationship is AFRelationship.SOURCE:
             out.append(Check(Kind.ANLAGE, label, Status.OK, "pages merged, file embedded"))
@@ -272,7 +283,11 @@ def build_bundle(
     vv = public_copy(v) if oeffentlich_only else v
     embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml)
     _check_names(vv)
-    contents = [_read_anlage(i, a, base, max_anlage_bytes) for i, a in enumerate(vv.anlagen)]
+    contents = [
+        _read_anlage(i, a, base, max_anlage_bytes)
+        for i, a in enumerate(vv.anlagen)
+        if a.dateiname is not None
+    ]
     asm = Assembly(titel(vv), stichtag(vv), policy)
     opened: list[Pdf] = []  # pages copied from a PDF read its data when saved
     try:
@@ -281,7 +296,7 @@ def build_bundle(
         asm.begin(main)
         with main.open_outline() as ol:
             ol.root.append(asm.add_pages(asm.titel, len(main.pages)).bookmark())
-        for a, data in zip(vv.anlagen, contents, strict=True):
+        for a, data in zip(vv.dateianlagen, contents, strict=True):
             src = None
             if a.medientyp == PDF_MEDIENTYP:
                 src = open_anlage_pdf(a, data, base)
@@ -342,7 +357,8 @@ def bundle_to_file(
     """
     base = Path(folder) if folder is not None else None
     vv = public_copy(v) if oeffentlich_only else v
-    big = [_big_file(a, base, stream_threshold) for a in vv.anlagen]
+    mit_datei = [(i, a) for i, a in enumerate(vv.anlagen) if a.dateiname is not None]
+    big = [_big_file(a, base, stream_threshold) for _, a in mit_datei]
     if not any(big):
         result = build_bundle(
             v, folder, oeffentlich_only=oeffentlich_only, nicht_konform=nicht_konform, xml=xml
@@ -357,7 +373,7 @@ def bundle_to_file(
         _read_anlage(i, a, base, DEFAULT_MAX_ANLAGE_BYTES)
         if path is None
         else check_big(i, a, path, DEFAULT_MAX_ANLAGE_BYTES)
-        for i, (a, path) in enumerate(zip(vv.anlagen, big, strict=True))
+        for (i, a), path in zip(mit_datei, big, strict=True)
     ]
     hinweise = stream_bundle(vv, contents, base, Path(out), policy, embedded, marks)
     return (*xml_hinweise, *hinweise)
@@ -366,6 +382,8 @@ def bundle_to_file(
 def _big_file(a: Anlage, folder: Path | None, threshold: int) -> Path | None:
     """The file of *a* when it is to be streamed (at least *threshold* bytes), else None."""
     if folder is None or a.inhalt is not None:
+        return None
+    if a.dateiname is None:
         return None
     path = folder / a.dateiname
     return path if file_size(path) >= threshold else None

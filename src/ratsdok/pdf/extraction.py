@@ -158,6 +158,11 @@ def extract(pdf_path: PathLike | bytes, out_dir: PathLike, *, force: bool = Fals
     problems: list[Problem] = []
     listed = {XML_NAME}
     for i, a in enumerate(v.anlagen):
+        if a.dateiname is None:
+            checks.append(
+                Check(Kind.ANLAGE, f"Anlage {a.nummer} (ohne Datei)", Status.NO_FILE, "no file")
+            )
+            continue
         listed.add(a.dateiname)
         where = f"anlagen[{i}]"
         label = f"Anlage {a.nummer} ({a.dateiname})"

@@ -68,7 +68,9 @@ def stichtag(v: Vorlage) -> date:
 
     Taken from the content, never from the clock: the Vorlage's own date; else
     its latest date (Sitzungstermin or Unterzeichnung); else 1 January of the
-    Drucksache's year; else 2000-01-01.
+    Drucksache's year, where the number states one unambiguously
+    (:class:`~ratsdok.model.nummer.Drucksachennummer`: ``0041/2021`` is 2021,
+    ``DS 19/1234`` has none); else 2000-01-01.
     """
     if v.datum is not None:
         return v.datum
@@ -283,13 +285,13 @@ def _unterzeichnungen(
 def _anlagen(anlagen: Sequence[Anlage], st: dict[str, ParagraphStyle]) -> list[Flowable]:
     out: list[Flowable] = [_p("Anlagen", st["h2"])]
     for a in anlagen:
-        details = [a.dateiname]
+        details = [a.dateiname or a.hinweis or a.verweis or "ohne Datei"]
         size = _groesse(a.groesse)
         if size is not None:
             details.append(size)
         if not a.oeffentlich:
             details.append("nichtöffentlich")
-        out.append(_p(f"Anlage {a.nummer} – {a.titel} ({', '.join(details)})", st["body"]))
+        out.append(_p(f"{a.bezeichnung} ({', '.join(details)})", st["body"]))
     return out
 
 

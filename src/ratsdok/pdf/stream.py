@@ -131,7 +131,7 @@ def stream_bundle(
         with Pdf.open(vorlage_pdf) as vp:
             outline = outline_of(vp, 0)
             outline.append(asm.add_pages(asm.titel, len(vp.pages)).bookmark())
-        for n, (a, data) in enumerate(zip(vv.anlagen, contents, strict=True)):
+        for n, (a, data) in enumerate(zip(vv.dateianlagen, contents, strict=True)):
             if a.medientyp != PDF_MEDIENTYP:
                 asm.add_anlage(a, None)
                 continue

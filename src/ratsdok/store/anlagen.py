@@ -44,10 +44,10 @@ class AnlagenPruefung(Check):
     ) -> None:
         super().__init__(
             Kind.ANLAGE,
-            f"Anlage {anlage.nummer} ({anlage.dateiname})",
+            f"Anlage {anlage.nummer} ({anlage.dateiname or 'ohne Datei'})",
             status,
             reason,
-            ok=status in (Status.OK, Status.UNRECORDED),
+            ok=status in (Status.OK, Status.UNRECORDED, Status.NO_FILE),
         )
         object.__setattr__(self, "index", index)
         object.__setattr__(self, "anlage", anlage)
@@ -87,6 +87,11 @@ def check_anlagen(vorlage: Vorlage, folder: Path | None) -> list[AnlagenPruefung
     for i, a in enumerate(vorlage.anlagen):
         datei: Path | None = None
         found: Digest | str
+        if a.dateiname is None:
+            where = f" ({a.hinweis or a.verweis})" if a.hinweis or a.verweis else ""
+            reason = f"known by its title only, there is no file{where}"
+            results.append(AnlagenPruefung(i, a, Status.NO_FILE, reason, None, None))
+            continue
         if a.inhalt is not None:
             found = digest_bytes(a.inhalt)
         elif folder is None:

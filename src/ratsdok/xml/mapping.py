@@ -18,13 +18,19 @@ from lxml import etree
 from pydantic import ValidationError
 
 from ratsdok.errors import InvalidDocumentError, Problem, SchemaError
+from ratsdok.model._base import unchecked_parts
+from ratsdok.model.beratung import Abstimmung, Ergebnis
 from ratsdok.model.codes import CODELISTEN, Code
+from ratsdok.model.finanzen import Finanzen, betrag_text
+from ratsdok.model.inhalt import Absatz, Block, Liste, Tabelle, Zwischenueberschrift
 from ratsdok.model.nachricht import Behoerde, Nachricht, Nachrichtenkopf
 from ratsdok.model.vorlage import (
     Anlage,
     Beratung,
+    Beteiligung,
     Erweiterung,
     FieldPath,
+    Hauptdokument,
     Quelle,
     Vorlage,
     format_path,
@@ -34,6 +40,7 @@ from ratsdok.version import NAMESPACE, STANDARD
 from ratsdok.xml.names import Q
 from ratsdok.xml.parser import DEFAULT_MAX_BYTES, parse_xml
 from ratsdok.xml.schema import schema_problems
+from ratsdok.xml.version import required_version
 
 __all__ = [
     "ParsedDocument",
@@ -77,7 +84,7 @@ def _code(out: list[str], depth: int, name: str, code: Code) -> None:
         liste = CODELISTEN[type(code)]
         ind = _IND * depth
         text = (
-            f'{ind}<{_P}{name} listURI="{liste.kennung}" listVersionID="{liste.version}">\n'
+            f'{ind}<{_P}{name} listURI="{liste.kennung}" listVersionID="{code.seit}">\n'
             f"{ind}{_IND}<code>{_esc(code.value)}</code>\n"
             f"{ind}{_IND}<name>{_esc(code.bezeichnung)}</name>\n"
             f"{ind}</{_P}{name}>\n"
@@ -126,6 +133,141 @@ def _write_erweiterungen(out: list[str], d: int, items: tuple[Erweiterung, ...])
         _close(out, d, "erweiterung")
 
 
+def _count(out: list[str], d: int, name: str, n: int | None) -> None:
+    if n is not None:
+        out.append(f"{_IND * d}<{_P}{name}>{n}</{_P}{name}>\n")
+
+
+def _write_abstimmung(out: list[str], d: int, s: Abstimmung) -> None:
+    _open(out, d, "abstimmung")
+    _opt(out, d + 1, "gegenstand", s.gegenstand)
+    _count(out, d + 1, "ja", s.ja)
+    _count(out, d + 1, "nein", s.nein)
+    _count(out, d + 1, "enthaltung", s.enthaltung)
+    _count(out, d + 1, "befangen", s.befangen)
+    _count(out, d + 1, "anwesend", s.anwesend)
+    if s.mehrheit is not None:
+        _code(out, d + 1, "mehrheit", s.mehrheit)
+    for f in s.fraktionen:
+        _open(out, d + 1, "fraktion")
+        _leaf(out, d + 2, "fraktion", f.fraktion)
+        if f.stimme is not None:
+            _code(out, d + 2, "stimme", f.stimme)
+        _count(out, d + 2, "ja", f.ja)
+        _count(out, d + 2, "nein", f.nein)
+        _count(out, d + 2, "enthaltung", f.enthaltung)
+        _close(out, d + 1, "fraktion")
+    _opt(out, d + 1, "wortlaut", s.wortlaut)
+    _close(out, d, "abstimmung")
+
+
+def _write_ergebnis(out: list[str], d: int, e: Ergebnis) -> None:
+    _open(out, d, "ergebnis")
+    if e.beschlussergebnis is not None:
+        _code(out, d + 1, "beschlussergebnis", e.beschlussergebnis)
+    for s in e.abstimmungen:
+        _write_abstimmung(out, d + 1, s)
+    _opt(out, d + 1, "beschlusstext", e.beschlusstext)
+    _opt(out, d + 1, "wortlaut", e.wortlaut)
+    _close(out, d, "ergebnis")
+
+
+def _write_bloecke(out: list[str], d: int, bloecke: tuple[Block, ...]) -> None:
+    for b in bloecke:
+        if isinstance(b, Absatz):
+            out.append(f"{_IND * d}<{_P}absatz>{_esc(b.text)}</{_P}absatz>\n")
+        elif isinstance(b, Zwischenueberschrift):
+            _leaf(out, d, "zwischenueberschrift", b.text)
+        elif isinstance(b, Liste):
+            _open(out, d, "liste")
+            _code(out, d + 1, "listenart", b.art)
+            if b.beginn != 1:
+                _leaf(out, d + 1, "beginn", str(b.beginn))
+            for punkt in b.punkte:
+                _open(out, d + 1, "punkt")
+                _opt(out, d + 2, "bezeichnung", punkt.bezeichnung)
+                _write_bloecke(out, d + 2, punkt.bloecke)
+                _close(out, d + 1, "punkt")
+            _close(out, d, "liste")
+        else:
+            _write_tabelle(out, d, b)
+
+
+def _write_tabelle(out: list[str], d: int, tab: Tabelle) -> None:
+    _open(out, d, "tabelle")
+    _opt(out, d + 1, "beschriftung", tab.beschriftung)
+    for a in tab.spalten:
+        _leaf(out, d + 1, "spalte", a.value)
+    for name, rows in (("kopfzeile", tab.kopf), ("zeile", tab.zeilen)):
+        for row in rows:
+            _open(out, d + 1, name)
+            for cell in row:
+                _leaf(out, d + 2, "zelle", cell)
+            _close(out, d + 1, name)
+    _close(out, d, "tabelle")
+
+
+def _write_beteiligung(out: list[str], d: int, b: Beteiligung) -> None:
+    _open(out, d, "beteiligter")
+    _code(out, d + 1, "rolle", b.rolle)
+    _opt(out, d + 1, "name", b.name)
+    _opt(out, d + 1, "funktion", b.funktion)
+    if b.organisationseinheit is not None:
+        _open(out, d + 1, "organisationseinheit")
+        _leaf(out, d + 2, "name", b.organisationseinheit.name)
+        _opt(out, d + 2, "kennung", b.organisationseinheit.kennung)
+        _close(out, d + 1, "organisationseinheit")
+    _opt(out, d + 1, "datum", _date(b.datum))
+    _opt(out, d + 1, "vermerk", b.vermerk)
+    _close(out, d, "beteiligter")
+
+
+def _write_finanzen(out: list[str], d: int, f: Finanzen) -> None:
+    _open(out, d, "finanzen")
+    _leaf(out, d + 1, "auswirkungen", "true" if f.auswirkungen else "false")
+    for pos in f.positionen:
+        _open(out, d + 1, "position")
+        _opt(
+            out,
+            d + 2,
+            "haushaltsjahr",
+            None if pos.haushaltsjahr is None else str(pos.haushaltsjahr),
+        )
+        _opt(out, d + 2, "teilhaushalt", pos.teilhaushalt)
+        _opt(out, d + 2, "produkt", pos.produkt)
+        _opt(out, d + 2, "sachkonto", pos.sachkonto)
+        _opt(out, d + 2, "investitionsnummer", pos.investitionsnummer)
+        _opt(out, d + 2, "bezeichnung", pos.bezeichnung)
+        if pos.art is not None:
+            _code(out, d + 2, "art", pos.art)
+        for name in ("betrag", "ansatz", "verfuegbar"):
+            value = getattr(pos, name)
+            _opt(out, d + 2, name, None if value is None else betrag_text(value))
+        if pos.planmaessigkeit is not None:
+            _code(out, d + 2, "planmaessigkeit", pos.planmaessigkeit)
+        _opt(out, d + 2, "deckung", pos.deckung)
+        _close(out, d + 1, "position")
+    _opt(out, d + 1, "erlaeuterung", f.erlaeuterung)
+    _close(out, d, "finanzen")
+
+
+def _write_bytes_info(out: list[str], d: int, groesse: int | None, sha256: str | None) -> None:
+    _opt(out, d, "groesse", None if groesse is None else str(groesse))
+    _opt(out, d, "sha256", sha256)
+
+
+def _write_hauptdokument(out: list[str], d: int, h: Hauptdokument) -> None:
+    _open(out, d, "hauptdokument")
+    _leaf(out, d + 1, "dateiname", h.dateiname)
+    _leaf(out, d + 1, "medientyp", h.medientyp)
+    _write_bytes_info(out, d + 1, h.groesse, h.sha256)
+    if h.inhalt is not None:
+        _leaf(out, d + 1, "inhalt", base64.b64encode(h.inhalt).decode("ascii"))
+    _write_quelle(out, d + 1, h.quelle)
+    _write_erweiterungen(out, d + 1, h.erweiterungen)
+    _close(out, d, "hauptdokument")
+
+
 def _write_beratung(out: list[str], d: int, b: Beratung) -> None:
     _open(out, d, "beratung")
     _leaf(out, d + 1, "gremium", b.gremium)
@@ -135,18 +277,8 @@ def _write_beratung(out: list[str], d: int, b: Beratung) -> None:
     if b.zustaendigkeit is not None:
         _code(out, d + 1, "zustaendigkeit", b.zustaendigkeit)
     _opt(out, d + 1, "tagesordnungspunkt", b.tagesordnungspunkt)
-    e = b.ergebnis
-    if e is not None:
-        _open(out, d + 1, "ergebnis")
-        _code(out, d + 2, "beschlussergebnis", e.beschlussergebnis)
-        if e.abstimmung is not None:
-            _open(out, d + 2, "abstimmung")
-            _leaf(out, d + 3, "ja", str(e.abstimmung.ja))
-            _leaf(out, d + 3, "nein", str(e.abstimmung.nein))
-            _leaf(out, d + 3, "enthaltung", str(e.abstimmung.enthaltung))
-            _close(out, d + 2, "abstimmung")
-        _opt(out, d + 2, "beschlusstext", e.beschlusstext)
-        _close(out, d + 1, "ergebnis")
+    if b.ergebnis is not None:
+        _write_ergebnis(out, d + 1, b.ergebnis)
     _write_quelle(out, d + 1, b.quelle)
     _write_erweiterungen(out, d + 1, b.erweiterungen)
     _close(out, d, "beratung")
@@ -156,13 +288,14 @@ def _write_anlage(out: list[str], d: int, a: Anlage) -> None:
     _open(out, d, "anlage")
     _leaf(out, d + 1, "nummer", str(a.nummer))
     _leaf(out, d + 1, "titel", a.titel)
-    _leaf(out, d + 1, "dateiname", a.dateiname)
-    _leaf(out, d + 1, "medientyp", a.medientyp)
-    _opt(out, d + 1, "groesse", None if a.groesse is None else str(a.groesse))
-    _opt(out, d + 1, "sha256", a.sha256)
+    _opt(out, d + 1, "dateiname", a.dateiname)
+    _opt(out, d + 1, "medientyp", a.medientyp)
+    _write_bytes_info(out, d + 1, a.groesse, a.sha256)
     _leaf(out, d + 1, "oeffentlich", "true" if a.oeffentlich else "false")
     if a.inhalt is not None:
         _leaf(out, d + 1, "inhalt", base64.b64encode(a.inhalt).decode("ascii"))
+    _opt(out, d + 1, "verweis", a.verweis)
+    _opt(out, d + 1, "hinweis", a.hinweis)
     _write_quelle(out, d + 1, a.quelle)
     _write_erweiterungen(out, d + 1, a.erweiterungen)
     _close(out, d, "anlage")
@@ -184,18 +317,33 @@ def _write_vorlage(out: list[str], d: int, v: Vorlage) -> None:
         _opt(out, e + 1, "kennung", v.federfuehrung.kennung)
         _close(out, e, "federfuehrung")
     _opt(out, e, "einreicher", v.einreicher)
+    _opt(out, e, "aktenzeichen", v.aktenzeichen)
+    if v.oeffentlichkeit is not None:
+        _open(out, e, "oeffentlichkeit")
+        _leaf(out, e + 1, "oeffentlich", "true" if v.oeffentlichkeit.oeffentlich else "false")
+        _opt(out, e + 1, "grund", v.oeffentlichkeit.grund)
+        _opt(out, e + 1, "rechtsgrundlage", v.oeffentlichkeit.rechtsgrundlage)
+        _close(out, e, "oeffentlichkeit")
+    if v.bearbeitungsstand is not None:
+        _code(out, e, "bearbeitungsstand", v.bearbeitungsstand)
+    for bt in v.beteiligte:
+        _write_beteiligung(out, e, bt)
     if v.beratungsfolge:
         _open(out, e, "beratungsfolge")
         for b in v.beratungsfolge:
             _write_beratung(out, e + 1, b)
         _close(out, e, "beratungsfolge")
+    if v.gliederung is not None:
+        _code(out, e, "gliederung", v.gliederung)
     for ab in v.abschnitte:
         _open(out, e, "abschnitt")
         _code(out, e + 1, "art", ab.art)
+        _opt(out, e + 1, "bezeichnung", ab.bezeichnung)
         _opt(out, e + 1, "ueberschrift", ab.ueberschrift)
-        for absatz in ab.absaetze:
-            _leaf(out, e + 1, "absatz", absatz)
+        _write_bloecke(out, e + 1, ab.bloecke)
         _close(out, e, "abschnitt")
+    if v.finanzen is not None:
+        _write_finanzen(out, e, v.finanzen)
     for u in v.unterzeichnungen:
         _open(out, e, "unterzeichnung")
         _code(out, e + 1, "vermerk", u.vermerk)
@@ -203,6 +351,8 @@ def _write_vorlage(out: list[str], d: int, v: Vorlage) -> None:
         _opt(out, e + 1, "funktion", u.funktion)
         _opt(out, e + 1, "datum", _date(u.datum))
         _close(out, e, "unterzeichnung")
+    if v.hauptdokument is not None:
+        _write_hauptdokument(out, e, v.hauptdokument)
     for a in v.anlagen:
         _write_anlage(out, e, a)
     for bz in v.bezuege:
@@ -244,14 +394,35 @@ def to_xml(obj: Vorlage | Nachricht, *, kopf: Nachrichtenkopf | None = None) -> 
         kopf, vorlage = obj.kopf, obj.vorlage
     else:
         vorlage = obj
+    if next(unchecked_parts(vorlage), None) is not None:
+        # Built with model_construct: check it as if it were read, so that nothing
+        # unchecked reaches a document (and a seal over it).
+        try:
+            vorlage = Vorlage.model_validate(vorlage.model_dump())
+        except ValidationError as exc:
+            raise InvalidDocumentError(_problems_from_model(exc)) from None
     body: list[str] = []
     _write_vorlage(body, 2, vorlage)
     body_text = "".join(body)
     if kopf is None:
         kopf = Nachrichtenkopf.abgeleitet(vorlage, body_text.encode("utf-8"))
+    version = required_version(vorlage)
+    if _version_key(kopf.standard_version) < _version_key(version):
+        kopf = kopf.model_copy(update={"standard_version": version})
     return (
         _head(kopf) + body_text + f"{_IND}</{_P}nachrichteninhalt>\n</{_P}{ROOT_ELEMENT}>\n"
     ).encode("utf-8")
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in version.split("."))
+
+
+def _problems_from_model(exc: ValidationError) -> list[Problem]:
+    return [
+        Problem(err["msg"].removeprefix("Value error, "), field=format_path(tuple(err["loc"])))
+        for err in exc.errors(include_url=False, include_input=False)
+    ]
 
 
 def _head(k: Nachrichtenkopf) -> str:
@@ -338,6 +509,73 @@ def _read_other(
         d[name] = _text(c)
 
 
+def _read_abstimmung(el: _Element) -> dict[str, Any]:
+    s: dict[str, Any] = {}
+    fraktionen: list[dict[str, Any]] = []
+    for n, c in _children(el):
+        if n == "mehrheit":
+            s[n] = _code_value(c)
+        elif n == "fraktion":
+            fraktionen.append(
+                {n2: (_code_value(c2) if n2 == "stimme" else _text(c2)) for n2, c2 in _children(c)}
+            )
+        else:
+            s[n] = _text(c)
+    if fraktionen:
+        s["fraktionen"] = fraktionen
+    return s
+
+
+def _read_ergebnis(el: _Element) -> dict[str, Any]:
+    e: dict[str, Any] = {}
+    abstimmungen: list[dict[str, Any]] = []
+    for n, c in _children(el):
+        if n == "beschlussergebnis":
+            e[n] = _code_value(c)
+        elif n == "abstimmung":
+            abstimmungen.append(_read_abstimmung(c))
+        else:
+            e[n] = _text(c)
+    e["abstimmungen"] = abstimmungen
+    return e
+
+
+_BLOCK_NAMES: Final = frozenset({"absatz", "liste", "zwischenueberschrift", "tabelle"})
+
+
+def _read_block(name: str, el: _Element) -> Any:
+    if name == "absatz":
+        return _text(el)  # a plain string stands for an Absatz
+    if name == "zwischenueberschrift":
+        return {"typ": name, "text": _text(el)}
+    if name == "liste":
+        liste: dict[str, Any] = {"typ": name, "punkte": []}
+        for n, c in _children(el):
+            if n == "listenart":
+                liste["art"] = _code_value(c)
+            elif n == "beginn":
+                liste[n] = _text(c)
+            else:
+                punkt: dict[str, Any] = {"bloecke": []}
+                for n2, c2 in _children(c):
+                    if n2 == "bezeichnung":
+                        punkt[n2] = _text(c2)
+                    else:
+                        punkt["bloecke"].append(_read_block(n2, c2))
+                liste["punkte"].append(punkt)
+        return liste
+    tabelle: dict[str, Any] = {"typ": name, "spalten": [], "kopf": [], "zeilen": []}
+    for n, c in _children(el):
+        if n == "beschriftung":
+            tabelle[n] = _text(c)
+        elif n == "spalte":
+            tabelle["spalten"].append(_text(c))
+        else:
+            row = [c2.text or "" for _, c2 in _children(c)]
+            tabelle["kopf" if n == "kopfzeile" else "zeilen"].append(row)
+    return tabelle
+
+
 def _read_beratung(el: _Element) -> dict[str, Any]:
     d: dict[str, Any] = {}
     erweiterungen: list[dict[str, Any]] = []
@@ -346,15 +584,7 @@ def _read_beratung(el: _Element) -> dict[str, Any]:
         if name is None:
             continue
         if name == "ergebnis":
-            e: dict[str, Any] = {}
-            for n2, c2 in _children(c):
-                if n2 == "beschlussergebnis":
-                    e[n2] = _code_value(c2)
-                elif n2 == "abstimmung":
-                    e[n2] = {n3: _text(c3) for n3, c3 in _children(c2)}
-                else:
-                    e[n2] = _text(c2)
-            d[name] = e
+            d[name] = _read_ergebnis(c)
         elif name in ("sitzungsart", "zustaendigkeit"):
             d[name] = _code_value(c)
         else:
@@ -401,6 +631,7 @@ def _read_vorlage(el: _Element) -> dict[str, Any]:
     unterzeichnungen: list[dict[str, Any]] = []
     anlagen: list[dict[str, Any]] = []
     bezuege: list[dict[str, Any]] = []
+    beteiligte: list[dict[str, Any]] = []
     erweiterungen: list[dict[str, Any]] = []
     for c in el:
         name = _local(c.tag)
@@ -417,15 +648,37 @@ def _read_vorlage(el: _Element) -> dict[str, Any]:
         elif name == "beratungsfolge":
             d[name] = [_read_beratung(b) for _, b in _children(c)]
         elif name == "abschnitt":
-            ab: dict[str, Any] = {"absaetze": []}
+            bloecke: list[Any] = []
+            ab: dict[str, Any] = {"bloecke": bloecke}
             for n, x in _children(c):
-                if n == "art":
+                if n in _BLOCK_NAMES:
+                    bloecke.append(_read_block(n, x))
+                elif n == "art":
                     ab["art"] = _code_value(x)
-                elif n == "absatz":
-                    ab["absaetze"].append(_text(x))
                 else:
                     ab[n] = _text(x)
             abschnitte.append(ab)
+        elif name in ("bearbeitungsstand", "gliederung"):
+            d[name] = _code_value(c)
+        elif name == "oeffentlichkeit":
+            d[name] = _read_fields(c)
+        elif name == "beteiligter":
+            beteiligte.append(
+                {
+                    n: (
+                        _code_value(x)
+                        if n == "rolle"
+                        else _read_fields(x)
+                        if n == "organisationseinheit"
+                        else _text(x)
+                    )
+                    for n, x in _children(c)
+                }
+            )
+        elif name == "finanzen":
+            d[name] = _read_finanzen(c)
+        elif name == "hauptdokument":
+            d[name] = _read_hauptdokument(c)
         elif name == "unterzeichnung":
             u = {n: (_code_value(x) if n == "vermerk" else _text(x)) for n, x in _children(c)}
             unterzeichnungen.append(u)
@@ -447,6 +700,39 @@ def _read_vorlage(el: _Element) -> dict[str, Any]:
     d["unterzeichnungen"] = unterzeichnungen
     d["anlagen"] = anlagen
     d["bezuege"] = bezuege
+    d["beteiligte"] = beteiligte
+    d["erweiterungen"] = erweiterungen
+    return d
+
+
+def _read_finanzen(el: _Element) -> dict[str, Any]:
+    f: dict[str, Any] = {"positionen": []}
+    for n, c in _children(el):
+        if n == "position":
+            f["positionen"].append(
+                {
+                    n2: (_code_value(c2) if n2 in ("art", "planmaessigkeit") else _text(c2))
+                    for n2, c2 in _children(c)
+                }
+            )
+        else:
+            f[n] = _text(c)
+    return f
+
+
+def _read_hauptdokument(el: _Element) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    erweiterungen: list[dict[str, Any]] = []
+    for n, c in _children(el):
+        if n == "inhalt":
+            try:
+                d[n] = base64.b64decode("".join(_text(c).split()), validate=True)
+            except binascii.Error as exc:
+                raise _MappingError(
+                    f"not valid base64: {exc}", c, ("hauptdokument", "inhalt")
+                ) from None
+        else:
+            _read_other(n, c, d, erweiterungen)
     d["erweiterungen"] = erweiterungen
     return d
 
@@ -491,6 +777,7 @@ _ELEMENT_FOR: Final[dict[tuple[str, str], str]] = {
     ("vorlage", "art"): "vorlagenart",
     ("bezug", "nummer"): "vorlagennummer",
     ("bezug", "uuid"): "identifikation",
+    ("liste", "art"): "listenart",
 }
 _LIST_ITEM: Final[dict[str, str]] = {
     "abschnitte": "abschnitt",
@@ -498,17 +785,36 @@ _LIST_ITEM: Final[dict[str, str]] = {
     "anlagen": "anlage",
     "bezuege": "bezug",
     "erweiterungen": "erweiterung",  # in vorlage, beratung and anlage alike
-    "absaetze": "absatz",
+    "absaetze": "*block",  # the paragraph view has one entry per block
     "beratungsfolge": "beratung",
+    "bloecke": "*block",  # any of the block elements
+    "punkte": "punkt",
+    "abstimmungen": "abstimmung",
+    "fraktionen": "fraktion",
+    "beteiligte": "beteiligter",
+    "positionen": "position",
+    "zeilen": "zeile",
+    "kopf": "kopfzeile",
 }
+_BLOCK_TAGS: Final = frozenset({"absatz", "liste", "zwischenueberschrift", "tabelle"})
 
 
 def _locate(vorlage: _Element, path: FieldPath) -> _Element:
     """The element that holds the model field at *path* (as deep as it exists)."""
     el, ctx, items = vorlage, "vorlage", ""
+    skip_tag = False
     for part in path:
+        if skip_tag and part in _BLOCK_TAGS:
+            skip_tag = False  # pydantic names the block kind after its index
+            continue
+        skip_tag = False
         if isinstance(part, int):
-            matches = [c for n, c in _children(el) if n == items]
+            matches = [
+                c
+                for n, c in _children(el)
+                if n == items or (items == "*block" and n in _BLOCK_TAGS)
+            ]
+            skip_tag = items == "*block"
             if not items or part >= len(matches):
                 break
             el, ctx, items = matches[part], items, ""
@@ -529,6 +835,15 @@ def _locate(vorlage: _Element, path: FieldPath) -> _Element:
     return el
 
 
+def _paragraph_path(path: FieldPath) -> FieldPath:
+    """``…bloecke[i].absatz.text`` → ``…absaetze[i]``: a paragraph is named as in format 1.0
+    (the ``absaetze`` view has one entry per block, so the index is the same)."""
+    for k in range(len(path) - 3):
+        if path[k] == "bloecke" and path[k + 2 : k + 4] == ("absatz", "text"):
+            return (*path[:k], "absaetze", path[k + 1], *path[k + 4 :])
+    return path
+
+
 def _problems_from(
     exc: ValidationError, anchor: _Element, source: str | None, prefix: FieldPath = ()
 ) -> list[Problem]:
@@ -538,7 +853,7 @@ def _problems_from(
         pairs: list[tuple[FieldPath, str]] = (
             list(violations)
             if err["type"] == "ratsdok_rule" and violations
-            else [(tuple(err["loc"]), err["msg"].removeprefix("Value error, "))]
+            else [(_paragraph_path(tuple(err["loc"])), err["msg"].removeprefix("Value error, "))]
         )
         for path, message in pairs:
             line = _locate(anchor, path).sourceline if not prefix else anchor.sourceline

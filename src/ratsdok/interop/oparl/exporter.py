@@ -22,8 +22,9 @@ OParl's ``yyyy-mm-ddThh:mm:ss±hh:mm`` (whole seconds, the offset as it is):
 * Otherwise ``created`` is midnight (Europe/Berlin; UTC for dates before 1893, when
   Berlin's offset was not whole minutes) of the Vorlage's ``datum`` (without one:
   of the earliest Sitzungstermin), and ``modified`` midnight of the latest known
-  date (``datum`` or a Sitzungstermin). ``stand=`` replaces both derived values; a
-  Vorlage without any date needs it.
+  date (``datum`` or a Sitzungstermin). ``stand=`` (the command line's
+  ``--stand``) replaces both derived values: a datetime with its UTC offset, or a
+  date, which stands for its midnight as above. A Vorlage without any date needs it.
 * The Paper's ``modified`` is at least the newest ``modified`` of its embedded
   Consultations and Files (OParl 1.1: changing an embedded object changes the
   object it is embedded in).
@@ -90,8 +91,9 @@ from ratsdok.integrity.seal import seal_of
 from ratsdok.interop.oparl.common import EXTENSION_KEY, EXTENSION_VERSION
 from ratsdok.interop.oparl.erweiterungen import put_erweiterungen
 from ratsdok.interop.oparl.restored import restored_by_import
+from ratsdok.model.beratung import Beratung, Ergebnis
 from ratsdok.model.codes import Zustaendigkeit
-from ratsdok.model.vorlage import Anlage, Quelle, Vorlage
+from ratsdok.model.vorlage import Abschnitt, Anlage, Quelle, Vorlage
 
 __all__ = ["export_paper"]
 
@@ -102,10 +104,16 @@ except ZoneInfoNotFoundError:  # pragma: no cover - no tz database (install tzda
     _BERLIN = None
 
 
+_GIVE_STAND = "pass stand= (ratsdok oparl export: --stand)"
+
+
 def _midnight(d: date) -> datetime:
     if _BERLIN is None:  # pragma: no cover
         raise InvalidDocumentError(
-            Problem("no time zone database for Europe/Berlin (install tzdata); pass stand=")
+            Problem(
+                "no time zone database for Europe/Berlin (install tzdata); "
+                f"{_GIVE_STAND} with a UTC offset"
+            )
         )
     midnight = datetime.combine(d, time(0, 0), tzinfo=_BERLIN)
     offset = midnight.utcoffset()
@@ -132,7 +140,7 @@ def _stamps(quelle: Quelle | None, created: datetime, modified: datetime) -> dic
 def _bytes_of(a: Anlage, folder: Path | None) -> bytes | None:
     if a.inhalt is not None:
         return a.inhalt
-    if folder is None:
+    if folder is None or a.dateiname is None:
         return None
     path = folder / a.dateiname
     if not path.is_file():
@@ -152,6 +160,33 @@ def _bytes_of(a: Anlage, folder: Path | None) -> bytes | None:
 
 def _dump(model: Any, **kw: Any) -> dict[str, Any]:
     out: dict[str, Any] = model.model_dump(mode="json", exclude_none=True, **kw)
+    if isinstance(model, Abschnitt) and not model.strukturiert:
+        # Format 1.0 content keeps its 1.0 JSON form, so earlier exports stay the same.
+        out.pop("bloecke")
+        out["absaetze"] = list(model.absaetze)
+    elif isinstance(model, Beratung) and model.ergebnis is not None:
+        out["ergebnis"] = _dump_ergebnis(model.ergebnis)
+    return out
+
+
+def _dump_ergebnis(e: Ergebnis) -> dict[str, Any]:
+    out: dict[str, Any] = e.model_dump(mode="json", exclude_none=True)
+    votes = out.pop("abstimmungen")
+    if (
+        len(e.abstimmungen) == 1
+        and e.abstimmungen[0].vollstaendig
+        and set(votes[0])
+        <= {
+            "ja",
+            "nein",
+            "enthaltung",
+            "fraktionen",
+        }
+        and not e.abstimmungen[0].fraktionen
+    ):
+        out["abstimmung"] = {k: votes[0][k] for k in ("ja", "nein", "enthaltung")}
+    elif votes:
+        out["abstimmungen"] = [{k: x for k, x in s.items() if x != []} for s in votes]
     return out
 
 
@@ -160,23 +195,25 @@ def export_paper(
     *,
     base_url: str,
     anlagen_dir: str | os.PathLike[str] | None = None,
-    stand: datetime | None = None,
+    stand: datetime | date | None = None,
 ) -> dict[str, Any]:
     """The Vorlage as an OParl 1.1 Paper (a JSON-ready dict); see the module doc."""
     base = base_url.rstrip("/")
     if not base.startswith(("https://", "http://")):
         raise InvalidDocumentError(Problem(f"base URL {base_url!r} must start with https://"))
-    if stand is not None:
+    if isinstance(stand, datetime):
         if stand.tzinfo is None:
             raise InvalidDocumentError(Problem("stand needs a time zone offset"))
         created = modified = stand
+    elif stand is not None:
+        created = modified = _midnight(stand)
     else:
         known = [d for d in [v.datum, *(b.sitzungstermin for b in v.beratungsfolge)] if d]
         if v.datum is None and not known:
             raise InvalidDocumentError(
                 Problem(
                     "the Vorlage has no datum and no Sitzungstermin to derive "
-                    "created/modified from; pass stand=",
+                    f"created/modified from; {_GIVE_STAND}",
                     field="datum",
                 )
             )
@@ -229,13 +266,13 @@ def export_paper(
     files = []
     exported: list[Anlage] = []
     for j, a in enumerate(v.anlagen):
-        if not a.oeffentlich:
-            continue
+        if not a.oeffentlich or a.dateiname is None:
+            continue  # a File needs a file; Anlagen known by title only are not Files
         fid = f"{pid}/file/{a.nummer}"
         f: dict[str, Any] = {
             "id": fid,
             "type": SCHEMA + "File",
-            "name": f"Anlage {a.nummer} – {a.titel}",
+            "name": a.bezeichnung,
             "fileName": a.dateiname,
             "mimeType": a.medientyp,
             "accessUrl": f"{fid}/{quote(a.dateiname)}",

@@ -26,7 +26,6 @@ from ratsdok.model.vorlage import Anlage
 __all__ = ["anlagen_of"]
 
 
-
 def anlagen_of(
     paper: Mapping[str, Any], path: str, lookups: Lookups, notes: Notes
 ) -> tuple[Anlage, ...]:

@@ -316,7 +316,7 @@ def _check_vorgang(
                 Kind.DOKUMENT, "ratsdok", Status.INVALID, "Vorgang ID differs from the Vorlage uuid"
             )
         )
-    anlagen = {anlage_file_name(v, a): a for a in v.anlagen} if v is not None else {}
+    anlagen = {anlage_file_name(v, a): a for a in v.dateianlagen} if v is not None else {}
     for prim in vg.iter(f"{X}Primaerdokument"):
         name = prim.findtext(f"{X}Dateiname") or ""
         referenced.add(name)

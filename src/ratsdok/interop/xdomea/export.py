@@ -84,6 +84,7 @@ def _anlage_datei(v: Vorlage, a: Anlage, folder: Path | None) -> _Datei:
         raise RatsdokError(
             Problem(f"Anlage {a.nummer}: no file and no inline content", file=a.dateiname)
         )
+    assert a.dateiname is not None  # only Anlagen with a file are planned
     path = folder / a.dateiname
     if not path.is_file():
         raise RatsdokError(Problem(f"Anlage {a.nummer}: file is missing", file=str(path)))
@@ -227,7 +228,7 @@ def archive(
     out = Path(out_dir)
     if not out.is_dir():
         raise OutputError(Problem("output folder does not exist", file=str(out)))
-    plans = [[_anlage_datei(e.vorlage, a, e.folder) for a in e.vorlage.anlagen] for e in items]
+    plans = [[_anlage_datei(e.vorlage, a, e.folder) for a in e.vorlage.dateianlagen] for e in items]
     name = archive_name(pid)
     target = out / f"{name}.zip"
     manifest: list[tuple[str, str]] = []

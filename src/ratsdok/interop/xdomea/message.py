@@ -107,9 +107,9 @@ def _vorgang(parent: etree._Element, v: Vorlage, nr: int, embedded: etree._Eleme
         _sub(meta, "Betreff", a.titel)
         _medium(meta)
         _sub(an, "Typ", "Anlage")
-        _version(
-            an, dateiformat_code(a.medientyp, a.dateiname), "", anlage_file_name(v, a), a.dateiname
-        )
+        if a.dateiname is not None:
+            code = dateiformat_code(a.medientyp or "", a.dateiname)
+            _version(an, code, "", anlage_file_name(v, a), a.dateiname)
         _sub(an, "Nummer", str(a.nummer))
     ext = _sub(vg, "AnwendungsspezifischeErweiterungXML")
     ext.append(embedded)

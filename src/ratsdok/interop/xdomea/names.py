@@ -57,7 +57,7 @@ def anlage_dokument_id(v: Vorlage, a: Anlage) -> UUID:
 
 def anlage_file_name(v: Vorlage, a: Anlage) -> str:
     """ZIP entry of Anlage *a*: ``<uuid>_Anlage<n>.<ext>`` (the extension only when safe)."""
-    ext = PurePosixPath(a.dateiname).suffix.lower()
+    ext = PurePosixPath(a.dateiname or "").suffix.lower()
     if not (ext[1:].isascii() and ext[1:].isalnum()):
         ext = ""
     return f"{uuid5(v.uuid, f'datei:anlage:{a.nummer}')}_Anlage{a.nummer}{ext}"

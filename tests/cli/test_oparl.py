@@ -1,0 +1,81 @@
+"""``ratsdok oparl export``: the command line around the OParl export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import ratsdok
+from ratsdok.cli import main
+from tests.factories import BASE, minimal_vorlage
+
+
+def _undated(tmp_path: Path) -> Path:
+    """An XML file of a Vorlage with neither a date nor a Sitzungstermin."""
+    path = tmp_path / "vorlage.xml"
+    ratsdok.save(minimal_vorlage(nummer="KT 0001/2024", betreff="Ohne Datum"), path)
+    return path
+
+
+def _export(path: Path, *extra: str) -> int:
+    out = path.parent / "paper.json"
+    return main(["oparl", "export", str(path), "-o", str(out), "--base-url", BASE, *extra])
+
+
+def test_export_without_any_date_names_the_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _undated(tmp_path)
+    assert _export(path) == 1
+    err = capsys.readouterr().err
+    assert "--stand" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "paper.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("stand", "stamp"),
+    [
+        ("2024-01-02", "2024-01-02T00:00:00+01:00"),  # a date: midnight in Berlin
+        ("2024-07-02", "2024-07-02T00:00:00+02:00"),
+        ("2024-01-02T03:04:05Z", "2024-01-02T03:04:05+00:00"),
+        ("2024-01-02T03:04:05+01:00", "2024-01-02T03:04:05+01:00"),
+        ("2024-01-02 03:04:05.75-05:30", "2024-01-02T03:04:05-05:30"),
+    ],
+)
+def test_export_with_stand(tmp_path: Path, stand: str, stamp: str) -> None:
+    path = _undated(tmp_path)
+    assert _export(path, "--stand", stand) == 0
+    paper = json.loads((tmp_path / "paper.json").read_bytes())
+    assert paper["created"] == paper["modified"] == stamp
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("gestern", "not an ISO 8601 date"),
+        ("2024-13-01", "not an ISO 8601 date"),
+        ("", "not an ISO 8601 date"),
+        ("2024-01-02T03:04", "no UTC offset"),
+        ("2024-01-02T03:04:05+01:00:30", "whole minutes"),
+    ],
+)
+def test_bad_stand_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, reason: str
+) -> None:
+    path = _undated(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        _export(path, "--stand", value)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "--stand" in err and repr(value) in err and reason in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "paper.json").exists()
+
+
+def test_stand_is_in_the_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["oparl", "export", "--help"])
+    assert "--stand" in capsys.readouterr().out
