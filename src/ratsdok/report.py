@@ -39,6 +39,8 @@ class Kind(StrEnum):
     """An XMLDSig signature of one Unterzeichnung."""
     ANLAGE = "anlage"
     """The bytes of one Anlage against its recorded size and SHA-256."""
+    HAUPTDOKUMENT = "hauptdokument"
+    """The bytes of the file that is the Vorlage itself (format 1.1)."""
     DOKUMENT = "dokument"
     """A ratsdok XML document as a whole (embedded in a bundle or an archive)."""
     DATEI = "datei"

@@ -98,3 +98,63 @@ def test_large_file_is_digested_in_chunks(tmp_path: Path) -> None:
     (tmp_path / "a.pdf").write_bytes(data)
     v = minimal_vorlage(anlage(groesse=len(data), sha256=hashlib.sha256(data).hexdigest()))
     assert check_anlagen(v, tmp_path)[0].status is AnlagenStatus.OK
+
+
+def test_the_hauptdokument_is_checked_and_filled_in_like_an_anlage(tmp_path: Path) -> None:
+    from ratsdok import Hauptdokument, Vorlage
+    from ratsdok.store.anlagen import check_hauptdokument
+
+    (tmp_path / "vorlage.pdf").write_bytes(DATA)
+    v = Vorlage(
+        nummer="KT 0001/2024",
+        betreff="Test",
+        hauptdokument=Hauptdokument(dateiname="vorlage.pdf", medientyp="application/pdf"),
+    )
+    haupt = check_hauptdokument(v, tmp_path)
+    assert haupt is not None
+    assert haupt.status is AnlagenStatus.UNRECORDED and haupt.ok
+    filled = fill_in(v, [], haupt)
+    assert filled.hauptdokument is not None
+    assert filled.hauptdokument.sha256 == hashlib.sha256(DATA).hexdigest()
+    changed = v.model_copy(
+        update={
+            "hauptdokument": Hauptdokument(
+                dateiname="vorlage.pdf", medientyp="application/pdf", groesse=1
+            )
+        }
+    )
+    bad = check_hauptdokument(changed, tmp_path)
+    assert bad is not None and bad.status is AnlagenStatus.CHANGED and not bad.ok
+    assert check_hauptdokument(Vorlage(nummer="KT 1/2024", betreff="x"), tmp_path) is None
+
+
+def test_load_refuses_a_changed_hauptdokument_and_verify_reports_it(tmp_path: Path) -> None:
+    import ratsdok
+    from ratsdok import AnlagenError, Hauptdokument, Vorlage
+
+    (tmp_path / "vorlage.pdf").write_bytes(DATA)
+    v = Vorlage(
+        nummer="KT 0001/2024",
+        betreff="Test",
+        hauptdokument=Hauptdokument(
+            dateiname="vorlage.pdf",
+            medientyp="application/pdf",
+            groesse=len(DATA),
+            sha256=hashlib.sha256(DATA).hexdigest(),
+        ),
+    )
+    path = tmp_path / "v.xml"
+    path.write_bytes(ratsdok.seal(v))
+    assert ratsdok.load(path) == v
+    assert [c.kind.value for c in ratsdok.verify(path).checks][:2] == [
+        "pruefsumme",
+        "hauptdokument",
+    ]
+    assert ratsdok.verify(path).ok
+    (tmp_path / "vorlage.pdf").write_bytes(DATA + b"x")
+    with pytest.raises(AnlagenError) as info:
+        ratsdok.load(path)
+    assert info.value.problems[0].field == "hauptdokument"
+    result = ratsdok.verify(path)
+    assert not result.ok
+    assert [c.status.value for c in result.failures()] == ["changed"]

@@ -42,7 +42,7 @@ from ratsdok.integrity.sign import ECDSA_SHA256, OBJECT_TYPE, RSA_SHA256, key_pr
 from ratsdok.integrity.trust import trust_pem
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.report import Check, Kind, Report, Signer, Status
-from ratsdok.store.anlagen import check_anlagen
+from ratsdok.store.anlagen import check_anlagen, check_hauptdokument
 from ratsdok.xml.mapping import ParsedDocument, parse_document
 from ratsdok.xml.names import D, Q
 
@@ -174,8 +174,18 @@ def _check_anlagen(
             for a in v.anlagen
         )
         v = v.model_copy(update={"anlagen": anlagen})
-    # Unlike loading, verifying counts an Anlage without recorded values as not ok.
-    return [Check(p.kind, p.label, p.status, p.reason) for p in check_anlagen(v, folder)]
+    # Unlike loading, verifying counts a file without recorded values as not ok.
+    checks = [Check(p.kind, p.label, p.status, p.reason) for p in check_anlagen(v, folder)]
+    h = v.hauptdokument
+    if h is not None:
+        if embedded is not None and h.inhalt is None and h.dateiname in embedded:
+            v = v.model_copy(
+                update={"hauptdokument": h.model_copy(update={"inhalt": embedded[h.dateiname]})}
+            )
+        haupt = check_hauptdokument(v, folder)
+        assert haupt is not None
+        checks.insert(0, Check(haupt.kind, haupt.label, haupt.status, haupt.reason))
+    return checks
 
 
 def _signature_problem(sig: etree._Element, vid: str) -> tuple[int | None, str | None]:
@@ -407,6 +417,8 @@ def verify_document(
     checks.extend(_check_anlagen(model, folder, embedded))
     if embedded is not None:
         listed = {a.dateiname for a in model.anlagen}
+        if model.hauptdokument is not None:
+            listed.add(model.hauptdokument.dateiname)
         checks.extend(
             Check(
                 Kind.DATEI,

@@ -1,14 +1,23 @@
-"""Checking Anlage files against the size and SHA-256 recorded in the XML."""
+"""Checking Anlage files (and the Hauptdokument) against the size and SHA-256 recorded
+in the XML."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ratsdok.model.vorlage import Anlage, Vorlage
+from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
 from ratsdok.report import Check, Kind, Status
 from ratsdok.store.hashing import Digest, digest_bytes, digest_stream
 
-__all__ = ["AnlagenPruefung", "AnlagenStatus", "check_anlagen", "compare", "fill_in"]
+__all__ = [
+    "AnlagenPruefung",
+    "AnlagenStatus",
+    "HauptdokumentPruefung",
+    "check_anlagen",
+    "check_hauptdokument",
+    "compare",
+    "fill_in",
+]
 
 
 AnlagenStatus = Status
@@ -55,6 +64,48 @@ class AnlagenPruefung(Check):
         object.__setattr__(self, "ist", ist)
 
 
+class HauptdokumentPruefung(Check):
+    """The :class:`~ratsdok.report.Check` of the Hauptdokument's bytes, with what was read.
+
+    ``ok`` as for an Anlage: a file that records no digest may be used (and gets one).
+    """
+
+    hauptdokument: Hauptdokument
+    datei: Path | None
+    ist: Digest | None
+
+    def __init__(
+        self,
+        hauptdokument: Hauptdokument,
+        status: Status,
+        reason: str,
+        datei: Path | None,
+        ist: Digest | None,
+    ) -> None:
+        super().__init__(
+            Kind.HAUPTDOKUMENT,
+            f"Hauptdokument ({hauptdokument.dateiname})",
+            status,
+            reason,
+            ok=status in (Status.OK, Status.UNRECORDED),
+        )
+        object.__setattr__(self, "hauptdokument", hauptdokument)
+        object.__setattr__(self, "datei", datei)
+        object.__setattr__(self, "ist", ist)
+
+
+def _found(
+    dateiname: str, inhalt: bytes | None, folder: Path | None
+) -> tuple[Digest | str, Path | None]:
+    """The digest of inline content or of the file in *folder*, or why there is none."""
+    if inhalt is not None:
+        return digest_bytes(inhalt), None
+    if folder is None:
+        return "no inline content and no folder to look in", None
+    datei = folder / dateiname
+    return _read(datei), datei
+
+
 def _read(path: Path) -> Digest | str:
     try:
         with path.open("rb") as f:
@@ -67,7 +118,7 @@ def _read(path: Path) -> Digest | str:
         return f"cannot read: {exc.strerror or exc}"
 
 
-def compare(a: Anlage, ist: Digest) -> tuple[Status, str]:
+def compare(a: Anlage | Hauptdokument, ist: Digest) -> tuple[Status, str]:
     """Compare bytes (their :class:`Digest`) with what *a* records."""
     if a.groesse is None and a.sha256 is None:
         return Status.UNRECORDED, "no size or digest recorded"
@@ -92,13 +143,7 @@ def check_anlagen(vorlage: Vorlage, folder: Path | None) -> list[AnlagenPruefung
             reason = f"known by its title only, there is no file{where}"
             results.append(AnlagenPruefung(i, a, Status.NO_FILE, reason, None, None))
             continue
-        if a.inhalt is not None:
-            found = digest_bytes(a.inhalt)
-        elif folder is None:
-            found = "no inline content and no folder to look in"
-        else:
-            datei = folder / a.dateiname
-            found = _read(datei)
+        found, datei = _found(a.dateiname, a.inhalt, folder)
         if isinstance(found, str):
             results.append(AnlagenPruefung(i, a, Status.MISSING, found, datei, None))
         else:
@@ -107,12 +152,36 @@ def check_anlagen(vorlage: Vorlage, folder: Path | None) -> list[AnlagenPruefung
     return results
 
 
-def fill_in(vorlage: Vorlage, pruefungen: list[AnlagenPruefung]) -> Vorlage:
+def check_hauptdokument(vorlage: Vorlage, folder: Path | None) -> HauptdokumentPruefung | None:
+    """Check the Hauptdokument like an Anlage (None when the Vorlage has none)."""
+    h = vorlage.hauptdokument
+    if h is None:
+        return None
+    found, datei = _found(h.dateiname, h.inhalt, folder)
+    if isinstance(found, str):
+        return HauptdokumentPruefung(h, Status.MISSING, found, datei, None)
+    status, reason = compare(h, found)
+    return HauptdokumentPruefung(h, status, reason, datei, found)
+
+
+def fill_in(
+    vorlage: Vorlage,
+    pruefungen: list[AnlagenPruefung],
+    hauptdokument: HauptdokumentPruefung | None = None,
+) -> Vorlage:
     """Return *vorlage* with missing sizes and digests taken from checked bytes.
 
-    Only Anlagen whose recorded values all matched (or that had none) are filled.
+    Only files whose recorded values all matched (or that had none) are filled.
     """
     anlagen = list(vorlage.anlagen)
+    changes: dict[str, object] = {}
+    h = hauptdokument
+    if h is not None and h.ist is not None and h.ok:
+        hd = h.hauptdokument
+        if hd.groesse is None or hd.sha256 is None:
+            changes["hauptdokument"] = hd.model_copy(
+                update={"groesse": h.ist.groesse, "sha256": h.ist.sha256}
+            )
     changed = False
     for p in pruefungen:
         a = p.anlage
@@ -120,4 +189,6 @@ def fill_in(vorlage: Vorlage, pruefungen: list[AnlagenPruefung]) -> Vorlage:
             continue
         anlagen[p.index] = a.model_copy(update={"groesse": p.ist.groesse, "sha256": p.ist.sha256})
         changed = True
-    return vorlage.model_copy(update={"anlagen": tuple(anlagen)}) if changed else vorlage
+    if changed:
+        changes["anlagen"] = tuple(anlagen)
+    return vorlage.model_copy(update=changes) if changes else vorlage

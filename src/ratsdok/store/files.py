@@ -9,8 +9,14 @@ from ratsdok._types import PathLike
 from ratsdok.errors import AnlagenError, Problem, RatsdokError, UnsafeInputError
 from ratsdok.model.nachricht import Nachricht, Nachrichtenkopf
 from ratsdok.model.vorlage import Vorlage
-from ratsdok.report import Status
-from ratsdok.store.anlagen import AnlagenPruefung, check_anlagen, fill_in
+from ratsdok.report import Check, Status
+from ratsdok.store.anlagen import (
+    AnlagenPruefung,
+    HauptdokumentPruefung,
+    check_anlagen,
+    check_hauptdokument,
+    fill_in,
+)
 from ratsdok.store.atomic import write_atomic
 from ratsdok.xml.mapping import ParsedDocument, parse_document, to_xml
 from ratsdok.xml.parser import DEFAULT_MAX_BYTES
@@ -63,15 +69,31 @@ def read_bytes(
     return data
 
 
+def _bad(p: Check, mode: AnlagenCheck) -> bool:
+    return p.status is Status.CHANGED or (
+        p.status is Status.MISSING and mode is AnlagenCheck.REQUIRE
+    )
+
+
 def _anlagen_problems(
-    doc: ParsedDocument, pruefungen: list[AnlagenPruefung], mode: AnlagenCheck
+    doc: ParsedDocument,
+    pruefungen: list[AnlagenPruefung],
+    mode: AnlagenCheck,
+    haupt: HauptdokumentPruefung | None = None,
 ) -> list[Problem]:
     problems = []
-    for p in pruefungen:
-        bad = p.status is Status.CHANGED or (
-            p.status is Status.MISSING and mode is AnlagenCheck.REQUIRE
+    if haupt is not None and _bad(haupt, mode):
+        where = str(haupt.datei) if haupt.datei is not None else "inline content"
+        problems.append(
+            Problem(
+                f"Hauptdokument ({where}): {haupt.reason}",
+                file=doc.source,
+                line=doc.line_of(("hauptdokument",)),
+                field="hauptdokument",
+            )
         )
-        if bad:
+    for p in pruefungen:
+        if _bad(p, mode):
             where = str(p.datei) if p.datei is not None else "inline content"
             problems.append(
                 Problem(
@@ -101,10 +123,11 @@ def read_document(
     if mode is AnlagenCheck.IGNORE:
         return doc, doc.vorlage
     pruefungen = check_anlagen(doc.vorlage, p.parent)
-    problems = _anlagen_problems(doc, pruefungen, mode)
+    haupt = check_hauptdokument(doc.vorlage, p.parent)
+    problems = _anlagen_problems(doc, pruefungen, mode, haupt)
     if problems:
         raise AnlagenError(problems)
-    return doc, fill_in(doc.vorlage, pruefungen)
+    return doc, fill_in(doc.vorlage, pruefungen, haupt)
 
 
 def _load(path: PathLike, anlagen: AnlagenCheck | str, max_bytes: int) -> Nachricht:
