@@ -25,7 +25,34 @@ AnlagenStatus = Status
 UNRECORDED members are what an Anlage check finds)."""
 
 
-class AnlagenPruefung(Check):
+# What a file check accepts for use: bytes that match, or that nothing records yet
+# (ratsdok fills the values in on loading), or no file at all where the Vorlage says so.
+_BRAUCHBAR = frozenset({Status.OK, Status.UNRECORDED, Status.NO_FILE})
+
+
+class _Dateipruefung(Check):
+    """A check of a file's bytes, with the file that was read and what it holds."""
+
+    datei: Path | None
+    """The file that was read (None for inline content)."""
+    ist: Digest | None
+    """Size and SHA-256 of the bytes found (None when none could be read)."""
+
+    def __init__(
+        self,
+        kind: Kind,
+        label: str,
+        status: Status,
+        reason: str,
+        datei: Path | None,
+        ist: Digest | None,
+    ) -> None:
+        super().__init__(kind, label, status, reason, ok=status in _BRAUCHBAR)
+        object.__setattr__(self, "datei", datei)
+        object.__setattr__(self, "ist", ist)
+
+
+class AnlagenPruefung(_Dateipruefung):
     """The :class:`~ratsdok.report.Check` of one Anlage's bytes, with what was read.
 
     ``ok`` answers "may these bytes be used?": an Anlage that records no size or
@@ -37,10 +64,6 @@ class AnlagenPruefung(Check):
     index: int
     """0-based position in ``Vorlage.anlagen``."""
     anlage: Anlage
-    datei: Path | None
-    """The file that was read (None for inline content)."""
-    ist: Digest | None
-    """Size and SHA-256 of the bytes found (None when none could be read)."""
 
     def __init__(
         self,
@@ -51,28 +74,17 @@ class AnlagenPruefung(Check):
         datei: Path | None,
         ist: Digest | None,
     ) -> None:
-        super().__init__(
-            Kind.ANLAGE,
-            f"Anlage {anlage.nummer} ({anlage.dateiname or 'ohne Datei'})",
-            status,
-            reason,
-            ok=status in (Status.OK, Status.UNRECORDED, Status.NO_FILE),
-        )
+        label = f"Anlage {anlage.nummer} ({anlage.dateiname or 'ohne Datei'})"
+        super().__init__(Kind.ANLAGE, label, status, reason, datei, ist)
         object.__setattr__(self, "index", index)
         object.__setattr__(self, "anlage", anlage)
-        object.__setattr__(self, "datei", datei)
-        object.__setattr__(self, "ist", ist)
 
 
-class HauptdokumentPruefung(Check):
-    """The :class:`~ratsdok.report.Check` of the Hauptdokument's bytes, with what was read.
-
-    ``ok`` as for an Anlage: a file that records no digest may be used (and gets one).
-    """
+class HauptdokumentPruefung(_Dateipruefung):
+    """The :class:`~ratsdok.report.Check` of the Hauptdokument's bytes (``ok`` as for
+    an Anlage)."""
 
     hauptdokument: Hauptdokument
-    datei: Path | None
-    ist: Digest | None
 
     def __init__(
         self,
@@ -82,16 +94,9 @@ class HauptdokumentPruefung(Check):
         datei: Path | None,
         ist: Digest | None,
     ) -> None:
-        super().__init__(
-            Kind.HAUPTDOKUMENT,
-            f"Hauptdokument ({hauptdokument.dateiname})",
-            status,
-            reason,
-            ok=status in (Status.OK, Status.UNRECORDED),
-        )
+        label = f"Hauptdokument ({hauptdokument.dateiname})"
+        super().__init__(Kind.HAUPTDOKUMENT, label, status, reason, datei, ist)
         object.__setattr__(self, "hauptdokument", hauptdokument)
-        object.__setattr__(self, "datei", datei)
-        object.__setattr__(self, "ist", ist)
 
 
 def _found(
