@@ -2,8 +2,9 @@
 OParl Papers and the Hypothesis strategies.
 
 One place per builder: a test module imports what it builds from here (fixtures
-stay in tests/conftest.py). The test PKI itself lives in tests/pki.py and the
-Hypothesis strategies in tests/strategies.py; both are re-exported here.
+stay in tests/conftest.py). The test PKI itself lives in tests/pki.py, the rich format
+1.1 Vorlage (with the words its PDF must show) in tests/vorlage11.py, and the
+Hypothesis strategies in tests/strategies.py (the PKI and the strategies are re-exported here).
 """
 
 from __future__ import annotations

@@ -45,8 +45,10 @@ from ratsdok.model.inhalt import (
     Tabelle,
     Zwischenueberschrift,
 )
+from ratsdok.model.markdown import bloecke_aus_markdown
 from ratsdok.model.nachricht import Behoerde, Nachricht, Nachrichtenkopf
 from ratsdok.model.nummer import Drucksachennummer
+from ratsdok.model.quelltext import vorlage_aus_markdown
 from ratsdok.model.vorlage import (
     Abschnitt,
     Abstimmung,
@@ -204,6 +206,7 @@ __all__ = [
     "Zwischenueberschrift",
     "__version__",
     "archive",
+    "bloecke_aus_markdown",
     "build_bundle",
     "bundle",
     "bundle_to_file",
@@ -228,4 +231,5 @@ __all__ = [
     "verify",
     "verify_any",
     "verify_archive",
+    "vorlage_aus_markdown",
 ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from ratsdok import (
     Abschnitt,
@@ -13,6 +15,10 @@ from ratsdok import (
     Beratung,
     Beschlussergebnis,
     Ergebnis,
+    Finanzen,
+    Gliederung,
+    Hauptdokument,
+    Oeffentlichkeit,
     Organisationseinheit,
     Quelle,
     Sitzungsart,
@@ -20,9 +26,11 @@ from ratsdok import (
     Vorlage,
     check_anlagen,
 )
-from ratsdok.cli.summary import _groesse, describe
+from ratsdok.cli.summary import _groesse, _stimmen, describe
 from ratsdok.model.vorlage import roman
-from tests.factories import anlage
+from ratsdok.store.anlagen import check_hauptdokument
+from tests.factories import anlage, vorlagen
+from tests.vorlage11 import GRUND, RECHTSGRUNDLAGE, reiche_vorlage
 
 
 @pytest.mark.parametrize(
@@ -253,3 +261,93 @@ def test_no_value_line_starts_at_the_margin() -> None:
     for line in text.splitlines():
         assert line == "" or line.startswith(("  ", *_LABELS)), line
     assert all(line == line.rstrip() for line in text.splitlines())
+
+
+# Format 1.1 (issue #10): every value is shown; sections are summarised.
+
+
+def test_describe_shows_the_content_of_format_11() -> None:
+    v = reiche_vorlage(
+        hauptdokument=Hauptdokument(dateiname="alt.pdf", medientyp="application/pdf", groesse=2048)
+    )
+    text = describe(v, check_anlagen(v, None))
+    lines = text.splitlines()
+    for expected in (
+        "Aktenzeichen  23.1-0815/2024",
+        f"Öffentlich    nein – nichtöffentlich ({GRUND}; {RECHTSGRUNDLAGE})",
+        "Stand         in Beratung",
+        "  Verfasser          Hannelore Quast, Amtsleiterin",
+        "  Sachbearbeitung    Torsten Wiebke, Abteilung Grundstücksverkehr",
+        "  Mitzeichnung       Kämmerei (28.02.2024): einverstanden",
+        "Hauptdokument alt.pdf (application/pdf, 2,0 KiB)",
+        "  1. Beschlussvorschlag (1 Absatz, 1 Liste (3 Punkte))",
+        "  2. Sachverhalt (7 Absätze, 2 Zwischenüberschriften, 2 Listen (4 Punkte), "
+        "1 Tabelle (3 Zeilen))",
+        "  C) Finanzielle Auswirkungen (1 Absatz)",
+        "  1. Haushaltsjahr 2024, Produkt 1.11.08 Grundstücksverwaltung, Sachkonto",
+        "     Erlöse aus Grundstücksverkäufen (Ertrag)",
+        "     Betrag 412.000,00 €, Ansatz 250.000,00 €",
+        "     Betrag -1.234,50 €, verfügbar 8.000,75 €",
+        "     außerplanmäßig; Deckung: Minderauszahlungen bei Straßenunterhaltung",
+        "  2. Haushaltsjahr 2024, Investition 5-130101-000-02500-300-1",
+        "  Summe der Beträge: 410.765,50 €",
+        "  Mehrerträge werden zur Tilgung verwendet.",
+        "  Antwort auf BV 0100/2024",
+        "  hebt auf BV 0033/2019",
+    ):
+        assert expected in lines, expected
+    flat = " ".join(text.split())
+    for expected in (
+        "mit Änderungen empfohlen (Änderungsantrag der Fraktion Bürgerliste: mehrheitlich; "
+        "Ja 7, Nein 4; Bürgerliste: Ja; Wählergemeinschaft: Ja 1, Nein 3; „mehrheitlich bei "
+        "vier Gegenstimmen angenommen“)",
+        "(Vorlage in geänderter Fassung: einstimmig; Enthaltung 2, befangen 1, anwesend 12)",
+        "ohne Datei: liegt in der Sitzung zur Einsicht aus",
+    ):
+        assert expected in flat, expected
+    # an Anlage's Verweis on the line under "ohne Datei", in the Datei column
+    row = next(i for i, line in enumerate(lines) if line.startswith("  2    Verkehrswertgutachten"))
+    at = lines[row].index("ohne Datei")
+    assert lines[row + 1] == " " * at + "https://ris.lindenau.example/gutachten/17"
+    assert "GEÄNDERT" not in text and "fehlt" not in text  # Anlagen without file: nothing to check
+
+
+def test_describe_keine_finanziellen_auswirkungen_and_sections_without_label() -> None:
+    v = Vorlage(
+        nummer="X 1/2020",
+        betreff="Kurz",
+        gliederung=Gliederung.KEINE,
+        abschnitte=[Abschnitt(art=Abschnittsart.SACHVERHALT, absaetze=["a"])],
+        finanzen=Finanzen(auswirkungen=False),
+        oeffentlichkeit=Oeffentlichkeit(oeffentlich=True),
+    )
+    lines = describe(v).splitlines()
+    assert "  Sachverhalt (1 Absatz)" in lines
+    assert "Finanzielle Auswirkungen: keine" in lines
+    assert "Öffentlich    ja" in lines
+
+
+def test_describe_reports_the_hauptdokument_check(tmp_path: Path) -> None:
+    h = Hauptdokument(dateiname="alt.pdf", medientyp="application/pdf", groesse=3)
+    v = Vorlage(nummer="X 1/2020", betreff="Kurz", hauptdokument=h)
+    (tmp_path / "alt.pdf").write_bytes(b"abcd")
+    text = describe(v, hauptdokument=check_hauptdokument(v, tmp_path))
+    assert "Hauptdokument alt.pdf (application/pdf, 3 B, Datei geprüft: GEÄNDERT)" in text
+    assert "  size is 4 bytes, recorded 3" in text.splitlines()
+
+
+def test_a_vote_with_all_counts_reads_as_before() -> None:
+    # format 1.0 votes keep their short form; the rest is added around it
+    assert _stimmen(Abstimmung(ja=3, nein=7, enthaltung=1)) == "(3/7/1)"
+    assert (
+        _stimmen(Abstimmung(ja=3, nein=7, enthaltung=1, befangen=2, gegenstand="Variante A"))
+        == "(Variante A: 3/7/1, befangen 2)"
+    )
+    assert _stimmen(Abstimmung(wortlaut="ohne Gegenstimmen")) == "(„ohne Gegenstimmen“)"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(vorlagen(neu=True))
+def test_describe_any_11_vorlage(v: Vorlage) -> None:
+    text = describe(v, check_anlagen(v, None))
+    assert text.endswith("\n") and str(v.nummer) in text

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import subprocess
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pikepdf
@@ -38,6 +40,7 @@ from tests.factories import (
     vorlage,
     with_anlagen,
 )
+from tests.vorlage11 import GRUND, RECHTSGRUNDLAGE, reiche_vorlage, seitentexte
 
 
 @pytest.fixture(scope="module")
@@ -374,3 +377,78 @@ def test_stichtag_comes_from_content() -> None:
     assert stichtag(vorlage(datum=None)) == date(2021, 3, 30)
     assert stichtag(vorlage(datum=None, beratungsfolge=[])) == date(2021, 1, 1)
     assert stichtag(vorlage(nummer="Sonderfall", datum=None, beratungsfolge=[])) == date(2000, 1, 1)
+
+
+# --- Öffentlichkeit (issue #10) ---------------------------------------------------------
+
+
+def _geheim(**changes: object) -> ratsdok.Vorlage:
+    return vorlage(
+        oeffentlichkeit=ratsdok.Oeffentlichkeit(
+            oeffentlich=False, grund=GRUND, rechtsgrundlage=RECHTSGRUNDLAGE
+        ),
+        **changes,
+    )
+
+
+def test_public_variant_refuses_a_nichtoeffentliche_vorlage(tmp_path: Path) -> None:
+    from ratsdok.pdf.bundling import bundle_to_file
+
+    v = _geheim()
+    calls: list[Callable[..., object]] = [
+        partial(bundle, v),
+        partial(build_bundle, v),
+        partial(bundle_to_file, v, None, tmp_path / "b.pdf"),
+    ]
+    for call in calls:
+        with pytest.raises(ratsdok.InvalidDocumentError) as info:
+            call(oeffentlich_only=True)
+        (problem,) = info.value.problems
+        assert problem.field == "oeffentlichkeit"
+        assert GRUND in problem.message and RECHTSGRUNDLAGE in problem.message
+        assert "nichtoeffentlich_freigeben" in problem.message
+    assert not (tmp_path / "b.pdf").exists()
+    # the full bundle and a released public one are built; the release is noted
+    assert bundle(v).startswith(b"%PDF-")
+    released = build_bundle(v, oeffentlich_only=True, nichtoeffentlich_freigeben=True)
+    assert any("released" in h.message for h in released.hinweise)
+    assert bundle_to_file(
+        v, None, tmp_path / "b.pdf", oeffentlich_only=True, nichtoeffentlich_freigeben=True
+    )
+    # a Vorlage that says nothing, or says öffentlich, is not refused
+    for oeffentlichkeit in (None, ratsdok.Oeffentlichkeit(oeffentlich=True)):
+        assert bundle(vorlage(oeffentlichkeit=oeffentlichkeit), oeffentlich_only=True)
+
+
+def test_cli_public_bundle_of_a_nichtoeffentliche_vorlage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    xml = tmp_path / "v.xml"
+    ratsdok.save(_geheim(), xml)
+    out = tmp_path / "public.pdf"
+    assert main(["bundle", str(xml), "-o", str(out), "--oeffentlich"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert str(xml) in err and GRUND in err and RECHTSGRUNDLAGE in err
+    assert "--nichtoeffentlich-freigeben" in err
+    assert not out.exists()
+    args = ["bundle", str(xml), "-o", str(out), "--oeffentlich", "--nichtoeffentlich-freigeben"]
+    assert main(args) == 0
+    assert "Hinweis" in capsys.readouterr().err and out.exists()
+    out.unlink()
+    assert main(["bundle", str(xml), "-o", str(out), "--nichtoeffentlich-freigeben"]) == 2
+    assert "--oeffentlich" in capsys.readouterr().err and not out.exists()
+    assert main(["bundle", str(xml), "-o", str(out)]) == 0  # the full bundle
+
+
+def test_the_bundles_vorlage_pages_are_marked(tmp_path: Path) -> None:
+    v = reiche_vorlage(anlagen=[anlage(1, "a.pdf", inhalt=anlage_pdf("Anlage ohne Vermerk"))])
+    path = tmp_path / "b.pdf"
+    path.write_bytes(bundle(v))
+    with pikepdf.open(path) as pdf:
+        labels = [p.label for p in pdf.pages]
+    vorlage_pages = [n for n, label in enumerate(labels) if not label.startswith("A")]
+    assert len(vorlage_pages) >= 3
+    texts = seitentexte(path, len(labels))
+    for n, text in enumerate(texts):
+        assert (f"NICHTÖFFENTLICH – {RECHTSGRUNDLAGE}" in text) is (n in vorlage_pages)

@@ -6,13 +6,18 @@ import hashlib
 import re
 import subprocess
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.platypus import Paragraph, Table
 
 import ratsdok
 from ratsdok.cli import main
-from ratsdok.pdf.render import render_pdf, stichtag
+from ratsdok.model.finanzen import euro
+from ratsdok.pdf.render import render_pdf, stichtag, vermerk
 from tests.conftest import EXAMPLE_XML, require_tool
 from tests.factories import (
     UMLAUTS,
@@ -24,6 +29,16 @@ from tests.factories import (
     pdftotext,
     signed_by,
     vorlage,
+    vorlagen,
+)
+from tests.vorlage11 import (
+    ERWARTET,
+    GRUND,
+    RECHTSGRUNDLAGE,
+    flach,
+    reiche_vorlage,
+    seitentexte,
+    woerter,
 )
 
 
@@ -250,3 +265,229 @@ def test_signed_blocks_show_signed_and_the_pruefwert_that_verify_reports(
     v = ratsdok.load(example_copy)
     plain.write_bytes(render_pdf(v))
     assert "elektronisch signiert" not in pdftotext(plain)
+
+
+# --- format 1.1: no text is lost, nichtöffentlich on every page (issue #10) ----------
+
+
+def _pages(path: Path) -> int:
+    info = subprocess.run(
+        [require_tool("pdfinfo"), str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+
+
+def test_every_word_of_a_rich_11_vorlage_is_in_the_pdf(tmp_path: Path) -> None:
+    v = reiche_vorlage()
+    text = flach(pdftotext(_write(tmp_path, render_pdf(v))))
+    missing = [phrase for phrase in ERWARTET if phrase not in text]
+    assert missing == []
+    words = set(text.split())
+    assert [w for w in woerter(v) if w not in words] == []
+
+
+def test_nichtoeffentlich_is_marked_on_every_page(tmp_path: Path) -> None:
+    path = _write(tmp_path, render_pdf(reiche_vorlage()))
+    pages = _pages(path)
+    assert pages >= 3
+    texts = seitentexte(path, pages)
+    assert all(t.count(f"NICHTÖFFENTLICH – {RECHTSGRUNDLAGE}") == 1 for t in texts), texts
+    assert f"Grund: {GRUND}" in " ".join(texts[0].split())
+
+
+@pytest.mark.parametrize(
+    ("oeffentlichkeit", "mark"),
+    [
+        (None, None),
+        (ratsdok.Oeffentlichkeit(oeffentlich=True), None),
+        (ratsdok.Oeffentlichkeit(oeffentlich=False), "NICHTÖFFENTLICH"),
+        (ratsdok.Oeffentlichkeit(oeffentlich=False, grund=GRUND), "NICHTÖFFENTLICH"),
+    ],
+)
+def test_only_a_nichtoeffentliche_vorlage_is_marked(
+    tmp_path: Path, oeffentlichkeit: ratsdok.Oeffentlichkeit | None, mark: str | None
+) -> None:
+    v = vorlage(oeffentlichkeit=oeffentlichkeit)
+    assert vermerk(v) == mark
+    text = pdftotext(_write(tmp_path, render_pdf(v)))
+    assert ("NICHTÖFFENTLICH" in text) is (mark is not None)
+
+
+def test_the_archive_pdf_is_marked_too(tmp_path: Path) -> None:
+    from ratsdok.interop.xdomea import render_pdfa
+
+    path = _write(tmp_path, render_pdfa(reiche_vorlage()))
+    pages = _pages(path)
+    assert all("NICHTÖFFENTLICH" in t for t in seitentexte(path, pages))
+
+
+def test_list_markers_hang_and_nested_lists_are_indented(tmp_path: Path) -> None:
+    html = subprocess.run(
+        [
+            require_tool("pdftotext"),
+            "-bbox",
+            str(_write(tmp_path, render_pdf(reiche_vorlage()))),
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    x: dict[str, float] = {}
+    for m in re.finditer(r'<word xMin="([\d.]+)"[^>]*>([^<]+)</word>', html):
+        x.setdefault(m.group(2), float(m.group(1)))
+    # "1." and "2a." in one column, the text further right; "a)" under the text of "2."
+    assert abs(x["1."] - x["2a."]) < 1
+    assert x["Das"] > x["1."] + 5
+    assert abs(x["a)"] - x["Das"]) < 1  # a nested marker stands where its item's text does
+    assert x["für"] > x["a)"] + 5
+
+
+def test_table_header_bold_and_columns_aligned() -> None:
+    from ratsdok.pdf import render
+
+    render.register_fonts()
+    t = ratsdok.Tabelle(
+        beschriftung="Gebote",
+        spalten=(ratsdok.Ausrichtung.LINKS, ratsdok.Ausrichtung.RECHTS),
+        kopf=(("Bieterin", "Gebot"),),
+        zeilen=(("A", "1,00"), ("B", "")),
+    )
+    caption, table, _ = render._tabelle(t, render._styles(), 400)
+    assert isinstance(caption, Paragraph) and caption.getPlainText() == "Gebote"
+    assert isinstance(table, Table)
+    cells = table._cellvalues  # type: ignore[attr-defined]  # ReportLab internal
+    assert [c.style.fontName for c in cells[0]] == [render.FONT_BOLD] * 2
+    assert [c.style.fontName for c in cells[1]] == [render.FONT] * 2
+    assert [c.style.alignment for c in cells[1]] == [TA_LEFT, TA_RIGHT]
+    assert table.repeatRows == 1
+
+
+@pytest.mark.parametrize(
+    ("gliederung", "expected"),
+    [
+        (None, ["I. Beschlussvorschlag", "II. Begründung"]),
+        (ratsdok.Gliederung.ARABISCH, ["1. Beschlussvorschlag", "2. Begründung"]),
+        (ratsdok.Gliederung.BUCHSTABEN, ["A. Beschlussvorschlag", "B. Begründung"]),
+    ],
+)
+def test_sections_are_labelled_by_the_gliederung(
+    tmp_path: Path, gliederung: ratsdok.Gliederung | None, expected: list[str]
+) -> None:
+    text = pdftotext(_write(tmp_path, render_pdf(vorlage(gliederung=gliederung))))
+    assert all(e in text for e in expected)
+
+
+def test_sections_without_label(tmp_path: Path) -> None:
+    v = vorlage(gliederung=ratsdok.Gliederung.KEINE)
+    lines = pdftotext(_write(tmp_path, render_pdf(v))).splitlines()
+    assert "Beschlussvorschlag" in lines and "Begründung" in lines
+    assert not any(line.startswith("I. ") for line in lines)
+
+
+def test_keine_finanziellen_auswirkungen(tmp_path: Path) -> None:
+    v = vorlage(finanzen=ratsdok.Finanzen(auswirkungen=False, erlaeuterung="Kostenneutral."))
+    text = flach(pdftotext(_write(tmp_path, render_pdf(v))))
+    assert "Finanzielle Auswirkungen Keine finanziellen Auswirkungen. Kostenneutral." in text
+
+
+@pytest.mark.parametrize(
+    ("betrag", "text"),
+    [
+        ("0", "0,00 €"),
+        ("1234.5", "1.234,50 €"),
+        ("-80", "-80,00 €"),
+        ("1000000", "1.000.000,00 €"),
+        ("999999999999999.99", "999.999.999.999.999,99 €"),
+    ],
+)
+def test_amounts_in_german_format(betrag: str, text: str) -> None:
+    assert euro(Decimal(betrag)) == text
+
+
+def test_anlagen_without_file_keep_hinweis_and_verweis(tmp_path: Path) -> None:
+    v = vorlage(
+        anlagen=[
+            ratsdok.Anlage(
+                nummer=1,
+                titel="Plan",
+                oeffentlich=True,
+                hinweis="liegt aus",
+                verweis="https://example.org/plan",
+            )
+        ]
+    )
+    text = flach(pdftotext(_write(tmp_path, render_pdf(v))))
+    assert "Anlage 1 – Plan (liegt aus, https://example.org/plan)" in text
+
+
+def test_format_10_values_are_printed_too(tmp_path: Path) -> None:
+    # issue #10: TOP, Ergebnis, Beschluss text, Bezüge and the Kennung were not printed
+    v = vorlage(
+        federfuehrung=ratsdok.Organisationseinheit(name="Bauamt", kennung="61"),
+        beratungsfolge=[
+            ratsdok.Beratung(
+                gremium="Kreistag",
+                tagesordnungspunkt="TOP 4.1",
+                ergebnis=ratsdok.Ergebnis(
+                    beschlussergebnis=ratsdok.Beschlussergebnis.BESCHLOSSEN,
+                    abstimmung=ratsdok.Abstimmung(ja=30, nein=2, enthaltung=1),
+                    beschlusstext="Wie vorgeschlagen.",
+                ),
+            )
+        ],
+        bezuege=[ratsdok.Bezug(art=ratsdok.Bezugsart.ERGAENZT, nummer="KT 0100/2021")],
+    )
+    text = flach(pdftotext(_write(tmp_path, render_pdf(v))))
+    for expected in (
+        "Bauamt (61)",
+        "TOP 4.1",
+        "Ergebnis: beschlossen",
+        "Ja 30, Nein 2, Enthaltung 1",
+        "Beschluss: Wie vorgeschlagen.",
+        "ergänzt KT 0100/2021",
+    ):
+        assert expected in text, expected
+
+
+def _deep(tiefe: int) -> ratsdok.Liste:
+    inner: ratsdok.Listenpunkt | str = "innen"
+    liste = ratsdok.Liste(art=ratsdok.Listenart.ROEMISCH, beginn=3888, punkte=[inner])
+    for _ in range(tiefe - 1):
+        punkt = ratsdok.Listenpunkt(bloecke=["außen", liste])
+        liste = ratsdok.Liste(art=ratsdok.Listenart.ROEMISCH, beginn=3888, punkte=[punkt])
+    return liste
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        ratsdok.Tabelle(zeilen=(("Wort " * 3000, "x"),)),  # a cell taller than a page
+        ratsdok.Liste(punkte=["Wort " * 3000]),
+        _deep(8),  # eight levels, each marker "mmmdccclxxxviii."
+        ratsdok.Tabelle(zeilen=(tuple("Donaudampfschifffahrtsgesellschaft" for _ in range(20)),)),
+        ratsdok.Liste(punkte=[ratsdok.Listenpunkt(bloecke=[ratsdok.Tabelle(zeilen=(("a",),))])]),
+    ],
+)
+def test_extreme_content_still_renders(
+    tmp_path: Path, block: ratsdok.Liste | ratsdok.Tabelle
+) -> None:
+    v = vorlage(
+        abschnitte=[ratsdok.Abschnitt(art=ratsdok.Abschnittsart.SONSTIGES, bloecke=[block])]
+    )
+    path = _write(tmp_path, render_pdf(v))
+    assert all_fonts_embedded(path)
+
+
+def test_markers_and_cells_are_text_not_markup(tmp_path: Path) -> None:
+    liste = ratsdok.Liste(punkte=[ratsdok.Listenpunkt(bezeichnung="<b>1.", bloecke=["x <i> & y"])])
+    v = vorlage(
+        abschnitte=[ratsdok.Abschnitt(art=ratsdok.Abschnittsart.SONSTIGES, bloecke=[liste])]
+    )
+    assert "<b>1. x <i> & y" in flach(pdftotext(_write(tmp_path, render_pdf(v))))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(vorlagen(neu=True))
+def test_any_11_vorlage_renders(v: ratsdok.Vorlage) -> None:
+    assert render_pdf(v).startswith(b"%PDF-")

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from ratsdok.cli.archive import add_archive_commands
+from ratsdok.cli.build import add_build_commands
 from ratsdok.cli.documents import add_document_commands
 from ratsdok.cli.integrity import add_integrity_commands
 from ratsdok.cli.oparl import add_oparl_commands
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     add_document_commands(sub)
+    add_build_commands(sub)
     add_oparl_commands(sub)
     add_pdf_commands(sub)
     add_integrity_commands(sub)

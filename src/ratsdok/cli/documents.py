@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ratsdok.cli.summary import describe
-from ratsdok.store.anlagen import check_anlagen
+from ratsdok.store.anlagen import check_anlagen, check_hauptdokument
 from ratsdok.store.files import AnlagenCheck, load, validate_xml
 
 __all__ = ["add_document_commands"]
@@ -30,7 +30,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_show(args: argparse.Namespace) -> int:
     path = Path(args.file)
     v = load(path, anlagen=AnlagenCheck.IGNORE)
-    sys.stdout.write(describe(v, check_anlagen(v, path.parent)))
+    folder = path.parent
+    haupt = check_hauptdokument(v, folder)
+    sys.stdout.write(describe(v, check_anlagen(v, folder), hauptdokument=haupt))
     return 0
 
 

@@ -25,6 +25,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
 def _cmd_bundle(args: argparse.Namespace) -> int:
     from ratsdok.pdf.bundling import NichtKonform, bundle_to_file
 
+    if args.nichtoeffentlich_freigeben and not args.oeffentlich:
+        print("--nichtoeffentlich-freigeben applies only with --oeffentlich", file=sys.stderr)
+        return 2
     path = Path(args.file)
     doc, v = read_document(path, anlagen=AnlagenCheck.REQUIRE)
     hinweise = bundle_to_file(
@@ -34,6 +37,7 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
         oeffentlich_only=args.oeffentlich,
         nicht_konform=NichtKonform.EINBETTEN if args.embed_nonconforming else NichtKonform.FEHLER,
         xml=doc,
+        nichtoeffentlich_freigeben=args.nichtoeffentlich_freigeben,
     )
     for h in hinweise:
         print(f"Hinweis: {h}", file=sys.stderr)
@@ -66,14 +70,23 @@ def add_pdf_commands(sub: Any) -> None:
     p = sub.add_parser(
         "bundle",
         help="build one PDF/A-3b file: Vorlage, Anlagen, embedded XML",
-        description="Bundle FILE and the Anlage files next to it into a PDF/A-3b file.",
+        description="Bundle FILE and the Anlage files next to it (and its Hauptdokument) "
+        "into a PDF/A-3b file.",
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="PDF")
     p.add_argument(
         "--oeffentlich",
         action="store_true",
-        help="public variant: leave out every non-public Anlage entirely",
+        help="public variant: leave out every non-public Anlage entirely; a nichtöffentliche "
+        "Vorlage is refused",
+    )
+    p.add_argument(
+        "--nichtoeffentlich-freigeben",
+        action="store_true",
+        help="with --oeffentlich: the Vorlage is marked nichtöffentlich but has been released "
+        "for publication (e.g. the reason no longer applies); bundle it anyway (its pages "
+        "still say nichtöffentlich, as its record does)",
     )
     p.add_argument(
         "--embed-nonconforming",
@@ -84,8 +97,9 @@ def add_pdf_commands(sub: Any) -> None:
 
     p = sub.add_parser(
         "extract",
-        help="extract the XML and every Anlage file from a bundle",
-        description="Write ratsdok.xml and the Anlage files of bundle PDF into DIR; "
+        help="extract the XML, the Hauptdokument and every Anlage file from a bundle",
+        description="Write ratsdok.xml, the Hauptdokument and the Anlage files of bundle PDF "
+        "into DIR; "
         "check each against its recorded size and SHA-256 (exit 1 on a mismatch).",
     )
     p.add_argument("file", metavar="PDF")

@@ -166,24 +166,13 @@ def _check_seal(vorlage: etree._Element) -> Check:
 def _check_anlagen(
     v: Vorlage, folder: Path | None, embedded: Mapping[str, bytes] | None
 ) -> list[Check]:
-    if embedded is not None:
-        anlagen = tuple(
-            a
-            if a.inhalt is not None or a.dateiname is None or a.dateiname not in embedded
-            else a.model_copy(update={"inhalt": embedded[a.dateiname]})
-            for a in v.anlagen
-        )
-        v = v.model_copy(update={"anlagen": anlagen})
+    # The container's bytes are compared, never put into the model: a model given
+    # inline content fills in missing digests from it, and would then match itself.
     # Unlike loading, verifying counts a file without recorded values as not ok.
-    checks = [Check(p.kind, p.label, p.status, p.reason) for p in check_anlagen(v, folder)]
-    h = v.hauptdokument
-    if h is not None:
-        if embedded is not None and h.inhalt is None and h.dateiname in embedded:
-            v = v.model_copy(
-                update={"hauptdokument": h.model_copy(update={"inhalt": embedded[h.dateiname]})}
-            )
-        haupt = check_hauptdokument(v, folder)
-        assert haupt is not None
+    found = check_anlagen(v, folder, embedded)
+    checks = [Check(p.kind, p.label, p.status, p.reason) for p in found]
+    haupt = check_hauptdokument(v, folder, embedded)
+    if haupt is not None:
         checks.insert(0, Check(haupt.kind, haupt.label, haupt.status, haupt.reason))
     return checks
 

@@ -33,6 +33,17 @@ class Fraktionsstimme(Model):
     nein: Anzahl | None = None
     enthaltung: Anzahl | None = None
 
+    @property
+    def beschreibung(self) -> str:
+        """The Fraktion's vote in words: "SPD: Ja", "CDU: Nein 4, Enthaltung 1"."""
+        stimmen = [self.stimme.bezeichnung] if self.stimme is not None else []
+        stimmen += [
+            f"{label} {n}"
+            for label, n in (("Ja", self.ja), ("Nein", self.nein), ("Enthaltung", self.enthaltung))
+            if n is not None
+        ]
+        return f"{self.fraktion}: {', '.join(stimmen)}"
+
     @model_validator(mode="after")
     def _something(self) -> Self:
         if (

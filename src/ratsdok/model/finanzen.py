@@ -20,7 +20,7 @@ from ratsdok.model._base import Model
 from ratsdok.model.codes import Haushaltsart, Planmaessigkeit
 from ratsdok.model.text import Text
 
-__all__ = ["Betrag", "Finanzen", "Haushaltsposition", "betrag_text"]
+__all__ = ["Betrag", "Finanzen", "Haushaltsposition", "betrag_text", "euro"]
 
 _CENT = Decimal("0.01")
 _GRENZE = Decimal("1e15")
@@ -43,6 +43,12 @@ def _betrag(value: Any) -> Decimal:
 
 Betrag = Annotated[Decimal, BeforeValidator(_betrag)]
 """An amount in EUR, exact to the cent (stored with two decimal places)."""
+
+
+def euro(value: Decimal) -> str:
+    """An amount as German texts write it: ``1.234,50 €``, ``-80,00 €``."""
+    text = f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return f"{text} €"
 
 
 def betrag_text(value: Decimal) -> str:

@@ -15,9 +15,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Self
 from uuid import UUID, uuid4
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
+from ratsdok.errors import InvalidDocumentError, Problem
 from ratsdok.model._base import Model
 from ratsdok.model.beratung import Abstimmung, Beratung, Ergebnis, Fraktionsstimme
 from ratsdok.model.codes import (
@@ -32,6 +33,7 @@ from ratsdok.model.codes import (
 )
 from ratsdok.model.finanzen import Finanzen, Haushaltsposition
 from ratsdok.model.inhalt import Absatz, Block, as_blocks, plain_lines
+from ratsdok.model.markdown import bloecke_aus_markdown
 from ratsdok.model.nummer import Drucksachennummer
 from ratsdok.model.quelle import Erweiterung, Quelle, Zeitpunkt, zeitpunkt_text
 from ratsdok.model.text import Dateiname, Medientyp, Sha256, Text
@@ -110,6 +112,55 @@ class Abschnitt(Model):
             if "bloecke" in data:
                 data["bloecke"] = as_blocks(data["bloecke"])
         return data
+
+    @classmethod
+    def aus_markdown(
+        cls,
+        text: str,
+        *,
+        art: Abschnittsart | str,
+        bezeichnung: str | None = None,
+        ueberschrift: str | None = None,
+        source: str | None = None,
+    ) -> Abschnitt:
+        """A section whose content is written in Markdown (see
+        :func:`~ratsdok.model.markdown.bloecke_aus_markdown` for what is read how).
+
+        >>> a = Abschnitt.aus_markdown("Der Rat beschließt:\\n\\n1. den Plan,\\n2. die Mittel.",
+        ...                            art="beschlussvorschlag")
+        >>> a.absaetze[1]
+        '1. den Plan,\\n2. die Mittel.'
+
+        Raises :class:`~ratsdok.errors.InvalidDocumentError` for what the content
+        model cannot hold, and for a section without content.
+        """
+        bloecke = bloecke_aus_markdown(text, source=source)
+        if not bloecke:
+            raise InvalidDocumentError(
+                Problem(
+                    "a section needs content: the text has no block", file=source, field="bloecke"
+                )
+            )
+        try:
+            return cls.model_validate(
+                {
+                    "art": art,
+                    "bezeichnung": bezeichnung,
+                    "ueberschrift": ueberschrift,
+                    "bloecke": bloecke,
+                }
+            )
+        except ValidationError as exc:
+            raise InvalidDocumentError(
+                [
+                    Problem(
+                        err["msg"].removeprefix("Value error, "),
+                        file=source,
+                        field=format_path(tuple(err["loc"])) or None,
+                    )
+                    for err in exc.errors(include_url=False, include_input=False)
+                ]
+            ) from None
 
     @property
     def titel(self) -> str:

@@ -5,13 +5,17 @@ and the streamed one (:mod:`ratsdok.pdf.stream`).
 Owns what both paths decide alike, so that they differ only in how pages are
 physically merged (pikepdf ``add_pages_from`` in memory, a qpdf job on disk):
 
-* opening and checking an Anlage PDF, from bytes or from a file
-  (:func:`open_anlage_pdf`);
-* whether an Anlage's pages can be merged without breaking PDF/A-3b, and what
-  to do when they cannot (:class:`NichtKonform`);
+* opening and checking an Anlage or Hauptdokument PDF, from bytes or from a
+  file (:func:`open_anlage_pdf`, :func:`open_pdf`);
+* whether an Anlage's (or the Hauptdokument's) pages can be merged without
+  breaking PDF/A-3b, and what to do when they cannot (:class:`NichtKonform`);
 * the sections of the page sequence (:class:`Section`): bookmark title (the
   Anlage's ``bezeichnung``, "Anlage 1 – Titel"), first page, page count and
   page-label prefix (``A1-``), recorded in order by an :class:`Assembly`;
+* the Hauptdokument (the file that is the Vorlage): its pages follow the
+  rendered ones, as a section ``H-1, H-2, …`` bookmarked under the Vorlage
+  (:meth:`Assembly.plan_hauptdokument`, :meth:`Assembly.add_hauptdokument`);
+* the nichtöffentlich mark on pages that were not rendered (:func:`mark_pages`);
 * the associated files with their ``/AFRelationship`` (:class:`Attachment`),
   the page labels and the finishing steps (XML, language, outline view, PDF/A);
 * copying an Anlage's own outline for the streamed path (:func:`outline_of`;
@@ -34,19 +38,26 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, NumberTree, OutlineItem, Pdf, String
 
 from ratsdok.errors import AnlagenError, Problem
-from ratsdok.model.vorlage import Anlage, Vorlage
+from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
 from ratsdok.pdf.names import XML_MEDIENTYP, XML_NAME
 from ratsdok.pdf.pdfa import make_pdfa, probe_conforms, sanitize_pages
+from ratsdok.pdf.render import vermerk_pdf
 
 __all__ = [
+    "HAUPTDOKUMENT_PREFIX",
     "AFRelationship",
     "Assembly",
     "Attachment",
     "NichtKonform",
     "Section",
+    "mark_pages",
     "open_anlage_pdf",
+    "open_pdf",
     "outline_of",
 ]
+
+HAUPTDOKUMENT_PREFIX = "H-"
+"""Page-label prefix of the Hauptdokument's pages (``H-1, H-2, …``)."""
 
 
 class NichtKonform(StrEnum):
@@ -64,9 +75,9 @@ class AFRelationship(StrEnum):
     ALTERNATIVE = "/Alternative"
     """A complete equivalent of the document (the embedded ratsdok XML)."""
     SOURCE = "/Source"
-    """The file the merged pages are a rendition of (a merged PDF Anlage)."""
+    """The file the merged pages are a rendition of (a merged PDF Anlage or Hauptdokument)."""
     SUPPLEMENT = "/Supplement"
-    """Supporting data (any other Anlage, or a PDF Anlage not merged)."""
+    """Supporting data (any other file, or a PDF not merged)."""
 
 
 @dataclass(frozen=True)
@@ -118,29 +129,68 @@ def open_anlage_pdf(a: Anlage, source: bytes | Path, folder: Path | None) -> Pdf
     """
     assert a.dateiname is not None  # only Anlagen with a file are opened
     name = str(folder / a.dateiname) if folder is not None and a.inhalt is None else a.dateiname
+    return open_pdf(f"Anlage {a.nummer}", name, source)
+
+
+def open_pdf(what: str, name: str, source: bytes | Path) -> Pdf:
+    """Open the PDF of *what* ("Anlage 1", "Hauptdokument"), its bytes or its file
+    *name*, and check it can be merged (see :func:`open_anlage_pdf`)."""
     try:
         src = Pdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
     except pikepdf.PasswordError:
         raise AnlagenError(
-            Problem(f"Anlage {a.nummer}: the PDF is encrypted (password protected)", file=name)
+            Problem(f"{what}: the PDF is encrypted (password protected)", file=name)
         ) from None
     except pikepdf.PdfError as exc:
-        raise AnlagenError(
-            Problem(f"Anlage {a.nummer}: not a readable PDF ({exc})", file=name)
-        ) from None
+        raise AnlagenError(Problem(f"{what}: not a readable PDF ({exc})", file=name)) from None
     try:
         if src.is_encrypted:
-            raise AnlagenError(Problem(f"Anlage {a.nummer}: the PDF is encrypted", file=name))
+            raise AnlagenError(Problem(f"{what}: the PDF is encrypted", file=name))
         if len(src.pages) == 0:
-            raise AnlagenError(Problem(f"Anlage {a.nummer}: the PDF has no pages", file=name))
+            raise AnlagenError(Problem(f"{what}: the PDF has no pages", file=name))
         src.check_pdf_syntax()
     except pikepdf.PdfError as exc:
         src.close()
-        raise AnlagenError(Problem(f"Anlage {a.nummer}: broken PDF ({exc})", file=name)) from None
+        raise AnlagenError(Problem(f"{what}: broken PDF ({exc})", file=name)) from None
     except AnlagenError:
         src.close()
         raise
     return src
+
+
+def mark_pages(pdf: Pdf, start: int, count: int, text: str) -> Pdf:
+    """Put *text* (the nichtöffentlich mark) at the top of *count* pages of *pdf* from
+    *start* on, upright as the page is shown (``/Rotate`` respected).
+
+    Returns the PDF the mark was copied from: keep it open until *pdf* is saved
+    (its stream data is read then), and close it afterwards.
+    """
+    mark = Pdf.open(io.BytesIO(vermerk_pdf(text)))
+    box = mark.pages[0].mediabox
+    w, h = float(box[2]), float(box[3])
+    form = pdf.copy_foreign(mark.pages[0].as_form_xobject())
+    rand = 14.0  # from the edge of the page as shown
+    for page in pdf.pages[start : start + count]:
+        b = pikepdf.Rectangle(page.cropbox)
+        cx, cy = (b.llx + b.urx) / 2, (b.lly + b.ury) / 2
+        # The rectangle in the page's own coordinates whose edge is on top when shown;
+        # the placement turns the mark upright for the page's /Rotate.
+        rect = {
+            0: pikepdf.Rectangle(cx - w / 2, b.ury - rand - h, cx + w / 2, b.ury - rand),
+            90: pikepdf.Rectangle(b.llx + rand, cy - w / 2, b.llx + rand + h, cy + w / 2),
+            180: pikepdf.Rectangle(cx - w / 2, b.lly + rand, cx + w / 2, b.lly + rand + h),
+            270: pikepdf.Rectangle(b.urx - rand - h, cy - w / 2, b.urx - rand, cy + w / 2),
+        }[_rotation(page)]
+        page.add_overlay(form, rect)  # the rectangle fits the mark: placed unscaled
+    return mark
+
+
+def _rotation(page: pikepdf.Page) -> int:
+    try:
+        value = int(page.obj.get("/Rotate", 0))
+    except (TypeError, ValueError):
+        return 0
+    return value % 360 if value % 90 == 0 else 0
 
 
 @dataclass
@@ -162,6 +212,8 @@ class Assembly:
     sections: list[Section] = field(default_factory=list)
     files: list[Attachment] = field(default_factory=list)
     """The Anlage files, in the order of :meth:`add_anlage`."""
+    hauptdokument: Attachment | None = None
+    """The Hauptdokument's file (:meth:`add_hauptdokument`)."""
     hinweise: list[Problem] = field(default_factory=list)
     """Notes for the user (PDF Anlagen embedded without merging their pages)."""
     _labels: NumberTree | None = field(default=None, init=False, repr=False)
@@ -199,35 +251,70 @@ class Assembly:
         description are the Anlage's :attr:`~ratsdok.model.vorlage.Anlage.bezeichnung`.
         """
         section = None
-        if src is not None:
-            sanitize_pages(src)
-            if self._mergeable(a, probe_conforms(src, work)):
-                section = self.add_pages(a.bezeichnung, len(src.pages), f"A{a.nummer}-")
-        rel = AFRelationship.SUPPLEMENT if section is None else AFRelationship.SOURCE
         # Only Anlagen with a file come here (the model requires a medientyp with a file).
         assert a.dateiname is not None
         assert a.medientyp is not None
+        if src is not None and self._mergeable(f"Anlage {a.nummer}", a.dateiname, src, work):
+            section = self.add_pages(a.bezeichnung, len(src.pages), f"A{a.nummer}-")
+        rel = AFRelationship.SUPPLEMENT if section is None else AFRelationship.SOURCE
         file = Attachment(a.dateiname, a.medientyp, a.bezeichnung, rel)
         self.files.append(file)
         return section, file
 
-    def _mergeable(self, a: Anlage, reasons: list[str]) -> bool:
-        """Whether an Anlage's pages can be merged; refuse or note it when they cannot."""
+    def plan_hauptdokument(
+        self, h: Hauptdokument, src: Pdf | None, work: Path | None = None
+    ) -> bool:
+        """Whether the Hauptdokument's pages will be merged (decided before the Vorlage
+        is rendered, whose pages say so).
+
+        *src* is its PDF (:func:`open_pdf`), None when it is not a PDF: then it is
+        embedded as a file only, with a Hinweis. A PDF is checked like an Anlage's
+        (refused or, by the policy, not merged when its pages would break PDF/A-3b).
+        """
+        if src is None:
+            self.hinweise.append(
+                Problem(
+                    f"the Hauptdokument is not a PDF ({h.medientyp}): it is embedded as a file "
+                    "only, and its content is not on the bundle's pages",
+                    file=h.dateiname,
+                )
+            )
+            return False
+        return self._mergeable("the Hauptdokument", h.dateiname, src, work)
+
+    def add_hauptdokument(
+        self, h: Hauptdokument, pages: int | None
+    ) -> tuple[Section | None, Attachment]:
+        """Record the Hauptdokument *h* after the Vorlage: the section of its *pages*
+        (None: not merged; bookmarked under the Vorlage, labelled ``H-1, …``) and its
+        file (``/Source`` when merged, else ``/Supplement``)."""
+        section = None
+        if pages is not None:
+            section = self.add_pages(f"Hauptdokument – {h.dateiname}", pages, HAUPTDOKUMENT_PREFIX)
+        rel = AFRelationship.SUPPLEMENT if section is None else AFRelationship.SOURCE
+        file = Attachment(h.dateiname, h.medientyp, f"Hauptdokument der {self.titel}", rel)
+        self.hauptdokument = file
+        return section, file
+
+    def _mergeable(self, what: str, name: str, src: Pdf, work: Path | None) -> bool:
+        """Whether a PDF's pages can be merged; refuse or note it when they cannot."""
+        sanitize_pages(src)
+        reasons = probe_conforms(src, work)
         if not reasons:
             return True
         if self.policy is NichtKonform.FEHLER:
             raise AnlagenError(
                 Problem(
-                    f"Anlage {a.nummer}: its pages would break PDF/A-3b ({'; '.join(reasons)}); "
+                    f"{what}: its pages would break PDF/A-3b ({'; '.join(reasons)}); "
                     "fix the file, or embed it without merging its pages",
-                    file=a.dateiname,
+                    file=name,
                 )
             )
         self.hinweise.append(
             Problem(
-                f"Anlage {a.nummer}: embedded as a file only, its pages are not merged because "
+                f"{what}: embedded as a file only, its pages are not merged because "
                 f"they would break PDF/A-3b ({'; '.join(reasons)})",
-                file=a.dateiname,
+                file=name,
             )
         )
         return False

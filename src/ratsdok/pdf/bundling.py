@@ -3,7 +3,8 @@
 Layout of a bundle:
 
 * the rendered Vorlage (:func:`ratsdok.pdf.render.render_pdf`), then the pages of
-  every PDF Anlage in order;
+  its Hauptdokument, if it has one (see below), then the pages of every PDF
+  Anlage in order;
 * bookmarks "Beschlussvorlage KT 0134/2020" and "Anlage 1 – Integrationskonzept",
   with an Anlage's own outline nested under its bookmark;
 * page labels ``1, 2, …`` for the Vorlage and ``A1-1, A1-2, …`` for Anlage 1;
@@ -20,7 +21,8 @@ Layout of a bundle:
     SHA-256;
   - every other Anlage (CSV, XLSX, images, …) with its recorded media type and
     ``/Supplement``; likewise a PDF Anlage that cannot be merged without
-    breaking PDF/A (only when the caller allows it, see *nicht_konform*).
+    breaking PDF/A (only when the caller allows it, see *nicht_konform*);
+  - the Hauptdokument like an Anlage (``/Source`` when its pages are merged).
 
 * PDF/A-3b identification in the XMP (``pdfaid:part 3``, ``conformance B``),
   an sRGB OutputIntent (profile shipped in ``ratsdok/icc``), every font
@@ -47,9 +49,30 @@ and the XML to embed. The layout of the pages, bookmarks, page labels and
 associated files is the assembler's (:mod:`ratsdok.pdf.assemble`), shared by
 the in-memory and the streamed path; PDF/A is :mod:`ratsdok.pdf.pdfa`.
 
+The Hauptdokument (the file that *is* the Vorlage where its text exists only
+as a file, e.g. a legacy PDF) is the Vorlage's text, so its pages belong to
+the Vorlage: the bundle starts with the rendered Vorlage, a short cover where
+there are no sections (Nummer, Betreff, Beratungsfolge with results, Anlagen,
+and a line saying the Hauptdokument's pages follow), then the Hauptdokument's
+pages, bookmarked under the Vorlage's bookmark and labelled ``H-1, H-2, …``.
+The cover is what the record knows and the file does not (results recorded
+later, Anlagen without file, the Öffentlichkeit, the marks of signed blocks);
+it is rendered by ratsdok and so always valid PDF/A, whatever the file is. The
+file is checked against its recorded size and SHA-256 like an Anlage and
+embedded byte for byte (``/Source`` when its pages are merged); a Hauptdokument
+that is no PDF, or whose pages would break PDF/A (with
+``nicht_konform="einbetten"``), is embedded only, and the cover says so. The
+pages of a nichtöffentliche Vorlage's Hauptdokument get the same mark at the
+top as the rendered pages.
+
 The public variant (``oeffentlich_only=True``) is built from a copy of the
 Vorlage without its non-public Anlagen, so neither their pages, bytes, file
-names, titles nor their entries in the embedded XML reach the file.
+names, titles nor their entries in the embedded XML reach the file. A
+nichtöffentliche Vorlage (:attr:`~ratsdok.model.vorlage.Vorlage.nichtoeffentlich`)
+is refused for the public variant unless the caller states that it has been
+released (``nichtoeffentlich_freigeben=True``); its pages still carry the
+nichtöffentlich mark, as its record says (change the record's
+``oeffentlichkeit`` once the reason no longer applies).
 """
 
 from __future__ import annotations
@@ -60,16 +83,24 @@ from pathlib import Path
 
 from pikepdf import Pdf
 
-from ratsdok.errors import AnlagenError, Problem
+from ratsdok.errors import AnlagenError, InvalidDocumentError, Problem
 from ratsdok.integrity.record import Keep, sealed_record
 from ratsdok.integrity.seal import seal_document
 from ratsdok.integrity.verify import signature_marks
-from ratsdok.model.vorlage import Anlage, Vorlage
-from ratsdok.pdf.assemble import AFRelationship, Assembly, NichtKonform, open_anlage_pdf
+from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
+from ratsdok.pdf.assemble import (
+    AFRelationship,
+    Assembly,
+    NichtKonform,
+    Section,
+    mark_pages,
+    open_anlage_pdf,
+    open_pdf,
+)
 from ratsdok.pdf.names import PDF_MEDIENTYP, XML_NAME
 from ratsdok.pdf.pdfa import check_pdfa, pdfa_from_rendered, save_pdfa
-from ratsdok.pdf.render import render_pdf, stichtag, titel
-from ratsdok.pdf.stream import BigFile, check_big, file_size, stream_bundle
+from ratsdok.pdf.render import HauptdokumentSeiten, render, stichtag, titel, vermerk
+from ratsdok.pdf.stream import BigFile, check_big, check_file, file_size, stream_bundle
 from ratsdok.report import Check, Kind, Report, Status
 from ratsdok.store.anlagen import compare
 from ratsdok.store.atomic import atomic_output
@@ -127,54 +158,107 @@ def public_copy(v: Vorlage) -> Vorlage:
 
 
 def _read_anlage(i: int, a: Anlage, folder: Path | None, max_bytes: int) -> bytes:
-    where = f"anlagen[{i}]"
-    if a.inhalt is not None:
-        data = a.inhalt
-        name = f"Anlage {a.nummer} (inline content)"
+    assert a.dateiname is not None  # callers pass Anlagen with a file only
+    return _read_file(f"Anlage {a.nummer}", f"anlagen[{i}]", a, a.dateiname, folder, max_bytes)
+
+
+def _read_hauptdokument(h: Hauptdokument, folder: Path | None, max_bytes: int) -> bytes:
+    return _read_file("Hauptdokument", "hauptdokument", h, h.dateiname, folder, max_bytes)
+
+
+def _read_file(
+    what: str,
+    where: str,
+    record: Anlage | Hauptdokument,
+    dateiname: str,
+    folder: Path | None,
+    max_bytes: int,
+) -> bytes:
+    """The bytes of *what* (inline, or its file in *folder*), checked against the size
+    and SHA-256 *record* records; an :class:`~ratsdok.errors.AnlagenError` names it."""
+    if record.inhalt is not None:
+        data = record.inhalt
+        name = f"{what} (inline content)"
     else:
         if folder is None:
             raise AnlagenError(
                 Problem(
-                    f"Anlage {a.nummer} has no inline content and no folder was given",
-                    file=a.dateiname,
+                    f"{what} has no inline content and no folder was given",
+                    file=dateiname,
                     field=where,
                 )
             )
-        assert a.dateiname is not None  # callers pass Anlagen with a file only
-        path = folder / a.dateiname
+        path = folder / dateiname
         name = str(path)
         try:
             with path.open("rb") as f:
                 data = f.read(max_bytes + 1)
         except FileNotFoundError:
-            raise AnlagenError(
-                Problem(f"Anlage {a.nummer}: file not found", file=name, field=where)
-            ) from None
+            raise AnlagenError(Problem(f"{what}: file not found", file=name, field=where)) from None
         except IsADirectoryError:
             raise AnlagenError(
-                Problem(f"Anlage {a.nummer}: is a folder, not a file", file=name, field=where)
+                Problem(f"{what}: is a folder, not a file", file=name, field=where)
             ) from None
         except OSError as exc:
             raise AnlagenError(
-                Problem(
-                    f"Anlage {a.nummer}: cannot read: {exc.strerror or exc}", file=name, field=where
-                )
+                Problem(f"{what}: cannot read: {exc.strerror or exc}", file=name, field=where)
             ) from None
         if len(data) > max_bytes:
             raise AnlagenError(
                 Problem(
-                    f"Anlage {a.nummer}: larger than the limit of {max_bytes:,} bytes",
+                    f"{what}: larger than the limit of {max_bytes:,} bytes",
                     file=name,
                     field=where,
                 )
             )
-    status, reason = compare(a, digest_bytes(data))
+    status, reason = compare(record, digest_bytes(data))
     if status is Status.CHANGED:
-        raise AnlagenError(Problem(f"Anlage {a.nummer}: {reason}", file=name, field=where))
+        raise AnlagenError(Problem(f"{what}: {reason}", file=name, field=where))
     return data
 
 
+def _freigabe(v: Vorlage, oeffentlich_only: bool, freigegeben: bool) -> list[Problem]:
+    """Refuse the public variant of a nichtöffentliche Vorlage unless it was released;
+    with the release, the Hinweis that the public bundle holds it."""
+    if not (oeffentlich_only and v.nichtoeffentlich):
+        return []
+    assert v.oeffentlichkeit is not None  # nichtoeffentlich says so
+    o = v.oeffentlichkeit
+    why = ", ".join(
+        f"{label}: {value}"
+        for label, value in (("Grund", o.grund), ("Rechtsgrundlage", o.rechtsgrundlage))
+        if value is not None
+    )
+    what = f"Vorlage {v.nummer} is nichtöffentlich ({why or 'no reason given'})"
+    if not freigegeben:
+        raise InvalidDocumentError(
+            Problem(
+                f"{what}: the public variant would publish it; build the full bundle, or, "
+                "where it has been released for publication, say so explicitly "
+                "(nichtoeffentlich_freigeben=True; ratsdok bundle "
+                "--nichtoeffentlich-freigeben)",
+                field="oeffentlichkeit",
+            )
+        )
+    return [
+        Problem(
+            f"{what}, released for publication by the caller: the public bundle holds it, "
+            "and its pages still say nichtöffentlich, as its record does",
+            field="oeffentlichkeit",
+        )
+    ]
+
+
 def _check_names(v: Vorlage) -> None:
+    h = v.hauptdokument
+    if h is not None and h.dateiname.casefold() == XML_NAME:
+        raise AnlagenError(
+            Problem(
+                f"the file name {XML_NAME!r} is reserved for the embedded XML",
+                file=h.dateiname,
+                field="hauptdokument.dateiname",
+            )
+        )
     for i, a in enumerate(v.anlagen):
         if a.dateiname is not None and a.dateiname.casefold() == XML_NAME:
             raise AnlagenError(
@@ -229,6 +313,19 @@ def _checks(vv: Vorlage, asm: Assembly, marks: dict[int, str]) -> tuple[Check, .
             "sealed ratsdok XML embedded" + (signed if marks else ""),
         )
     ]
+    h, hf = vv.hauptdokument, asm.hauptdokument
+    if h is not None and hf is not None:
+        label = f"Hauptdokument ({h.dateiname})"
+        if hf.relationship is AFRelationship.SOURCE:
+            reason = "pages merged after the rendered Vorlage, file embedded"
+            out.append(Check(Kind.HAUPTDOKUMENT, label, Status.OK, reason))
+        else:
+            reason = (
+                "embedded as a file only: its pages would break PDF/A-3b"
+                if h.medientyp == PDF_MEDIENTYP
+                else f"embedded as a file only ({h.medientyp}): its content is not on the pages"
+            )
+            out.append(Check(Kind.HAUPTDOKUMENT, label, Status.EMBEDDED, reason, ok=True))
     for a in vv.anlagen:
         if a.dateiname is None:
             out.append(
@@ -266,6 +363,7 @@ def build_bundle(
     nicht_konform: NichtKonform | str = NichtKonform.FEHLER,
     max_anlage_bytes: int = DEFAULT_MAX_ANLAGE_BYTES,
     xml: bytes | ParsedDocument | None = None,
+    nichtoeffentlich_freigeben: bool = False,
 ) -> BundleResult:
     """Build the PDF/A-3b bundle of *v*; Anlage files are looked up in *folder*.
 
@@ -273,16 +371,27 @@ def build_bundle(
     unreadable or changed Anlage file and for a broken or encrypted Anlage PDF.
     With ``nicht_konform="einbetten"`` a PDF Anlage whose pages would break
     PDF/A is embedded as a file only and reported in :attr:`BundleResult.hinweise`.
+    The Hauptdokument (if any) is read, checked and merged like an Anlage, its
+    pages right after the rendered Vorlage.
+
+    With *oeffentlich_only*, the public variant: the non-public Anlagen are left
+    out, and a nichtöffentliche Vorlage is refused with an
+    :class:`~ratsdok.errors.InvalidDocumentError` naming its reason and legal
+    basis, unless *nichtoeffentlich_freigeben* states that it has been released
+    for publication.
 
     The embedded ``ratsdok.xml`` is sealed. Pass the source document as *xml*
     to embed it (with its signatures; signed blocks are then marked in the
     rendered pages); without it, a sealed XML is written from *v*.
     """
+    freigabe = _freigabe(v, oeffentlich_only, nichtoeffentlich_freigeben)
     policy = NichtKonform(nicht_konform)
     base = Path(folder) if folder is not None else None
     vv = public_copy(v) if oeffentlich_only else v
     embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml)
     _check_names(vv)
+    h = vv.hauptdokument
+    haupt = None if h is None else _read_hauptdokument(h, base, max_anlage_bytes)
     contents = [
         _read_anlage(i, a, base, max_anlage_bytes)
         for i, a in enumerate(vv.anlagen)
@@ -291,11 +400,25 @@ def build_bundle(
     asm = Assembly(titel(vv), stichtag(vv), policy)
     opened: list[Pdf] = []  # pages copied from a PDF read its data when saved
     try:
-        main = Pdf.open(io.BytesIO(render_pdf(vv, signiert=marks)))
+        haupt_src: Pdf | None = None
+        seiten = HauptdokumentSeiten.DATEI
+        if h is not None and haupt is not None:
+            if h.medientyp == PDF_MEDIENTYP:
+                haupt_src = open_pdf("Hauptdokument", _file_name(h, base), haupt)
+                opened.append(haupt_src)
+            if asm.plan_hauptdokument(h, haupt_src):
+                seiten = HauptdokumentSeiten.FOLGEN
+            else:
+                seiten, haupt_src = HauptdokumentSeiten.BEIGEFUEGT, None
+        main = Pdf.open(io.BytesIO(render(vv, signiert=marks, hauptdokument=seiten)))
         opened.append(main)
         asm.begin(main)
-        with main.open_outline() as ol:
-            ol.root.append(asm.add_pages(asm.titel, len(main.pages)).bookmark())
+        vorlage = asm.add_pages(asm.titel, len(main.pages))
+        if h is None or haupt is None:
+            with main.open_outline() as ol:
+                ol.root.append(vorlage.bookmark())
+        else:
+            opened += _place_hauptdokument(main, asm, vorlage, vv, haupt, haupt_src)
         for a, data in zip(vv.dateianlagen, contents, strict=True):
             src = None
             if a.medientyp == PDF_MEDIENTYP:
@@ -319,7 +442,36 @@ def build_bundle(
             pdf.close()
     buf.seek(0)
     check_pdfa(buf, part=3, what="the bundle")
-    return BundleResult(buf.getvalue(), (*xml_hinweise, *asm.hinweise), _checks(vv, asm, marks))
+    hinweise = (*freigabe, *xml_hinweise, *asm.hinweise)
+    return BundleResult(buf.getvalue(), hinweise, _checks(vv, asm, marks))
+
+
+def _place_hauptdokument(
+    main: Pdf, asm: Assembly, vorlage: Section, vv: Vorlage, data: bytes, src: Pdf | None
+) -> list[Pdf]:
+    """Merge the Hauptdokument's pages *src* (None: not merged) after the rendered
+    Vorlage *main*, its bookmark and own outline under the Vorlage's, with the
+    nichtöffentlich mark where *vv* needs it; attach its bytes *data*. Returns the
+    PDFs to keep open until *main* is saved."""
+    assert vv.hauptdokument is not None
+    section, file = asm.add_hauptdokument(vv.hauptdokument, None if src is None else len(src.pages))
+    keep: list[Pdf] = []
+    children = []
+    if src is not None and section is not None:
+        with main.open_outline() as ol:
+            before = len(ol.root)
+        main.add_pages_from(src, outlines="preserve")
+        with main.open_outline() as ol:
+            own = list(ol.root[before:])
+            del ol.root[before:]
+        children.append(section.bookmark(own))
+        mark = vermerk(vv)
+        if mark is not None:
+            keep.append(mark_pages(main, section.start, section.pages, mark))
+    with main.open_outline() as ol:
+        ol.root.append(vorlage.bookmark(children))
+    asm.attach(main, file, data)
+    return keep
 
 
 def bundle(
@@ -328,6 +480,7 @@ def bundle(
     *,
     oeffentlich_only: bool = False,
     xml: bytes | ParsedDocument | None = None,
+    nichtoeffentlich_freigeben: bool = False,
 ) -> bytes:
     """The PDF/A-3b bundle of *v* as bytes (see :func:`build_bundle`).
 
@@ -335,7 +488,13 @@ def bundle(
     :func:`build_bundle` with ``nicht_konform="einbetten"`` to embed such files
     without merging them.
     """
-    return build_bundle(v, folder, oeffentlich_only=oeffentlich_only, xml=xml).data
+    return build_bundle(
+        v,
+        folder,
+        oeffentlich_only=oeffentlich_only,
+        xml=xml,
+        nichtoeffentlich_freigeben=nichtoeffentlich_freigeben,
+    ).data
 
 
 def bundle_to_file(
@@ -347,21 +506,31 @@ def bundle_to_file(
     nicht_konform: NichtKonform | str = NichtKonform.FEHLER,
     stream_threshold: int = STREAM_THRESHOLD,
     xml: bytes | ParsedDocument | None = None,
+    nichtoeffentlich_freigeben: bool = False,
 ) -> tuple[Problem, ...]:
     """Build the bundle and write it to *out* atomically; return the Hinweise.
 
-    When an Anlage file is at least *stream_threshold* bytes, the bundle is
-    built on disk next to *out* (see :func:`ratsdok.pdf.stream.stream_bundle`),
-    so that memory stays bounded by about the largest single stream, not the
-    total size.
+    When an Anlage file (or the Hauptdokument's) is at least *stream_threshold*
+    bytes, the bundle is built on disk next to *out* (see
+    :func:`ratsdok.pdf.stream.stream_bundle`), so that memory stays bounded by
+    about the largest single stream, not the total size. *oeffentlich_only* and
+    *nichtoeffentlich_freigeben* as for :func:`build_bundle`.
     """
+    freigabe = _freigabe(v, oeffentlich_only, nichtoeffentlich_freigeben)
     base = Path(folder) if folder is not None else None
     vv = public_copy(v) if oeffentlich_only else v
     mit_datei = [(i, a) for i, a in enumerate(vv.anlagen) if a.dateiname is not None]
     big = [_big_file(a, base, stream_threshold) for _, a in mit_datei]
-    if not any(big):
+    h = vv.hauptdokument
+    big_haupt = None if h is None else _big_file(h, base, stream_threshold)
+    if not any(big) and big_haupt is None:
         result = build_bundle(
-            v, folder, oeffentlich_only=oeffentlich_only, nicht_konform=nicht_konform, xml=xml
+            v,
+            folder,
+            oeffentlich_only=oeffentlich_only,
+            nicht_konform=nicht_konform,
+            xml=xml,
+            nichtoeffentlich_freigeben=nichtoeffentlich_freigeben,
         )
         with atomic_output(out) as f:
             f.write(result.data)
@@ -369,17 +538,32 @@ def bundle_to_file(
     embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml)
     policy = NichtKonform(nicht_konform)
     _check_names(vv)
+    haupt: bytes | BigFile | None = None
+    if h is not None:
+        haupt = (
+            _read_hauptdokument(h, base, DEFAULT_MAX_ANLAGE_BYTES)
+            if big_haupt is None
+            else check_file(
+                "Hauptdokument", "hauptdokument", h, big_haupt, DEFAULT_MAX_ANLAGE_BYTES
+            )
+        )
     contents: list[bytes | BigFile] = [
         _read_anlage(i, a, base, DEFAULT_MAX_ANLAGE_BYTES)
         if path is None
         else check_big(i, a, path, DEFAULT_MAX_ANLAGE_BYTES)
         for (i, a), path in zip(mit_datei, big, strict=True)
     ]
-    hinweise = stream_bundle(vv, contents, base, Path(out), policy, embedded, marks)
-    return (*xml_hinweise, *hinweise)
+    hinweise = stream_bundle(vv, contents, base, Path(out), policy, embedded, marks, haupt)
+    return (*freigabe, *xml_hinweise, *hinweise)
 
 
-def _big_file(a: Anlage, folder: Path | None, threshold: int) -> Path | None:
+def _file_name(f: Anlage | Hauptdokument, folder: Path | None) -> str:
+    """How errors name the file of *f*: its path in *folder*, or its name if inline."""
+    assert f.dateiname is not None
+    return str(folder / f.dateiname) if folder is not None and f.inhalt is None else f.dateiname
+
+
+def _big_file(a: Anlage | Hauptdokument, folder: Path | None, threshold: int) -> Path | None:
     """The file of *a* when it is to be streamed (at least *threshold* bytes), else None."""
     if folder is None or a.inhalt is not None:
         return None

@@ -1,8 +1,9 @@
-"""Reading a ratsdok bundle back: the embedded XML and the original Anlage files.
+"""Reading a ratsdok bundle back: the embedded XML and the original files.
 
 :func:`from_pdf` returns the Vorlage from the embedded ``ratsdok.xml``.
-:func:`extract` writes that XML and every Anlage file it lists into a folder,
-checking each file against the size and SHA-256 recorded in the XML. File names
+:func:`extract` writes that XML, the Hauptdokument (if any) and every Anlage
+file it lists into a folder, checking each file against the size and SHA-256
+recorded in the XML. File names
 come from the (schema-checked) XML, never from the PDF, and each target is
 checked to lie inside the output folder; existing files are only replaced
 with ``force=True``.
@@ -33,8 +34,9 @@ __all__ = ["ExtractResult", "embedded_files", "extract", "from_pdf"]
 class ExtractResult(Report):
     """What :func:`extract` wrote, as a :class:`~ratsdok.report.Report`.
 
-    One check for the XML and one per Anlage (extracted and matching, changed,
-    or not embedded), one per embedded file the XML does not list. The same
+    One check for the XML, one for the Hauptdokument and one per Anlage
+    (extracted and matching, changed, or not embedded), one per embedded file
+    the XML does not list. The same
     findings stay available as :attr:`problems` (every check that is not ok).
     """
 
@@ -57,7 +59,7 @@ class ExtractResult(Report):
 
     @property
     def ok(self) -> bool:
-        """True when every Anlage was found and matches the XML."""
+        """True when the Hauptdokument and every Anlage were found and match the XML."""
         return not self.problems
 
 
@@ -134,10 +136,11 @@ def _target(out: Path, filename: str) -> Path:
 
 
 def extract(pdf_path: PathLike | bytes, out_dir: PathLike, *, force: bool = False) -> ExtractResult:
-    """Write the embedded XML and every Anlage file of a bundle into *out_dir*.
+    """Write the embedded XML, the Hauptdokument and every Anlage file of a bundle
+    into *out_dir*.
 
     Raises :class:`~ratsdok.errors.OutputError` (before writing anything) if a
-    target exists and *force* is false. Anlagen whose bytes are missing or
+    target exists and *force* is false. Files whose bytes are missing or
     differ from the recorded size or SHA-256 are reported in
     :attr:`ExtractResult.problems`; a differing file is still written so that
     it can be inspected.
@@ -157,6 +160,28 @@ def extract(pdf_path: PathLike | bytes, out_dir: PathLike, *, force: bool = Fals
     checks = [Check(Kind.DOKUMENT, XML_NAME, Status.VALID, "meets the schema and the rules")]
     problems: list[Problem] = []
     listed = {XML_NAME}
+    h = v.hauptdokument
+    if h is not None:
+        listed.add(h.dateiname)
+        label = f"Hauptdokument ({h.dateiname})"
+        data = found.get(h.dateiname, h.inhalt)
+        if data is None:
+            problem = Problem(
+                "the Hauptdokument is not embedded in the PDF",
+                file=h.dateiname,
+                field="hauptdokument",
+            )
+            problems.append(problem)
+            checks.append(Check(Kind.HAUPTDOKUMENT, label, Status.MISSING, problem.message))
+        else:
+            status, reason = compare(h, digest_bytes(data))
+            if status is Status.CHANGED:
+                problems.append(
+                    Problem(f"Hauptdokument: {reason}", file=h.dateiname, field="hauptdokument")
+                )
+            ok = status is not Status.CHANGED
+            checks.append(Check(Kind.HAUPTDOKUMENT, label, status, reason, ok=ok))
+            plan.append((_target(out, h.dateiname), data))
     for i, a in enumerate(v.anlagen):
         if a.dateiname is None:
             checks.append(

@@ -5,8 +5,9 @@ when an Anlage file has at least
 :data:`~ratsdok.pdf.bundling.STREAM_THRESHOLD` bytes, so that memory stays
 bounded by about the largest single page stream, not the total size:
 
-* a large Anlage file is read once, in chunks, for its size, SHA-256 (checked
-  against the Vorlage) and the MD5 the PDF needs (:func:`check_big`);
+* a large Anlage file (or Hauptdokument) is read once, in chunks, for its
+  size, SHA-256 (checked against the Vorlage) and the MD5 the PDF needs
+  (:func:`check_big`, :func:`check_file`);
 * pages are merged by qpdf (``pikepdf.Job`` with ``--empty --pages``) into a
   file; the layout (bookmarks, page labels, associated files) comes from the
   shared :class:`~ratsdok.pdf.assemble.Assembly`. That file is opened lazily
@@ -27,24 +28,32 @@ import hashlib
 import os
 import shutil
 import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
-from pikepdf import Dictionary, Pdf, String
+from pikepdf import Dictionary, OutlineItem, Pdf, String
 
 from ratsdok.errors import AnlagenError, Problem
-from ratsdok.model.vorlage import Anlage, Vorlage
-from ratsdok.pdf.assemble import Assembly, NichtKonform, open_anlage_pdf, outline_of
+from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
+from ratsdok.pdf.assemble import (
+    Assembly,
+    NichtKonform,
+    mark_pages,
+    open_anlage_pdf,
+    open_pdf,
+    outline_of,
+)
 from ratsdok.pdf.names import PDF_MEDIENTYP
 from ratsdok.pdf.pdfa import check_pdfa, save_pdfa
-from ratsdok.pdf.render import render_pdf, stichtag, titel
+from ratsdok.pdf.render import HauptdokumentSeiten, render, stichtag, titel, vermerk
 from ratsdok.report import Status
 from ratsdok.store.anlagen import compare
 from ratsdok.store.atomic import atomic_output
 from ratsdok.store.hashing import Digest
 
-__all__ = ["BigFile", "check_big", "file_size", "stream_bundle"]
+__all__ = ["BigFile", "check_big", "check_file", "file_size", "stream_bundle"]
 
 _CHUNK = 1024 * 1024
 
@@ -73,7 +82,13 @@ def check_big(i: int, a: Anlage, path: Path, max_bytes: int) -> BigFile:
     Raises :class:`~ratsdok.errors.AnlagenError` when the file cannot be read,
     is larger than *max_bytes*, or differs from the recorded size or SHA-256.
     """
-    where = f"anlagen[{i}]"
+    return check_file(f"Anlage {a.nummer}", f"anlagen[{i}]", a, path, max_bytes)
+
+
+def check_file(
+    what: str, where: str, record: Anlage | Hauptdokument, path: Path, max_bytes: int
+) -> BigFile:
+    """:func:`check_big` for any file *record* describes (*what* and *where* name it)."""
     # MD5 here is the PDF format's checksum of an embedded file (/Params
     # /CheckSum, which PDF 32000-1 7.11.4 defines as MD5), computed in the same
     # pass; it plays no part in ratsdok's integrity checks (SHA-256, compare).
@@ -87,7 +102,7 @@ def check_big(i: int, a: Anlage, path: Path, max_bytes: int) -> BigFile:
                 if size > max_bytes:
                     raise AnlagenError(
                         Problem(
-                            f"Anlage {a.nummer}: larger than the limit of {max_bytes:,} bytes",
+                            f"{what}: larger than the limit of {max_bytes:,} bytes",
                             file=str(path),
                             field=where,
                         )
@@ -95,14 +110,14 @@ def check_big(i: int, a: Anlage, path: Path, max_bytes: int) -> BigFile:
     except OSError as exc:
         raise AnlagenError(
             Problem(
-                f"Anlage {a.nummer}: cannot read: {exc.strerror or exc}",
+                f"{what}: cannot read: {exc.strerror or exc}",
                 file=str(path),
                 field=where,
             )
         ) from None
-    status, reason = compare(a, Digest(size, sha.hexdigest()))
+    status, reason = compare(record, Digest(size, sha.hexdigest()))
     if status is Status.CHANGED:
-        raise AnlagenError(Problem(f"Anlage {a.nummer}: {reason}", file=str(path), field=where))
+        raise AnlagenError(Problem(f"{what}: {reason}", file=str(path), field=where))
     return BigFile(path, size, md5.digest())
 
 
@@ -114,23 +129,61 @@ def stream_bundle(
     policy: NichtKonform,
     embedded: bytes,
     marks: dict[int, str],
+    haupt: bytes | BigFile | None = None,
 ) -> tuple[Problem, ...]:
     """Build the bundle of *vv* on disk and move it to *out*; return the Hinweise.
 
     *contents* holds each Anlage's bytes, or a :class:`BigFile` for a large
-    file in *base*; *embedded* is the sealed XML, *marks* the signed blocks
-    to mark in the rendered pages.
+    file in *base*; *haupt* likewise the Hauptdokument's (None: it has none);
+    *embedded* is the sealed XML, *marks* the signed blocks to mark in the
+    rendered pages.
     """
     asm = Assembly(titel(vv), stichtag(vv), policy)
     work_parent = out.parent if out.parent.is_dir() else None
-    with tempfile.TemporaryDirectory(prefix=".ratsdok-", dir=work_parent) as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix=".ratsdok-", dir=work_parent) as tmp,
+        ExitStack() as keep,
+    ):
         work = Path(tmp)
+        h = vv.hauptdokument if haupt is not None else None
+        haupt_src: Pdf | None = None
+        haupt_path: Path | None = None
+        seiten = HauptdokumentSeiten.DATEI
+        if h is not None and haupt is not None:
+            if h.medientyp == PDF_MEDIENTYP:
+                if isinstance(haupt, BigFile):
+                    haupt_path = haupt.path
+                    haupt_src = keep.enter_context(
+                        open_pdf("Hauptdokument", str(haupt_path), haupt_path)
+                    )
+                else:
+                    haupt_path = work / "hauptdokument.pdf"
+                    haupt_path.write_bytes(haupt)
+                    name = str(base / h.dateiname) if base and h.inhalt is None else h.dateiname
+                    haupt_src = keep.enter_context(open_pdf("Hauptdokument", name, haupt))
+            big = work if isinstance(haupt, BigFile) else None
+            if asm.plan_hauptdokument(h, haupt_src, big):
+                seiten = HauptdokumentSeiten.FOLGEN
+            else:
+                seiten, haupt_src = HauptdokumentSeiten.BEIGEFUEGT, None
         vorlage_pdf = work / "vorlage.pdf"
-        vorlage_pdf.write_bytes(render_pdf(vv, signiert=marks))
+        vorlage_pdf.write_bytes(render(vv, signiert=marks, hauptdokument=seiten))
         inputs = [str(vorlage_pdf.resolve())]
         with Pdf.open(vorlage_pdf) as vp:
             outline = outline_of(vp, 0)
-            outline.append(asm.add_pages(asm.titel, len(vp.pages)).bookmark())
+            vorlage = asm.add_pages(asm.titel, len(vp.pages))
+        haupt_section = None
+        if h is None:
+            outline.append(vorlage.bookmark())
+        else:
+            haupt_section, _ = asm.add_hauptdokument(
+                h, None if haupt_src is None else len(haupt_src.pages)
+            )
+            children: list[OutlineItem] = []
+            if haupt_src is not None and haupt_section is not None and haupt_path is not None:
+                children.append(haupt_section.bookmark(outline_of(haupt_src, haupt_section.start)))
+                inputs.append(str(haupt_path.resolve()))  # never read as an option
+            outline.append(vorlage.bookmark(children))
         for n, (a, data) in enumerate(zip(vv.dateianlagen, contents, strict=True)):
             if a.medientyp != PDF_MEDIENTYP:
                 asm.add_anlage(a, None)
@@ -157,10 +210,17 @@ def stream_bundle(
                 if key in pdf.Root:
                     del pdf.Root[key]
             asm.begin(pdf)
+            mark = vermerk(vv)
+            if haupt_section is not None and mark is not None:
+                start, count = haupt_section.start, haupt_section.pages
+                keep.enter_context(mark_pages(pdf, start, count, mark))
             with pdf.open_outline() as ol:
                 ol.root.extend(outline)
             placeholders: list[tuple[str, BigFile]] = []
-            for file, data in zip(asm.files, contents, strict=True):
+            files = list(zip(asm.files, contents, strict=True))
+            if asm.hauptdokument is not None and haupt is not None:
+                files.insert(0, (asm.hauptdokument, haupt))
+            for file, data in files:
                 if isinstance(data, BigFile):
                     asm.attach(pdf, file, b"")
                     ef = pdf.attachments[file.name].obj.EF.F

@@ -3,6 +3,7 @@ in the XML."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
@@ -100,11 +101,19 @@ class HauptdokumentPruefung(_Dateipruefung):
 
 
 def _found(
-    dateiname: str, inhalt: bytes | None, folder: Path | None
+    dateiname: str,
+    inhalt: bytes | None,
+    folder: Path | None,
+    embedded: Mapping[str, bytes] | None = None,
 ) -> tuple[Digest | str, Path | None]:
-    """The digest of inline content or of the file in *folder*, or why there is none."""
+    """The digest of inline content, of the container's file (*embedded*, by name) or of
+    the file in *folder*, or why there is none."""
     if inhalt is not None:
         return digest_bytes(inhalt), None
+    if embedded is not None:
+        if dateiname in embedded:
+            return digest_bytes(embedded[dateiname]), None
+        return "not in the container", None
     if folder is None:
         return "no inline content and no folder to look in", None
     datei = folder / dateiname
@@ -137,8 +146,11 @@ def compare(a: Anlage | Hauptdokument, ist: Digest) -> tuple[Status, str]:
     return Status.OK, "size and SHA-256 match" if a.sha256 else "size matches"
 
 
-def check_anlagen(vorlage: Vorlage, folder: Path | None) -> list[AnlagenPruefung]:
-    """Check every Anlage: inline content, or the file *dateiname* inside *folder*."""
+def check_anlagen(
+    vorlage: Vorlage, folder: Path | None, embedded: Mapping[str, bytes] | None = None
+) -> list[AnlagenPruefung]:
+    """Check every Anlage: inline content, the file *dateiname* of a container
+    (*embedded*: a bundle's files by name), or the file *dateiname* inside *folder*."""
     results = []
     for i, a in enumerate(vorlage.anlagen):
         datei: Path | None = None
@@ -148,7 +160,7 @@ def check_anlagen(vorlage: Vorlage, folder: Path | None) -> list[AnlagenPruefung
             reason = f"known by its title only, there is no file{where}"
             results.append(AnlagenPruefung(i, a, Status.NO_FILE, reason, None, None))
             continue
-        found, datei = _found(a.dateiname, a.inhalt, folder)
+        found, datei = _found(a.dateiname, a.inhalt, folder, embedded)
         if isinstance(found, str):
             results.append(AnlagenPruefung(i, a, Status.MISSING, found, datei, None))
         else:
@@ -157,12 +169,14 @@ def check_anlagen(vorlage: Vorlage, folder: Path | None) -> list[AnlagenPruefung
     return results
 
 
-def check_hauptdokument(vorlage: Vorlage, folder: Path | None) -> HauptdokumentPruefung | None:
+def check_hauptdokument(
+    vorlage: Vorlage, folder: Path | None, embedded: Mapping[str, bytes] | None = None
+) -> HauptdokumentPruefung | None:
     """Check the Hauptdokument like an Anlage (None when the Vorlage has none)."""
     h = vorlage.hauptdokument
     if h is None:
         return None
-    found, datei = _found(h.dateiname, h.inhalt, folder)
+    found, datei = _found(h.dateiname, h.inhalt, folder, embedded)
     if isinstance(found, str):
         return HauptdokumentPruefung(h, Status.MISSING, found, datei, None)
     status, reason = compare(h, found)
