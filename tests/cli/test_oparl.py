@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 import ratsdok
+import ratsdok.oparl
 from ratsdok.cli import main
+from tests.conftest import ROOT
 from tests.factories import BASE, minimal_vorlage
 
 
@@ -79,3 +84,58 @@ def test_stand_is_in_the_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["oparl", "export", "--help"])
     assert "--stand" in capsys.readouterr().out
+
+
+def _nichtoeffentlich(tmp_path: Path) -> Path:
+    """An XML file of a nichtöffentliche Vorlage (with its reason and legal basis)."""
+    path = tmp_path / "vorlage.xml"
+    v = minimal_vorlage(
+        nummer="KT 0002/2024",
+        betreff="Grundstücksverkauf",
+        datum=date(2024, 1, 2),
+        oeffentlichkeit=ratsdok.Oeffentlichkeit(
+            oeffentlich=False, grund="Grundstücksangelegenheit", rechtsgrundlage="§ 35 ThürKO"
+        ),
+    )
+    ratsdok.save(v, path)
+    return path
+
+
+def test_export_refuses_a_nichtoeffentliche_vorlage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _nichtoeffentlich(tmp_path)
+    assert _export(path) == 1
+    err = capsys.readouterr().err
+    assert str(path) in err and "nichtöffentlich" in err
+    assert "Grundstücksangelegenheit" in err and "§ 35 ThürKO" in err
+    assert "--nichtoeffentlich-freigeben" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "paper.json").exists()
+
+
+def test_export_of_a_nichtoeffentliche_vorlage_when_released(tmp_path: Path) -> None:
+    path = _nichtoeffentlich(tmp_path)
+    assert _export(path, "--nichtoeffentlich-freigeben") == 0
+    paper = json.loads((tmp_path / "paper.json").read_bytes())
+    assert paper["ratsdok:vorlage"]["oeffentlichkeit"]["oeffentlich"] is False
+    back = ratsdok.oparl.import_paper(paper).vorlage
+    assert back.nichtoeffentlich and back == ratsdok.load(path)
+
+
+def test_refusal_in_a_process_prints_no_traceback(tmp_path: Path) -> None:
+    path = _nichtoeffentlich(tmp_path)
+    out = tmp_path / "paper.json"
+    args = [sys.executable, "-m", "ratsdok", "oparl", "export", str(path), "-o", str(out)]
+    proc = subprocess.run(
+        [*args, "--base-url", BASE], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "nichtöffentlich" in proc.stderr
+    assert not out.exists()
+
+
+def test_release_option_is_in_the_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["oparl", "export", "--help"])
+    assert "--nichtoeffentlich-freigeben" in capsys.readouterr().out

@@ -91,7 +91,8 @@ def test_karlsruhe_paper_imports_to_valid_xml(number: str) -> None:
     assert str(v.nummer) == raw["reference"]
     assert v.uuid == oparl_uuid(raw["id"])
     assert len(v.beratungsfolge) == len(raw.get("consultation", []))
-    assert len(v.anlagen) == len(raw.get("auxiliaryFile", [])) + ("mainFile" in raw)
+    assert len(v.anlagen) == len(raw.get("auxiliaryFile", []))
+    assert (v.hauptdokument is not None) == ("mainFile" in raw)
     assert all(b.gremium and not b.gremium.startswith("http") for b in v.beratungsfolge)
     assert_xsd_valid(v)
 
@@ -129,7 +130,8 @@ def test_huertgenwald_meeting_fills_sitzungstermin_and_file_names_from_urls() ->
     dated = [b for v in result.vorlagen for b in v.beratungsfolge if b.sitzungstermin]
     assert dated  # meeting?page=13 holds the meetings of page 72
     first = import_paper(require_corpus(f"{HW}/body/1/paper?page=63.json")).vorlagen[0]
-    assert first.anlagen[0].dateiname == "Beschlussvorlage_56-2018.pdf"
+    assert first.hauptdokument is not None
+    assert first.hauptdokument.dateiname == "Beschlussvorlage_56-2018.pdf"
     assert first.art is Vorlagenart.BESCHLUSSVORLAGE
 
 
@@ -283,10 +285,22 @@ def test_unknown_paper_type_is_reported() -> None:
     ("paper_type", "art"),
     [
         ("Mitteilungsvorlage", Vorlagenart.INFORMATIONSVORLAGE),
-        ("mitteilung", Vorlagenart.INFORMATIONSVORLAGE),
         ("Antrag", Vorlagenart.ANTRAG),
         ("Ergänzungsvorlage", Vorlagenart.ERGAENZUNGSVORLAGE),
         ("Informationsvorlage (Mitteilungsvorlage)", Vorlagenart.INFORMATIONSVORLAGE),
+        # the codes of format 1.1, by label, by code and by the names servers use
+        ("mitteilung", Vorlagenart.MITTEILUNG),
+        ("Sitzungsvorlage", Vorlagenart.SITZUNGSVORLAGE),
+        ("Berichtsvorlage", Vorlagenart.BERICHTSVORLAGE),
+        ("Beantwortung einer Anfrage", Vorlagenart.ANTWORT),  # Hürtgenwald, spec example
+        ("Antwort (auf eine Anfrage)", Vorlagenart.ANTWORT),
+        ("Stellungnahme der Verwaltung", Vorlagenart.STELLUNGNAHME),
+        ("Änderungs-/Ergänzungsantrag", Vorlagenart.AENDERUNGSANTRAG),  # Karlsruhe
+        ("aenderungsantrag", Vorlagenart.AENDERUNGSANTRAG),
+        ("Resolution", Vorlagenart.RESOLUTION),
+        ("Tisch-Vorlage", Vorlagenart.TISCHVORLAGE),
+        ("Zwischennachricht", Vorlagenart.ZWISCHENNACHRICHT),
+        ("Sonstige Vorlage", Vorlagenart.SONSTIGE),
     ],
 )
 def test_paper_types(paper_type: str, art: Vorlagenart) -> None:
@@ -321,14 +335,21 @@ def _nested_vendor_paper() -> dict[str, Any]:
         ],
         mainFile={
             "id": "https://oparl.example.org/file/1",
+            "accessUrl": "https://oparl.example.org/file/1/plan.pdf",
             "fileName": "plan.pdf",
             "name": "Plan",
             "vendor:seiten": 12,
         },
         auxiliaryFile=[
-            {"id": "https://oparl.example.org/file/2", "fileName": "karte.png", "name": "Karte"},
+            {
+                "id": "https://oparl.example.org/file/2",
+                "accessUrl": "https://oparl.example.org/file/2/karte.png",
+                "fileName": "karte.png",
+                "name": "Karte",
+            },
             {
                 "id": "https://oparl.example.org/file/3",
+                "downloadUrl": "https://oparl.example.org/file/3/vertrag.pdf",
                 "fileName": "vertrag.pdf",
                 "name": "Vertrag",
                 "ris:intern": {"b": False, "a": "Saal „Wartburg“"},
@@ -350,13 +371,14 @@ def test_vendor_keys_of_consultations_and_files_are_kept() -> None:
     assert _kept(first.erweiterungen) == [("ris:raum", {"nr": "A 1"}), ("ris:x", 1)]
     # Vendor values are kept verbatim: null and "" are not dropped as in OParl fields.
     assert _kept(second.erweiterungen) == [("sternberg:sitzung", [1, None, ""])]
+    assert v.hauptdokument is not None
+    assert _kept(v.hauptdokument.erweiterungen) == [("vendor:seiten", 12)]
     assert [_kept(a.erweiterungen) for a in v.anlagen] == [
-        [("vendor:seiten", 12)],
         [],
         [("ris:intern", {"a": "Saal „Wartburg“", "b": False})],
     ]
     # Compact JSON with sorted keys, like the Paper level.
-    assert v.anlagen[2].erweiterungen[0].wert == '{"a":"Saal „Wartburg“","b":false}'
+    assert v.anlagen[1].erweiterungen[0].wert == '{"a":"Saal „Wartburg“","b":false}'
     assert v.erweiterungen == ()
 
 
@@ -373,9 +395,10 @@ def test_nested_vendor_keys_survive_xml_and_export() -> None:
     c1, c2 = out["consultation"]
     assert (c1["ris:x"], c1["ris:raum"]) == (1, {"nr": "A 1"})
     assert c2["sternberg:sitzung"] == [1, None, ""]
+    assert out["mainFile"]["vendor:seiten"] == 12
     files = out["auxiliaryFile"]
-    assert [f.get("vendor:seiten") for f in files] == [12, None, None]
-    assert files[2]["ris:intern"] == raw["auxiliaryFile"][1]["ris:intern"]
+    assert [f.get("vendor:seiten") for f in files] == [None, None]
+    assert files[1]["ris:intern"] == raw["auxiliaryFile"][1]["ris:intern"]
     # Vendor keys travel on the objects only, not a second time in the ratsdok extension.
     assert "erweiterungen" not in json.dumps(out[EXTENSION_KEY])
     # import → export → import is exact, export → import → export keeps every key.
@@ -393,6 +416,8 @@ def test_nested_vendor_keys_without_the_ratsdok_extension() -> None:
         b.erweiterungen for b in v.beratungsfolge
     ]
     assert [a.erweiterungen for a in back.anlagen] == [a.erweiterungen for a in v.anlagen]
+    assert back.hauptdokument is not None and v.hauptdokument is not None
+    assert back.hauptdokument.erweiterungen == v.hauptdokument.erweiterungen
 
 
 def test_erweiterungen_never_override_oparl_keys() -> None:

@@ -220,7 +220,13 @@ base_urls = st.sampled_from(
 
 
 @FUZZ
-@given(vorlagen(), vendor_erweiterungen, vendor_erweiterungen, vendor_erweiterungen, base_urls)
+@given(
+    vorlagen() | vorlagen(neu=True),
+    vendor_erweiterungen,
+    vendor_erweiterungen,
+    vendor_erweiterungen,
+    base_urls,
+)
 def test_restored_by_import_is_what_import_restores(
     v: Vorlage,
     on_vorlage: list[Erweiterung],
@@ -234,11 +240,18 @@ def test_restored_by_import_is_what_import_restores(
         b["erweiterungen"] = [*b["erweiterungen"], *on_beratung]
     for a in values["anlagen"]:
         a["erweiterungen"] = [*a["erweiterungen"], *on_anlage]
+    if values["hauptdokument"] is not None:
+        values["hauptdokument"]["erweiterungen"] = [
+            *values["hauptdokument"]["erweiterungen"],
+            *on_anlage,
+        ]
     v = Vorlage.model_validate(values)
     assume(not _not_exportable(v))
     has_date = v.datum is not None or any(b.sitzungstermin for b in v.beratungsfolge)
     stand = None if has_date else datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
-    paper, back = imported(v, base_url=base_url, stand=stand)
+    paper, back = imported(
+        v, base_url=base_url, stand=stand, nichtoeffentlich_freigeben=v.nichtoeffentlich
+    )
     r = restored_by_import(v, base_url=base_url)
     assert r == back
     assert import_paper(dump_json(paper)).vorlage == r

@@ -78,7 +78,13 @@ def _cmd_oparl_export(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     v = load(path, anlagen=AnlagenCheck.CHECK)
-    paper = export_paper(v, base_url=args.base_url, anlagen_dir=path.parent, stand=args.stand)
+    paper = export_paper(
+        v,
+        base_url=args.base_url,
+        anlagen_dir=path.parent,
+        stand=args.stand,
+        nichtoeffentlich_freigeben=args.nichtoeffentlich_freigeben,
+    )
     write_atomic(args.output, dump_json(paper))
     return 0
 
@@ -119,8 +125,9 @@ def add_oparl_commands(sub: Any) -> None:
     q = osub.add_parser(
         "export",
         help="ratsdok XML → OParl 1.1 Paper JSON",
-        description="Export FILE as an OParl 1.1 Paper; Anlage files next to it give "
-        "size and sha512Checksum.",
+        description="Export FILE as an OParl 1.1 Paper; the Hauptdokument and Anlage files "
+        "next to it give size and sha512Checksum. OParl publishes public data only: a "
+        "nichtöffentliche Vorlage is refused unless --nichtoeffentlich-freigeben is given.",
     )
     q.add_argument("file", metavar="FILE")
     q.add_argument("-o", "--output", required=True, metavar="JSON")
@@ -132,5 +139,11 @@ def add_oparl_commands(sub: Any) -> None:
         help="created/modified of the Paper where no Quelle gives them, instead of the "
         "Vorlage's dates (needed when it has no datum and no Sitzungstermin): "
         "2024-01-31 (midnight in Berlin) or 2024-01-31T18:00:00+01:00",
+    )
+    q.add_argument(
+        "--nichtoeffentlich-freigeben",
+        action="store_true",
+        help="export a Vorlage that says it is nichtöffentlich all the same (it is "
+        "published with everything but its non-public Anlagen)",
     )
     q.set_defaults(func=_cmd_oparl_export)

@@ -13,15 +13,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ratsdok.interop.oparl.codes import beschlussergebnis_of, zustaendigkeit_of
+from ratsdok.interop.oparl.codes import beschlussergebnis_of, mehrheit_of, zustaendigkeit_of
 from ratsdok.interop.oparl.erweiterungen import vendor_erweiterungen
 from ratsdok.interop.oparl.json_input import as_list
 from ratsdok.interop.oparl.lookups import SECTION_PUBLIC, Lookups, resolved
 from ratsdok.interop.oparl.quellen import quelle_of
 from ratsdok.interop.oparl.unmapped import Notes
-from ratsdok.interop.oparl.values import parse_bool, parse_date, text_of, wording_key
+from ratsdok.interop.oparl.values import parse_bool, parse_date, text_of
 from ratsdok.model.codes import Sitzungsart, Zustaendigkeit
-from ratsdok.model.vorlage import Beratung, Ergebnis
+from ratsdok.model.text import normalize_text
+from ratsdok.model.vorlage import Abstimmung, Beratung, Ergebnis
 
 __all__ = ["beratungsfolge_of"]
 
@@ -135,22 +136,32 @@ def _beratung(c: Mapping[str, Any], path: str, lookups: Lookups, notes: Notes) -
 
 
 def _ergebnis(item: Mapping[str, Any], path: str, notes: Notes) -> Ergebnis | None:
+    """The Ergebnis of an AgendaItem: its ``result`` as the wording, always, with the
+    Beschlussergebnis and the Mehrheit that wording names, and ``resolutionText``."""
     text = item.get("result")
-    if not isinstance(text, str):
-        if item.get("resolutionText") is not None:
-            notes.note(f"{path}.agendaItem.resolutionText", "no result code to attach it to")
-        return None
-    code = beschlussergebnis_of(text)
-    if code is None:
-        notes.note(f"{path}.agendaItem.result", "no matching Beschlussergebnis", text)
-        return None
-    if wording_key(code.bezeichnung) != wording_key(text):
-        notes.note(
-            f"{path}.agendaItem.result", f"wording not stored, mapped to {code.value!r}", text
-        )
     beschlusstext = item.get("resolutionText")
+    wortlaut: str | None = None
+    if isinstance(text, str):
+        try:
+            wortlaut = normalize_text(text)
+        except ValueError:
+            notes.note(f"{path}.agendaItem.result", "not usable text", text)
+    elif text is not None:
+        notes.note(f"{path}.agendaItem.result", "not text", text)
+    if wortlaut is None:
+        if beschlusstext is not None:
+            notes.note(f"{path}.agendaItem.resolutionText", "no result to attach it to")
+        return None
+    data: dict[str, Any] = {
+        "beschlussergebnis": beschlussergebnis_of(wortlaut),
+        "wortlaut": wortlaut,
+    }
+    mehrheit = mehrheit_of(wortlaut)
+    if mehrheit is not None:
+        # Counts are not read from prose; the wording keeps them.
+        data["abstimmungen"] = (Abstimmung(mehrheit=mehrheit),)
     try:
-        return Ergebnis(beschlussergebnis=code, beschlusstext=beschlusstext)
+        return Ergebnis(**data, beschlusstext=beschlusstext)
     except ValidationError:
         notes.note(f"{path}.agendaItem.resolutionText", "not usable text", beschlusstext)
-        return Ergebnis(beschlussergebnis=code)
+        return Ergebnis(**data)

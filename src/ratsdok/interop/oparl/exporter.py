@@ -6,6 +6,8 @@ Identifiers (all below *base_url*, deterministic):
 * Consultation *i* (1-based, Beratungsfolge order): ``{base}/paper/{uuid}/consultation/{i}``
 * File of Anlage *n*: ``{base}/paper/{uuid}/file/{n}``; ``accessUrl`` is that id
   plus ``/`` and the URL-quoted Dateiname
+* mainFile (the Hauptdokument): ``{base}/paper/{uuid}/file/hauptdokument``, its
+  ``accessUrl`` likewise
 * Bezüge with a UUID: ``relatedPaper`` ``{base}/paper/{uuid}`` (OParl's
   super-/subordinatedPaper have no agreed direction, so only relatedPaper is used)
 * Gremium: ``{base}/organization/{uuid5(URL namespace, "ratsdok:gremium:" + name)}``
@@ -36,26 +38,38 @@ OParl's ``yyyy-mm-ddThh:mm:ss±hh:mm`` (whole seconds, the offset as it is):
 The ids stay derived from *base_url* even with a Quelle: ratsdok publishes the
 export, the Quelle names where the data came from.
 
-Non-public Anlagen are never exported. ``size`` and ``sha512Checksum`` are
-emitted only when the bytes are at hand (inline ``inhalt`` or a file named
-``dateiname`` in *anlagen_dir*); those bytes must match the recorded size and
-SHA-256.
+OParl publishes public data only: a nichtöffentliche Vorlage is refused unless
+``nichtoeffentlich_freigeben=True`` releases it. Non-public Anlagen are never
+exported; an Anlage without a file is no File (OParl requires ``accessUrl``), the
+extension carries it. ``size`` and ``sha512Checksum`` are emitted only when the
+bytes are at hand (inline ``inhalt`` or a file named ``dateiname`` in
+*anlagen_dir*); those bytes must match the recorded size and SHA-256. Results
+(Ergebnis, Abstimmungen) live on OParl AgendaItems, which belong to Meetings this
+export does not write: they travel in the extension.
 
 Everything OParl has no field for goes into one vendor extension object under
 :data:`~ratsdok.oparl.EXTENSION_KEY` (``"ratsdok:vorlage"``)::
 
     {"version": "1", "uuid": ..., "art": <code>, "koerperschaft", "einreicher",
-     "federfuehrung": {...}, "beratungsfolge": [<Beratung>, ...] (one per consultation),
-     "anlagen": [<Anlage without inhalt>, ...] (one per auxiliaryFile),
-     "abschnitte": [...], "unterzeichnungen": [...], "bezuege": [...],
-     "quelle": {...}, "pruefsumme": <base64>, "pruefwert": "xxxx xxxx xxxx xxxx",
+     "aktenzeichen", "oeffentlichkeit": {...}, "bearbeitungsstand": <code>,
+     "gliederung": <code>, "federfuehrung": {...}, "beteiligte": [...],
+     "beratungsfolge": [<Beratung>, ...] (one per consultation),
+     "hauptdokument": {<Hauptdokument without inhalt>} (the mainFile),
+     "anlagen": [<Anlage without inhalt>, ...] (each public one: one per
+                auxiliaryFile, and those without a file),
+     "abschnitte": [...], "finanzen": {...}, "unterzeichnungen": [...],
+     "bezuege": [...], "quelle": {...}, "pruefsumme": <base64>,
+     "pruefwert": "xxxx xxxx xxxx xxxx",
      "pruefsumme_oparl": <base64> (only when the Paper does not carry all of the Vorlage)}
 
 Each entry is the JSON form of the ratsdok model (codes as code values, no
-nulls, no ``erweiterungen``); :func:`~ratsdok.oparl.import_paper` reads it back, so
-export → import gives the same Vorlage, minus non-public Anlagen, inline bytes and
-Erweiterungen the Paper cannot carry as they are
-(:func:`~ratsdok.interop.oparl.restored.restored_by_import` lists them).
+nulls, no ``erweiterungen`` but those of an Anlage without a file, which has no
+OParl object to carry them); a key is written only when the Vorlage has the value,
+so a Vorlage without the content of format 1.1 gives the JSON it gave before.
+:func:`~ratsdok.oparl.import_paper` reads it back, so export → import gives the same
+Vorlage, minus non-public Anlagen, inline bytes and Erweiterungen the Paper cannot
+carry as they are (:func:`~ratsdok.interop.oparl.restored.restored_by_import` lists
+them).
 
 The seal: ``pruefsumme`` is the base64 SHA-256 of the exclusive C14N 1.0 (without
 comments) of the ``vorlage`` element of ``ratsdok.to_xml(v)`` for the exported
@@ -93,7 +107,7 @@ from ratsdok.interop.oparl.erweiterungen import put_erweiterungen
 from ratsdok.interop.oparl.restored import restored_by_import
 from ratsdok.model.beratung import Beratung, Ergebnis
 from ratsdok.model.codes import Zustaendigkeit
-from ratsdok.model.vorlage import Abschnitt, Anlage, Quelle, Vorlage
+from ratsdok.model.vorlage import Abschnitt, Anlage, Hauptdokument, Quelle, Vorlage
 
 __all__ = ["export_paper"]
 
@@ -137,7 +151,9 @@ def _stamps(quelle: Quelle | None, created: datetime, modified: datetime) -> dic
     }
 
 
-def _bytes_of(a: Anlage, folder: Path | None) -> bytes | None:
+def _bytes_of(a: Anlage | Hauptdokument, folder: Path | None, field: str) -> bytes | None:
+    """The bytes of a file at hand (inline, or named ``dateiname`` in *folder*), checked
+    against the recorded size and SHA-256; *field* names it in errors."""
     if a.inhalt is not None:
         return a.inhalt
     if folder is None or a.dateiname is None:
@@ -152,10 +168,38 @@ def _bytes_of(a: Anlage, folder: Path | None) -> bytes | None:
     if a.sha256 is not None and a.sha256 != hashlib.sha256(data).hexdigest():
         problems.append("its SHA-256 differs from the one the Vorlage records")
     if problems:
-        raise AnlagenError(
-            [Problem(m, file=str(path), field=f"anlage {a.nummer}") for m in problems]
-        )
+        raise AnlagenError([Problem(m, file=str(path), field=field) for m in problems])
     return data
+
+
+def _file(
+    fid: str,
+    datei: Anlage | Hauptdokument,
+    name: str,
+    folder: Path | None,
+    field: str,
+    stamps: dict[str, str],
+    what: str,
+) -> dict[str, Any]:
+    """The OParl File of an Anlage or the Hauptdokument (which have a file); *field* is
+    its place in the Vorlage, *what* names it in errors about its bytes."""
+    assert datei.dateiname is not None
+    assert datei.medientyp is not None
+    f: dict[str, Any] = {
+        "id": fid,
+        "type": SCHEMA + "File",
+        "name": name,
+        "fileName": datei.dateiname,
+        "mimeType": datei.medientyp,
+        "accessUrl": f"{fid}/{quote(datei.dateiname)}",
+        **stamps,
+    }
+    data = _bytes_of(datei, folder, what)
+    if data is not None:
+        f["size"] = len(data)
+        f["sha512Checksum"] = hashlib.sha512(data).hexdigest()
+    put_erweiterungen(f, datei.erweiterungen, f"{field}.erweiterungen")
+    return f
 
 
 def _dump(model: Any, **kw: Any) -> dict[str, Any]:
@@ -196,8 +240,15 @@ def export_paper(
     base_url: str,
     anlagen_dir: str | os.PathLike[str] | None = None,
     stand: datetime | date | None = None,
+    nichtoeffentlich_freigeben: bool = False,
 ) -> dict[str, Any]:
-    """The Vorlage as an OParl 1.1 Paper (a JSON-ready dict); see the module doc."""
+    """The Vorlage as an OParl 1.1 Paper (a JSON-ready dict); see the module doc.
+
+    A nichtöffentliche Vorlage is refused (OParl publishes public data only) unless
+    *nichtoeffentlich_freigeben* says it may be published all the same.
+    """
+    if v.nichtoeffentlich and not nichtoeffentlich_freigeben:
+        raise InvalidDocumentError(_nichtoeffentlich(v))
     base = base_url.rstrip("/")
     if not base.startswith(("https://", "http://")):
         raise InvalidDocumentError(Problem(f"base URL {base_url!r} must start with https://"))
@@ -236,13 +287,15 @@ def export_paper(
     ext: dict[str, Any] = {"version": EXTENSION_VERSION, "uuid": str(v.uuid)}
     if v.art is not None:
         ext["art"] = v.art.value
-    for key in ("koerperschaft", "einreicher"):
+    for key in ("koerperschaft", "einreicher", "aktenzeichen"):
         if getattr(v, key) is not None:
             ext[key] = getattr(v, key)
-    if v.federfuehrung is not None:
-        ext["federfuehrung"] = _dump(v.federfuehrung)
-    if v.quelle is not None:
-        ext["quelle"] = _dump(v.quelle)
+    for key in ("bearbeitungsstand", "gliederung"):
+        if getattr(v, key) is not None:
+            ext[key] = getattr(v, key).value
+    for key in ("federfuehrung", "oeffentlichkeit", "finanzen", "quelle"):
+        if getattr(v, key) is not None:
+            ext[key] = _dump(getattr(v, key))
 
     consultations = []
     for i, b in enumerate(v.beratungsfolge, 1):
@@ -263,47 +316,81 @@ def export_paper(
         paper["consultation"] = consultations
         ext["beratungsfolge"] = [_dump(b, exclude={"erweiterungen"}) for b in v.beratungsfolge]
 
+    main: list[dict[str, Any]] = []
+    h = v.hauptdokument
+    if h is not None:
+        main.append(
+            _file(
+                f"{pid}/file/hauptdokument",
+                h,
+                f"Vorlage {v.nummer}",
+                folder,
+                "hauptdokument",
+                _stamps(h.quelle, created, modified),
+                "hauptdokument",
+            )
+        )
+        paper["mainFile"] = main[0]
+        ext["hauptdokument"] = _dump(h, exclude={"inhalt", "erweiterungen"})
+
     files = []
-    exported: list[Anlage] = []
+    anlagen: list[dict[str, Any]] = []
     for j, a in enumerate(v.anlagen):
-        if not a.oeffentlich or a.dateiname is None:
-            continue  # a File needs a file; Anlagen known by title only are not Files
-        fid = f"{pid}/file/{a.nummer}"
-        f: dict[str, Any] = {
-            "id": fid,
-            "type": SCHEMA + "File",
-            "name": a.bezeichnung,
-            "fileName": a.dateiname,
-            "mimeType": a.medientyp,
-            "accessUrl": f"{fid}/{quote(a.dateiname)}",
-            **_stamps(a.quelle, created, modified),
-        }
-        data = _bytes_of(a, folder)
-        if data is not None:
-            f["size"] = len(data)
-            f["sha512Checksum"] = hashlib.sha512(data).hexdigest()
-        put_erweiterungen(f, a.erweiterungen, f"anlagen[{j}].erweiterungen")
-        files.append(f)
-        exported.append(a)
+        if not a.oeffentlich:
+            continue
+        if a.dateiname is None:
+            # Known by title only: no File (OParl requires accessUrl); the extension
+            # carries it whole, as no OParl object carries its vendor keys.
+            anlagen.append(
+                _dump(a, exclude={"inhalt"} | ({"erweiterungen"} if not a.erweiterungen else set()))
+            )
+            continue
+        stamps = _stamps(a.quelle, created, modified)
+        files.append(
+            _file(
+                f"{pid}/file/{a.nummer}",
+                a,
+                a.bezeichnung,
+                folder,
+                f"anlagen[{j}]",
+                stamps,
+                f"anlage {a.nummer}",
+            )
+        )
+        anlagen.append(_dump(a, exclude={"inhalt", "erweiterungen"}))
     if files:
         paper["auxiliaryFile"] = files
-        ext["anlagen"] = [_dump(a, exclude={"inhalt", "erweiterungen"}) for a in exported]
+    if anlagen:
+        ext["anlagen"] = anlagen
     related = [f"{base}/paper/{bz.uuid}" for bz in v.bezuege if bz.uuid is not None]
     if related:
         paper["relatedPaper"] = related
-    for key in ("abschnitte", "unterzeichnungen", "bezuege"):
+    for key in ("beteiligte", "abschnitte", "unterzeichnungen", "bezuege"):
         items = getattr(v, key)
         if items:
             ext[key] = [_dump(x) for x in items]
     # OParl 1.1: a change to an embedded object is a change to the Paper as well.
     newest = max(
-        [paper, *consultations, *files], key=lambda o: datetime.fromisoformat(o["modified"])
+        [paper, *consultations, *main, *files], key=lambda o: datetime.fromisoformat(o["modified"])
     )
     paper["modified"] = newest["modified"]
     paper[EXTENSION_KEY] = ext
     put_erweiterungen(paper, v.erweiterungen, "erweiterungen")
     _put_seal(ext, v, base_url)
     return paper
+
+
+def _nichtoeffentlich(v: Vorlage) -> Problem:
+    """Why a nichtöffentliche Vorlage is not exported, with its reason and legal basis."""
+    o = v.oeffentlichkeit
+    why = "" if o is None else "; ".join(x for x in (o.grund, o.rechtsgrundlage) if x)
+    return Problem(
+        f"the Vorlage {v.nummer} is nichtöffentlich"
+        + (f" ({why})" if why else "")
+        + ", and OParl publishes public data only; to publish it all the same, pass "
+        "nichtoeffentlich_freigeben=True (ratsdok oparl export: --nichtoeffentlich-freigeben)",
+        field="oeffentlichkeit",
+    )
 
 
 def _put_seal(ext: dict[str, Any], v: Vorlage, base_url: str) -> None:

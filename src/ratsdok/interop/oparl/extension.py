@@ -7,7 +7,7 @@ seal shows whether the Paper was changed after export
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -22,7 +22,11 @@ from ratsdok.model.vorlage import (
     Abschnitt,
     Anlage,
     Beratung,
+    Beteiligung,
     Bezug,
+    Finanzen,
+    Hauptdokument,
+    Oeffentlichkeit,
     Organisationseinheit,
     Quelle,
     Unterzeichnung,
@@ -30,6 +34,20 @@ from ratsdok.model.vorlage import (
 )
 
 __all__ = ["check_seal", "restore"]
+
+# What the extension carries as it is: plain values, one model, a list of models.
+_VALUES = ("art", "koerperschaft", "einreicher", "aktenzeichen", "bearbeitungsstand", "gliederung")
+_OBJECTS: tuple[tuple[str, type[Organisationseinheit | Oeffentlichkeit | Finanzen]], ...] = (
+    ("federfuehrung", Organisationseinheit),
+    ("oeffentlichkeit", Oeffentlichkeit),
+    ("finanzen", Finanzen),
+)
+_LISTS: tuple[tuple[str, type[Abschnitt | Unterzeichnung | Bezug | Beteiligung]], ...] = (
+    ("abschnitte", Abschnitt),
+    ("unterzeichnungen", Unterzeichnung),
+    ("bezuege", Bezug),
+    ("beteiligte", Beteiligung),
+)
 
 
 def restore(data: dict[str, Any], ext: Mapping[str, Any], ppath: str, notes: Notes) -> None:
@@ -47,44 +65,52 @@ def restore(data: dict[str, Any], ext: Mapping[str, Any], ppath: str, notes: Not
     try:
         if "uuid" in ext:
             new["uuid"] = UUID(str(ext["uuid"]))
-        for key in ("art", "koerperschaft", "einreicher"):
+        for key in _VALUES:
             if key in ext:
                 new[key] = ext[key]
-        if "federfuehrung" in ext:
-            new["federfuehrung"] = Organisationseinheit.model_validate(ext["federfuehrung"])
-        new["quelle"] = Quelle.model_validate(ext["quelle"]) if "quelle" in ext else None
-        for key, model in (
-            ("abschnitte", Abschnitt),
-            ("unterzeichnungen", Unterzeichnung),
-            ("bezuege", Bezug),
-        ):
+        for key, model in _OBJECTS:
             if key in ext:
-                new[key] = tuple(model.model_validate(x) for x in as_list(ext[key]))
-        for key, model2, oparl_key in (
-            ("beratungsfolge", Beratung, "consultation"),
-            ("anlagen", Anlage, "auxiliaryFile"),
-        ):
-            if key not in ext:
-                continue
-            restored = tuple(model2.model_validate(x) for x in as_list(ext[key]))
-            objects = data.get(key, ())
-            if len(restored) == len(objects):
-                # Vendor keys live on the OParl objects, not in the extension.
-                new[key] = tuple(
-                    r.model_copy(update={"erweiterungen": o.erweiterungen})
-                    for r, o in zip(restored, objects, strict=True)
+                new[key] = model.model_validate(ext[key])
+        new["quelle"] = Quelle.model_validate(ext["quelle"]) if "quelle" in ext else None
+        for key, item_model in _LISTS:
+            if key in ext:
+                new[key] = tuple(item_model.model_validate(x) for x in as_list(ext[key]))
+        if "hauptdokument" in ext:
+            haupt = Hauptdokument.model_validate(ext["hauptdokument"])
+            main = data.get("hauptdokument")
+            if main is not None:
+                # Vendor keys live on the mainFile, not in the extension.
+                new["hauptdokument"] = haupt.model_copy(
+                    update={"erweiterungen": main.erweiterungen}
                 )
-                ignored += [
-                    (f"{path}.{key}[{i}].erweiterungen", oparl_key)
-                    for i, (r, o) in enumerate(zip(restored, objects, strict=True))
-                    if r.erweiterungen and r.erweiterungen != o.erweiterungen
-                ]
-                restored_lists.append(oparl_key)
+                if haupt.erweiterungen and haupt.erweiterungen != main.erweiterungen:
+                    ignored.append((f"{path}.hauptdokument.erweiterungen", "mainFile"))
+                restored_lists.append("mainFile")
             else:
                 notes.note(
-                    f"{path}.{key}",
+                    f"{path}.hauptdokument",
+                    "no mainFile to match; OParl fields used",
+                    ext["hauptdokument"],
+                )
+        if "beratungsfolge" in ext:
+            beratungen = tuple(Beratung.model_validate(x) for x in as_list(ext["beratungsfolge"]))
+            if _matched(new, "beratungsfolge", beratungen, data, path, ignored, "consultation"):
+                restored_lists.append("consultation")
+            else:
+                notes.note(
+                    f"{path}.beratungsfolge",
                     "does not match the OParl objects one to one; OParl fields used",
-                    ext[key],
+                    ext["beratungsfolge"],
+                )
+        if "anlagen" in ext:
+            anlagen = tuple(Anlage.model_validate(x) for x in as_list(ext["anlagen"]))
+            if _matched(new, "anlagen", anlagen, data, path, ignored, "auxiliaryFile"):
+                restored_lists.append("auxiliaryFile")
+            else:
+                notes.note(
+                    f"{path}.anlagen",
+                    "does not match the OParl objects one to one; OParl fields used",
+                    ext["anlagen"],
                 )
         # Values that pass their own model may still not make a Vorlage (a bad "art",
         # a self-Bezug, two Anlagen with one number): then the OParl fields are used.
@@ -113,6 +139,38 @@ def restore(data: dict[str, Any], ext: Mapping[str, Any], ppath: str, notes: Not
         or "vendor extension" in u.reason
         or not any(u.path.startswith(r) for r in resolved)
     ]
+
+
+def _matched(
+    new: dict[str, Any],
+    key: str,
+    restored: tuple[Beratung, ...] | tuple[Anlage, ...],
+    data: Mapping[str, Any],
+    path: str,
+    ignored: list[tuple[str, str]],
+    oparl_key: str,
+) -> bool:
+    """Put *restored* into *new* when it matches the OParl objects one to one.
+
+    Each Beratung matches a Consultation; each Anlage with a file matches a File, in
+    order (an Anlage known by its title only has no File; the extension carries it
+    whole, its Erweiterungen included). A matched entry takes the vendor keys of its
+    OParl object.
+    """
+    objects: Sequence[Beratung | Anlage] = data.get(key, ())
+    paired = [
+        i for i, r in enumerate(restored) if not isinstance(r, Anlage) or r.dateiname is not None
+    ]
+    if len(paired) != len(objects):
+        return False
+    out: list[Beratung | Anlage] = list(restored)
+    for i, o in zip(paired, objects, strict=True):
+        r = restored[i]
+        out[i] = r.model_copy(update={"erweiterungen": o.erweiterungen})
+        if r.erweiterungen and r.erweiterungen != o.erweiterungen:
+            ignored.append((f"{path}.{key}[{i}].erweiterungen", oparl_key))
+    new[key] = tuple(out)
+    return True
 
 
 def check_seal(v: Vorlage, ext: Mapping[str, Any], ppath: str, notes: Notes) -> None:

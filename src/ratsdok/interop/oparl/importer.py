@@ -9,8 +9,8 @@ resolves conflicts of real data with the model rules; the parts:
 * :mod:`.json_input` parses the input, :mod:`.lookups` indexes the objects it refers to;
 * :mod:`.values` and :mod:`.codes` read scalars and wording;
 * :mod:`.consultations`, :mod:`.files` and :mod:`.bezuege` map the Beratungsfolge, the
-  Anlagen and the Bezüge; :mod:`.quellen` and :mod:`.erweiterungen` the Quelle and the
-  vendor keys of each object;
+  Hauptdokument and the Anlagen, and the Bezüge; :mod:`.quellen` and :mod:`.erweiterungen`
+  the Quelle and the vendor keys of each object;
 * :mod:`.extension` restores what :func:`~ratsdok.oparl.export_paper` wrote and checks
   its seal; :mod:`.unmapped` collects what was not taken over.
 """
@@ -29,7 +29,7 @@ from ratsdok.interop.oparl.common import EXTENSION_KEY, oparl_uuid
 from ratsdok.interop.oparl.consultations import beratungsfolge_of
 from ratsdok.interop.oparl.erweiterungen import compact_json, vendor_erweiterungen
 from ratsdok.interop.oparl.extension import check_seal, restore
-from ratsdok.interop.oparl.files import anlagen_of
+from ratsdok.interop.oparl.files import anlagen_of, hauptdokument_of
 from ratsdok.interop.oparl.json_input import JsonSource, as_list, clean, load_json, type_name
 from ratsdok.interop.oparl.lookups import Lookup, Lookups, index
 from ratsdok.interop.oparl.quellen import quelle_of
@@ -166,7 +166,9 @@ class _Importer:
                 for i, extra in enumerate(under[1:], 1):
                     notes.note(f"{path}.underDirectionOf[{i}]", "only one Federführung", extra)
         data["beratungsfolge"] = beratungsfolge_of(obj, path, lookups, notes)
-        data["anlagen"] = anlagen_of(obj, path, lookups, notes)
+        names: set[str] = set()  # file names taken: the Hauptdokument's, then the Anlagen's
+        data["hauptdokument"] = hauptdokument_of(obj, path, lookups, notes, names)
+        data["anlagen"] = anlagen_of(obj, path, lookups, notes, names)
         data["bezuege"] = bezuege_of(obj, path, data["uuid"], nummer, lookups, notes)
         used |= set(RELATIONS)
         if "originatorOrganization" in obj:

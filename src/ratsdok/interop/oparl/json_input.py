@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ratsdok.errors import InvalidDocumentError, Problem
-from ratsdok.interop.oparl.common import EXTENSION_KEY, NotJsonError, is_vendor_key, load_json_text
+from ratsdok.interop.oparl.common import NotJsonError, is_vendor_key, load_json_text
 from ratsdok.store.files import read_bytes
 
 __all__ = ["JsonSource", "as_list", "blank", "clean", "load_json", "type_name"]
@@ -56,7 +56,8 @@ def _parse(data: bytes, name: str | None) -> Any:
 def clean(value: Any) -> Any:
     """Empty or blank strings count as absent (removed from objects and arrays).
 
-    Values of vendor-prefixed keys are left exactly as they are: they are kept verbatim.
+    Values of vendor-prefixed keys are left exactly as they are: they are kept verbatim
+    (the ratsdok extension too: it is read by the ratsdok models).
     """
     if isinstance(value, dict):
         return {
@@ -70,7 +71,9 @@ def clean(value: Any) -> Any:
 
 
 def _verbatim(key: Any) -> bool:
-    return isinstance(key, str) and is_vendor_key(key) and key != EXTENSION_KEY
+    # Vendor values are kept as they are; so is the ratsdok extension, whose models have
+    # their own rules for blank text and where an empty table cell ("") is data.
+    return isinstance(key, str) and is_vendor_key(key)
 
 
 def blank(value: Any) -> bool:

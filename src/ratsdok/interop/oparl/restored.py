@@ -20,29 +20,38 @@ def restored_by_import(v: Vorlage, *, base_url: str) -> Vorlage:
     The extension restores everything but what the Paper cannot carry:
 
     * non-public Anlagen, which are never exported (the others keep their numbers);
-    * inline bytes (``inhalt``; ``groesse`` and ``sha256`` stay);
+    * inline bytes (``inhalt``, of the Anlagen and the Hauptdokument; ``groesse`` and
+      ``sha256`` stay);
     * Erweiterungen the objects cannot carry as they are (:func:`.erweiterungen.carried`:
       only vendor keys but the ratsdok one, the first of equal keys, sorted by key, each
-      value as compact JSON);
+      value as compact JSON). Those of an Anlage without a file come back as they are:
+      there is no File to carry them, the extension does;
     * the Beratungsfolge, when *base_url* is not ratsdok text (a control character):
       import cannot make a Gremium of the Consultation's organization URL then, skips
       every Consultation, and the extension's Beratungen have none to match.
 
-    Quellen come back unchanged (the extension carries them). *v* must be a Vorlage
-    :func:`~ratsdok.oparl.export_paper` accepts: an Erweiterung value that is not JSON
-    text raises ``ValueError``.
+    Quellen come back unchanged (the extension carries them), and so does a
+    nichtöffentliche Vorlage exported with ``nichtoeffentlich_freigeben``. *v* must be a
+    Vorlage :func:`~ratsdok.oparl.export_paper` accepts: an Erweiterung value that is not
+    JSON text raises ``ValueError``.
     """
     beratungsfolge = tuple(
         b.model_copy(update={"erweiterungen": carried(b.erweiterungen)}) for b in v.beratungsfolge
     )
     anlagen = tuple(
-        a.model_copy(update={"inhalt": None, "erweiterungen": carried(a.erweiterungen)})
+        a
+        if a.dateiname is None
+        else a.model_copy(update={"inhalt": None, "erweiterungen": carried(a.erweiterungen)})
         for a in v.anlagen
         if a.oeffentlich
     )
+    h = v.hauptdokument
+    if h is not None:
+        h = h.model_copy(update={"inhalt": None, "erweiterungen": carried(h.erweiterungen)})
     return v.model_copy(
         update={
             "beratungsfolge": beratungsfolge if _is_text(base_url) else (),
+            "hauptdokument": h,
             "anlagen": anlagen,
             "erweiterungen": carried(v.erweiterungen),
         }

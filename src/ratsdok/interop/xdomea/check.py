@@ -1,7 +1,8 @@
 """Verifying an xdomea 0503 archive ZIP that ratsdok wrote.
 
 :func:`verify_archive` streams every entry, compares it with ``manifest.sha256``
-and with the size and SHA-256 the embedded ratsdok XML records, and verifies
+and with the size and SHA-256 the embedded ratsdok XML records (for the Anlagen and
+the Hauptdokument), and verifies
 each embedded Vorlage's seal and signatures (``docs/xdomea.md#verification``).
 The result is a :class:`~ratsdok.report.Report`: checks on the archive as a
 whole, and one section per Vorgang.
@@ -20,8 +21,14 @@ from lxml import etree
 from ratsdok._types import PathLike, TrustSource
 from ratsdok.errors import RatsdokError
 from ratsdok.integrity.verify import verify_document
-from ratsdok.interop.xdomea.names import MANIFEST, MESSAGE_SUFFIX, X, anlage_file_name
-from ratsdok.model.vorlage import Vorlage
+from ratsdok.interop.xdomea.names import (
+    MANIFEST,
+    MESSAGE_SUFFIX,
+    X,
+    anlage_file_name,
+    hauptdokument_file_name,
+)
+from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
 from ratsdok.report import Check, Kind, Report, Status
 from ratsdok.xml.mapping import parse_document
 from ratsdok.xml.parser import parse_xml
@@ -309,24 +316,37 @@ def _check_vorgang(
                     "the embedded ratsdok XML meets the schema and the rules",
                 )
             )
-            checks.extend(c for c in result.checks if c.kind is not Kind.ANLAGE)
+            # The files are checked against the ZIP below, not against a folder.
+            checks.extend(
+                c for c in result.checks if c.kind not in (Kind.ANLAGE, Kind.HAUPTDOKUMENT)
+            )
     if v is not None and str(v.uuid) != uid:
         checks.append(
             Check(
                 Kind.DOKUMENT, "ratsdok", Status.INVALID, "Vorgang ID differs from the Vorlage uuid"
             )
         )
-    anlagen = {anlage_file_name(v, a): a for a in v.dateianlagen} if v is not None else {}
+    # The files the ratsdok record names (with size and digest) and where they belong.
+    dateien: dict[str, tuple[Anlage | Hauptdokument, str]] = {}
+    if v is not None:
+        if v.hauptdokument is not None:
+            dateien[hauptdokument_file_name(v)] = (
+                v.hauptdokument,
+                "the Hauptdokument has no Primaerdokument in the message",
+            )
+        for a in v.dateianlagen:
+            dateien[anlage_file_name(v, a)] = (
+                a,
+                f"Anlage {a.nummer} has no Dokument in the message",
+            )
     for prim in vg.iter(f"{X}Primaerdokument"):
         name = prim.findtext(f"{X}Dateiname") or ""
         referenced.add(name)
-        a = anlagen.pop(name, None)
-        if a is not None:
-            checks.append(_check_file(name, ist, ok_manifest, a.sha256, a.groesse))
+        found = dateien.pop(name, None)
+        if found is not None:
+            checks.append(_check_file(name, ist, ok_manifest, found[0].sha256, found[0].groesse))
         else:
             checks.append(_check_file(name, ist, ok_manifest))
-    for name, a in anlagen.items():
-        checks.append(
-            _datei(name, Status.MISSING, f"Anlage {a.nummer} has no Dokument in the message")
-        )
+    for name, (_, missing) in dateien.items():
+        checks.append(_datei(name, Status.MISSING, missing))
     return ArchivVorgang(f"{zip_name}#{uid}", uid, nummer, tuple(checks), facts)

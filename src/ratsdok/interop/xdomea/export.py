@@ -3,9 +3,10 @@
 :func:`archive` writes ``<ProzessID>_Aussonderung.Aussonderung.0503.zip`` with the
 message ``<ProzessID>_Aussonderung.Aussonderung.0503.xml``
 (:mod:`~ratsdok.interop.xdomea.message`), all primary files flat
-(``<uuid>_Vorlage.pdf``, ``<uuid>_Anlage<n>.<ext>``, see
-:mod:`~ratsdok.interop.xdomea.names`) and ``manifest.sha256`` (sha256sum format,
-every other entry of the ZIP). The rendered Vorlage is PDF/A-2b.
+(``<uuid>_Vorlage.pdf``, or ``<uuid>_Hauptdokument.<ext>`` where the Vorlage is a file,
+and ``<uuid>_Anlage<n>.<ext>``, see :mod:`~ratsdok.interop.xdomea.names`) and
+``manifest.sha256`` (sha256sum format, every other entry of the ZIP). The rendered
+Vorlage is PDF/A-2b.
 
 Only the ProzessID and the time differ per run; with both fixed, the ZIP is
 byte-identical. Each source document is parsed once in the main process (to plan
@@ -34,6 +35,7 @@ from ratsdok.interop.xdomea.names import (
     MANIFEST,
     anlage_file_name,
     archive_name,
+    hauptdokument_file_name,
     vorlage_pdf_name,
 )
 from ratsdok.model.vorlage import Anlage, Vorlage
@@ -76,19 +78,35 @@ class _Datei:
     inhalt: bytes | None
 
 
-def _anlage_datei(v: Vorlage, a: Anlage, folder: Path | None) -> _Datei:
-    name = anlage_file_name(v, a)
-    if a.inhalt is not None:
-        return _Datei(name, None, a.inhalt)
+def _datei(
+    name: str, dateiname: str | None, inhalt: bytes | None, folder: Path | None, what: str
+) -> _Datei:
+    """Where the bytes of a file of the Vorlage come from (*what* names it in errors)."""
+    if inhalt is not None:
+        return _Datei(name, None, inhalt)
     if folder is None:
-        raise RatsdokError(
-            Problem(f"Anlage {a.nummer}: no file and no inline content", file=a.dateiname)
-        )
-    assert a.dateiname is not None  # only Anlagen with a file are planned
-    path = folder / a.dateiname
+        raise RatsdokError(Problem(f"{what}: no file and no inline content", file=dateiname))
+    assert dateiname is not None  # only files are planned
+    path = folder / dateiname
     if not path.is_file():
-        raise RatsdokError(Problem(f"Anlage {a.nummer}: file is missing", file=str(path)))
+        raise RatsdokError(Problem(f"{what}: file is missing", file=str(path)))
     return _Datei(name, path, None)
+
+
+def _anlage_datei(v: Vorlage, a: Anlage, folder: Path | None) -> _Datei:
+    return _datei(anlage_file_name(v, a), a.dateiname, a.inhalt, folder, f"Anlage {a.nummer}")
+
+
+def _plan(e: _Eingang) -> list[_Datei]:
+    """The files of one Vorlage besides its rendered PDF: the Hauptdokument (which
+    stands for the rendered PDF), then the Anlagen with a file."""
+    v = e.vorlage
+    out = [_anlage_datei(v, a, e.folder) for a in v.dateianlagen]
+    h = v.hauptdokument
+    if h is not None:
+        name = hauptdokument_file_name(v)
+        out.insert(0, _datei(name, h.dateiname, h.inhalt, e.folder, "Hauptdokument"))
+    return out
 
 
 class _HashingWriter:
@@ -134,10 +152,13 @@ def _record(e: _Eingang) -> tuple[ParsedDocument, bool]:
     return sealed_record(e.vorlage, source, keep=Keep.SIGNED)
 
 
-def _work(e: _Eingang) -> tuple[bytes, bytes]:
+def _work(e: _Eingang) -> tuple[bytes | None, bytes]:
     """One Vorlage's share of the archive (runs in a worker process): its rendered
-    PDF/A-2b with the signed blocks marked, and its sealed ratsdok XML."""
+    PDF/A-2b with the signed blocks marked (none where a Hauptdokument is the Vorlage),
+    and its sealed ratsdok XML."""
     doc, signed = _record(e)
+    if e.vorlage.hauptdokument is not None:
+        return None, doc.to_bytes()
     pdf = render_pdfa(e.vorlage, signiert=signature_marks(doc) if signed else None)
     return pdf, doc.to_bytes()
 
@@ -228,7 +249,7 @@ def archive(
     out = Path(out_dir)
     if not out.is_dir():
         raise OutputError(Problem("output folder does not exist", file=str(out)))
-    plans = [[_anlage_datei(e.vorlage, a, e.folder) for a in e.vorlage.dateianlagen] for e in items]
+    plans = [_plan(e) for e in items]
     name = archive_name(pid)
     target = out / f"{name}.zip"
     manifest: list[tuple[str, str]] = []
@@ -239,8 +260,9 @@ def archive(
             zip(_ordered_map(_work, items, workers), items, plans, strict=True), 1
         ):
             records.append(record)
-            pdf_name = vorlage_pdf_name(e.vorlage)
-            manifest.append((pdf_name, _write_entry(zf, pdf_name, pdf)))
+            if pdf is not None:
+                pdf_name = vorlage_pdf_name(e.vorlage)
+                manifest.append((pdf_name, _write_entry(zf, pdf_name, pdf)))
             for d in dateien:
                 if d.inhalt is not None:
                     digest = _write_entry(zf, d.name, d.inhalt)

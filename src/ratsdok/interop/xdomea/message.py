@@ -1,8 +1,9 @@
 """The 0503 message: the xdomea XML that lists every Vorgang of an archive.
 
 Each Vorlage becomes a ``Vorgang`` carrying its sealed ratsdok XML in
-``AnwendungsspezifischeErweiterungXML``; its rendered PDF is a ``Dokument``
-with each Anlage as nested ``Anlage`` (``docs/xdomea.md#message-structure``).
+``AnwendungsspezifischeErweiterungXML``; its rendered PDF (or its Hauptdokument, the
+file that is the Vorlage) is a ``Dokument`` with each Anlage as nested ``Anlage``
+(``docs/xdomea.md#message-structure``).
 The message is written streaming, one Vorgang subtree in memory at a time.
 """
 
@@ -22,9 +23,11 @@ from ratsdok.interop.xdomea.names import (
     X,
     anlage_dokument_id,
     anlage_file_name,
+    hauptdokument_file_name,
     vorlage_dokument_id,
     vorlage_pdf_name,
 )
+from ratsdok.model.codes import Rolle
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.version import NAMESPACE
 from ratsdok.xml.schema import schema_dir
@@ -68,17 +71,60 @@ def _version(
     _sub(prim, "DateinameOriginal", original)
 
 
+def _vertraulichkeit(
+    parent: etree._Element, oeffentlich: bool | None, bemerkung: list[str]
+) -> None:
+    """``Vertraulichkeitsstufe`` and ``Bemerkung`` of an AllgemeineMetadaten.
+
+    Öffentlich is ``003`` (Offen: not classified). Nichtöffentlich (Kommunalrecht) is
+    not a classification under the Verschlusssachenanweisung, which the code list is
+    about, so no Stufe is claimed: the Bemerkung says it
+    (``docs/xdomea.md#öffentlichkeit-bearbeitungsstand-aktenzeichen``).
+    """
+    if oeffentlich is True:
+        _code(
+            parent,
+            "Vertraulichkeitsstufe",
+            "urn:xoev-de:xdomea:codeliste:vertraulichkeitsstufe",
+            "1.0",
+            "003",
+        )
+    if bemerkung:
+        _sub(parent, "Bemerkung", "\n".join(bemerkung))
+
+
+def _nichtoeffentlich(v: Vorlage) -> list[str]:
+    """The Bemerkung of a nichtöffentliche Vorlage: "nichtöffentlich: Grund (Rechtsgrundlage)"."""
+    o = v.oeffentlichkeit
+    if o is None or o.oeffentlich:
+        return []
+    text = "nichtöffentlich"
+    if o.grund:
+        text += f": {o.grund}"
+    if o.rechtsgrundlage:
+        text += f" ({o.rechtsgrundlage})"
+    return [text]
+
+
 def _vorgang(parent: etree._Element, v: Vorlage, nr: int, embedded: etree._Element) -> None:
     so = _sub(parent, "Schriftgutobjekt")
     vg = _sub(so, "Vorgang")
     ident = _sub(vg, "Identifikation")
     _sub(ident, "ID", str(v.uuid))
     _sub(ident, "NummerImUebergeordnetenContainer", str(nr))
+    # Öffentlichkeit: stated (format 1.1) or not (then nothing is said, as before).
+    public = None if v.oeffentlichkeit is None else v.oeffentlichkeit.oeffentlich
     meta = _sub(vg, "AllgemeineMetadaten")
     _sub(meta, "Betreff", f"{v.nummer} {v.betreff}")
     _sub(meta, "Kennzeichen", str(v.nummer))
     if v.federfuehrung is not None:
         _sub(meta, "Federfuehrung", v.federfuehrung.name)
+    stand = (
+        []
+        if v.bearbeitungsstand is None
+        else [f"Bearbeitungsstand: {v.bearbeitungsstand.bezeichnung}"]
+    )
+    _vertraulichkeit(meta, public, _nichtoeffentlich(v) + stand)
     _medium(meta)
     if v.art is not None:
         _sub(vg, "Typ", v.art.bezeichnung)
@@ -94,22 +140,47 @@ def _vorgang(parent: etree._Element, v: Vorlage, nr: int, embedded: etree._Eleme
     meta = _sub(dok, "AllgemeineMetadaten")
     _sub(meta, "Betreff", f"{v.nummer} {v.betreff}")
     _sub(meta, "Kennzeichen", str(v.nummer))
+    _vertraulichkeit(meta, public, _nichtoeffentlich(v))
     _medium(meta)
+    if v.aktenzeichen is not None:
+        # The Verwaltung's Geschäftszeichen of the Vorlage, as the sender writes it.
+        _sub(dok, "FremdesGeschaeftszeichen", v.aktenzeichen)
     if v.datum is not None:
         _sub(dok, "DatumDesSchreibens", v.datum.isoformat())
+    bearbeiter = [
+        b.name or (b.organisationseinheit.name if b.organisationseinheit else "")
+        for b in v.beteiligte
+        if b.rolle is Rolle.SACHBEARBEITUNG
+    ]
+    if bearbeiter:
+        _sub(dok, "Bearbeiter", "; ".join(bearbeiter))
     _sub(dok, "Typ", "Vorlage")
-    _version(dok, "044", "PDF/A-2b", vorlage_pdf_name(v), "vorlage.pdf")
+    h = v.hauptdokument
+    if h is None:
+        _version(dok, "044", "PDF/A-2b", vorlage_pdf_name(v), "vorlage.pdf")
+    else:
+        # The file that is the Vorlage, as it is (docs/xdomea.md#the-hauptdokument).
+        code = dateiformat_code(h.medientyp, h.dateiname)
+        _version(dok, code, "", hauptdokument_file_name(v), h.dateiname)
     for a in v.anlagen:
         an = _sub(dok, "Anlage")
         ident = _sub(an, "Identifikation")
         _sub(ident, "ID", str(anlage_dokument_id(v, a)))
         meta = _sub(an, "AllgemeineMetadaten")
         _sub(meta, "Betreff", a.titel)
+        # An Anlage is open where it and its Vorlage are (said only where the Vorlage
+        # states its Öffentlichkeit).
+        a_public = None if public is None else (public and a.oeffentlich)
+        bemerkung = ["nichtöffentlich"] if a_public is False else []
+        bemerkung += [x for x in (a.hinweis, a.verweis and f"Verweis: {a.verweis}") if x]
+        _vertraulichkeit(meta, a_public, bemerkung)
         _medium(meta)
         _sub(an, "Typ", "Anlage")
         if a.dateiname is not None:
             code = dateiformat_code(a.medientyp or "", a.dateiname)
             _version(an, code, "", anlage_file_name(v, a), a.dateiname)
+        # An Anlage known by its title only has no Version: xdomea allows a Dokument
+        # without one; the Bemerkung says where it is.
         _sub(an, "Nummer", str(a.nummer))
     ext = _sub(vg, "AnwendungsspezifischeErweiterungXML")
     ext.append(embedded)

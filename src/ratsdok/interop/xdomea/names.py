@@ -21,6 +21,7 @@ __all__ = [
     "anlage_dokument_id",
     "anlage_file_name",
     "archive_name",
+    "hauptdokument_file_name",
     "vorlage_dokument_id",
     "vorlage_pdf_name",
 ]
@@ -57,7 +58,21 @@ def anlage_dokument_id(v: Vorlage, a: Anlage) -> UUID:
 
 def anlage_file_name(v: Vorlage, a: Anlage) -> str:
     """ZIP entry of Anlage *a*: ``<uuid>_Anlage<n>.<ext>`` (the extension only when safe)."""
-    ext = PurePosixPath(a.dateiname or "").suffix.lower()
+    ext = _extension(a.dateiname or "")
+    return f"{uuid5(v.uuid, f'datei:anlage:{a.nummer}')}_Anlage{a.nummer}{ext}"
+
+
+def hauptdokument_file_name(v: Vorlage) -> str:
+    """ZIP entry of the Hauptdokument, the file that is the Vorlage (format 1.1):
+    ``<uuid>_Hauptdokument.<ext>`` (the extension only when safe)."""
+    assert v.hauptdokument is not None
+    ext = _extension(v.hauptdokument.dateiname)
+    return f"{uuid5(v.uuid, 'datei:hauptdokument')}_Hauptdokument{ext}"
+
+
+def _extension(dateiname: str) -> str:
+    """The lower-cased extension of *dateiname* when it is ASCII letters and digits, else ""."""
+    ext = PurePosixPath(dateiname).suffix.lower()
     if not (ext[1:].isascii() and ext[1:].isalnum()):
         ext = ""
-    return f"{uuid5(v.uuid, f'datei:anlage:{a.nummer}')}_Anlage{a.nummer}{ext}"
+    return ext
