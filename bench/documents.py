@@ -28,6 +28,14 @@ def example() -> Vorlage:
     return ratsdok.load(EXAMPLE_XML)
 
 
+EXAMPLE_11_XML = ROOT / "examples" / "bv-0123-2024" / "vorlage.xml"
+
+
+def example_11() -> Vorlage:
+    """The format 1.1 example BV 0123/2024 (lists, a table, Finanzen, votes, Beteiligte)."""
+    return ratsdok.load(EXAMPLE_11_XML)
+
+
 def large(n_beratungen: int = 1000, n_anlagen: int = 1000) -> Vorlage:
     """A Vorlage with many Beratungen and Anlagen (metadata only), umlauts throughout."""
     start = date(2020, 1, 6)

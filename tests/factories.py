@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -18,7 +19,9 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import jsonschema  # type: ignore[import-untyped,unused-ignore]
 import pikepdf
+from lxml import etree
 from pikepdf.models.metadata import decode_pdf_date
 from reportlab.pdfgen.canvas import Canvas
 
@@ -45,12 +48,14 @@ from ratsdok import (
 )
 from ratsdok.integrity.sign import sign
 from ratsdok.pdf.render import render_pdf
+from ratsdok.xml.schema import schema_problems
 from tests.conftest import EXAMPLE_XML, require_corpus, require_tool
 from tests.pki import Identity, make_ca, make_signer, pki
 from tests.strategies import XML_WS, anlagen_listen, beratungsfolgen, texts, vorlagen
 
 __all__ = [
     "BASE",
+    "FORMATS",
     "HW",
     "HW_PAGES",
     "KA",
@@ -67,12 +72,15 @@ __all__ = [
     "anlage",
     "anlage_pdf",
     "anlagen_listen",
+    "assert_xsd_valid",
     "beratungsfolgen",
     "consultation",
     "example_digests",
     "full_vorlage",
     "helvetica_pdf",
+    "huertgenwald_lookups",
     "javascript_pdf",
+    "karlsruhe_lookups",
     "make_ca",
     "make_signer",
     "minimal_vorlage",
@@ -82,7 +90,10 @@ __all__ = [
     "pdffonts_rows",
     "pdftotext",
     "pki",
+    "reasons",
+    "schema_errors",
     "signed_by",
+    "strict_schema_errors",
     "texts",
     "uncompressed",
     "vorlage",
@@ -434,6 +445,20 @@ SPEC_PAPERS = [
 ]
 
 
+def schema_errors(paper: dict[str, Any]) -> list[str]:
+    """Validate the Paper and, explicitly, its embedded Consultations and Files."""
+    checks: list[tuple[str, Any]] = [("Paper", paper)]
+    checks += [("Consultation", c) for c in paper.get("consultation", [])]
+    checks += [("File", f) for f in paper.get("auxiliaryFile", [])]
+    if "mainFile" in paper:
+        checks.append(("File", paper["mainFile"]))
+    out = []
+    for name, obj in checks:
+        validator = jsonschema.Draft4Validator(oparl_schema(name))
+        out += [f"{name}: {e.message}" for e in validator.iter_errors(obj)]
+    return out
+
+
 def oparl_schema(name: str) -> dict[str, Any]:
     path = require_corpus(f"oparl/oparl+spec/schema/{name}.json")
     schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
@@ -470,3 +495,63 @@ ORGS = {
     }
     for n, name in [(1, "Bauausschuss"), (2, "Hauptausschuss"), (3, "Stadtrat")]
 }
+
+
+def karlsruhe_lookups() -> dict[str, Any]:
+    meetings = sorted(require_corpus(f"{KA}/meetings").glob("*.json"))
+    assert meetings
+    return {"meetings": meetings, "organizations": [require_corpus(f"{KA}/organizations.json")]}
+
+
+def huertgenwald_lookups() -> dict[str, Any]:
+    return {
+        "meetings": [require_corpus(f"{HW}/body/1/meeting?page=13.json")],
+        "organizations": [require_corpus(f"{HW}/body/1/organization.json")],
+    }
+
+
+def assert_xsd_valid(v: ratsdok.Vorlage) -> None:
+    data = ratsdok.to_xml(v)
+    tree = etree.ElementTree(etree.fromstring(data))
+    assert schema_problems(tree) == []
+    assert ratsdok.from_xml(data) == v
+
+
+def reasons(result: ratsdok.oparl.ImportResult) -> dict[str, str]:
+    return {u.path: u.reason for u in result.unmapped}
+
+
+def _is_datetime(value: object) -> bool:
+    pattern = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})"
+    return isinstance(value, str) and re.fullmatch(pattern, value) is not None
+
+
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    date.fromisoformat(value)
+    return True
+
+
+def _is_url(value: object) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"https?://[!-~]+", value) is not None
+
+
+FORMATS = jsonschema.FormatChecker()
+FORMATS.checks("date-time")(_is_datetime)
+FORMATS.checks("date")(_is_date)
+FORMATS.checks("url")(_is_url)
+
+
+def strict_schema_errors(out: dict[str, Any]) -> list[str]:
+    """Errors of the Paper and its embedded objects, with date, date-time and url checked."""
+    checks: list[tuple[str, Any]] = [("Paper", out)]
+    checks += [("Consultation", c) for c in out.get("consultation", [])]
+    checks += [("File", f) for f in out.get("auxiliaryFile", [])]
+    if "mainFile" in out:
+        checks.append(("File", out["mainFile"]))
+    errors = []
+    for name, obj in checks:
+        validator = jsonschema.Draft4Validator(oparl_schema(name), format_checker=FORMATS)
+        errors += [f"{name}: {e.message}" for e in validator.iter_errors(obj)]
+    return errors

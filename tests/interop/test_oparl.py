@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped,unused-ignore]
 import pytest
 from lxml import etree
 
@@ -17,7 +16,6 @@ import ratsdok
 from ratsdok.cli import main
 from ratsdok.model.codes import Beschlussergebnis, Sitzungsart, Vorlagenart, Zustaendigkeit
 from ratsdok.oparl import EXTENSION_KEY, dump_json, export_paper, import_paper, oparl_uuid
-from ratsdok.xml.schema import schema_problems
 from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, require_corpus
 from tests.factories import (
     BASE,
@@ -29,50 +27,16 @@ from tests.factories import (
     ORGS,
     SPEC_PAPERS,
     anlage,
+    assert_xsd_valid,
     consultation,
-    oparl_schema,
+    huertgenwald_lookups,
+    karlsruhe_lookups,
     paper,
+    reasons,
+    schema_errors,
 )
 
 # --------------------------------------------------------------------------- helpers
-
-
-def karlsruhe_lookups() -> dict[str, Any]:
-    meetings = sorted(require_corpus(f"{KA}/meetings").glob("*.json"))
-    assert meetings
-    return {"meetings": meetings, "organizations": [require_corpus(f"{KA}/organizations.json")]}
-
-
-def huertgenwald_lookups() -> dict[str, Any]:
-    return {
-        "meetings": [require_corpus(f"{HW}/body/1/meeting?page=13.json")],
-        "organizations": [require_corpus(f"{HW}/body/1/organization.json")],
-    }
-
-
-def assert_xsd_valid(v: ratsdok.Vorlage) -> None:
-    data = ratsdok.to_xml(v)
-    tree = etree.ElementTree(etree.fromstring(data))
-    assert schema_problems(tree) == []
-    assert ratsdok.from_xml(data) == v
-
-
-def schema_errors(paper: dict[str, Any]) -> list[str]:
-    """Validate the Paper and, explicitly, its embedded Consultations and Files."""
-    checks: list[tuple[str, Any]] = [("Paper", paper)]
-    checks += [("Consultation", c) for c in paper.get("consultation", [])]
-    checks += [("File", f) for f in paper.get("auxiliaryFile", [])]
-    if "mainFile" in paper:
-        checks.append(("File", paper["mainFile"]))
-    out = []
-    for name, obj in checks:
-        validator = jsonschema.Draft4Validator(oparl_schema(name))
-        out += [f"{name}: {e.message}" for e in validator.iter_errors(obj)]
-    return out
-
-
-def reasons(result: ratsdok.oparl.ImportResult) -> dict[str, str]:
-    return {u.path: u.reason for u in result.unmapped}
 
 
 # --------------------------------------------------------------------------- corpus import

@@ -49,15 +49,21 @@ from ratsdok.integrity.seal import seal_of
 from ratsdok.interop.oparl.restored import restored_by_import
 from ratsdok.oparl import EXTENSION_KEY, dump_json, export_paper, import_paper
 from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, require_corpus
-from tests.factories import BASE, HW, KA, ORGS, SPEC_PAPERS, consultation, paper
-from tests.interop.test_oparl import (
+from tests.factories import (
+    BASE,
+    HW,
+    KA,
+    ORGS,
+    SPEC_PAPERS,
     assert_xsd_valid,
+    consultation,
     huertgenwald_lookups,
     karlsruhe_lookups,
+    paper,
     reasons,
     schema_errors,
+    strict_schema_errors,
 )
-from tests.interop.test_oparl_hypothesis import strict_schema_errors
 
 STAND = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
 PDF = b"%PDF-1.7 die Vorlage als Datei"

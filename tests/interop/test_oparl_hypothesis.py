@@ -28,7 +28,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped,unused-ignore]
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -50,8 +49,8 @@ from tests.factories import (
     ORGS,
     SPEC_PAPERS,
     consultation,
-    oparl_schema,
     paper,
+    strict_schema_errors,
     vorlagen,
 )
 
@@ -520,42 +519,6 @@ def test_regression_unusable_extension_falls_back_to_oparl_fields(ext: dict[str,
 
 
 # --------------------------------------------------------------------------- export
-
-
-def _is_datetime(value: object) -> bool:
-    pattern = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})"
-    return isinstance(value, str) and re.fullmatch(pattern, value) is not None
-
-
-def _is_date(value: object) -> bool:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return False
-    date.fromisoformat(value)
-    return True
-
-
-def _is_url(value: object) -> bool:
-    return isinstance(value, str) and re.fullmatch(r"https?://[!-~]+", value) is not None
-
-
-FORMATS = jsonschema.FormatChecker()
-FORMATS.checks("date-time")(_is_datetime)
-FORMATS.checks("date")(_is_date)
-FORMATS.checks("url")(_is_url)
-
-
-def strict_schema_errors(out: dict[str, Any]) -> list[str]:
-    """Errors of the Paper and its embedded objects, with date, date-time and url checked."""
-    checks: list[tuple[str, Any]] = [("Paper", out)]
-    checks += [("Consultation", c) for c in out.get("consultation", [])]
-    checks += [("File", f) for f in out.get("auxiliaryFile", [])]
-    if "mainFile" in out:
-        checks.append(("File", out["mainFile"]))
-    errors = []
-    for name, obj in checks:
-        validator = jsonschema.Draft4Validator(oparl_schema(name), format_checker=FORMATS)
-        errors += [f"{name}: {e.message}" for e in validator.iter_errors(obj)]
-    return errors
 
 
 def _strict_loads(data: bytes) -> Any:
