@@ -2,6 +2,7 @@
 text value types and the message envelope (Nachricht, Nachrichtenkopf).
 
 Pure: no I/O, no XML, no PDF. May import only :mod:`ratsdok.errors`,
-:mod:`ratsdok.version` and the standard library and pydantic. Not public API
-as module paths: import the names from :mod:`ratsdok`.
+:mod:`ratsdok.version`, the standard library, pydantic, and markdown-it-py (for
+authoring sections from Markdown, :mod:`.markdown` and :mod:`.quelltext`; loaded on
+first use). Not public API as module paths: import the names from :mod:`ratsdok`.
 """

@@ -81,7 +81,7 @@ import io
 import os
 from pathlib import Path
 
-from pikepdf import Pdf
+from pikepdf import OutlineItem, Pdf
 
 from ratsdok.errors import AnlagenError, InvalidDocumentError, Problem
 from ratsdok.integrity.record import Keep, sealed_record
@@ -426,12 +426,8 @@ def build_bundle(
                 opened.append(src)
             section, file = asm.add_anlage(a, src)
             if src is not None and section is not None:
+                own = _merge_pages(main, src)
                 with main.open_outline() as ol:
-                    before = len(ol.root)
-                main.add_pages_from(src, outlines="preserve")
-                with main.open_outline() as ol:
-                    own = list(ol.root[before:])
-                    del ol.root[before:]
                     ol.root.append(section.bookmark(own))
             asm.attach(main, file, data)
         asm.finish(main, vv, embedded)
@@ -446,6 +442,18 @@ def build_bundle(
     return BundleResult(buf.getvalue(), hinweise, _checks(vv, asm, marks))
 
 
+def _merge_pages(main: Pdf, src: Pdf) -> list[OutlineItem]:
+    """Append *src*'s pages to *main* and return *src*'s own outline, taken out of
+    *main*'s root (the caller nests it under the section's bookmark)."""
+    with main.open_outline() as ol:
+        before = len(ol.root)
+    main.add_pages_from(src, outlines="preserve")
+    with main.open_outline() as ol:
+        own = list(ol.root[before:])
+        del ol.root[before:]
+    return own
+
+
 def _place_hauptdokument(
     main: Pdf, asm: Assembly, vorlage: Section, vv: Vorlage, data: bytes, src: Pdf | None
 ) -> list[Pdf]:
@@ -458,13 +466,7 @@ def _place_hauptdokument(
     keep: list[Pdf] = []
     children = []
     if src is not None and section is not None:
-        with main.open_outline() as ol:
-            before = len(ol.root)
-        main.add_pages_from(src, outlines="preserve")
-        with main.open_outline() as ol:
-            own = list(ol.root[before:])
-            del ol.root[before:]
-        children.append(section.bookmark(own))
+        children.append(section.bookmark(_merge_pages(main, src)))
         mark = vermerk(vv)
         if mark is not None:
             keep.append(mark_pages(main, section.start, section.pages, mark))
