@@ -1073,3 +1073,58 @@ def test_cli_verify_broken_inputs_without_traceback(tmp_path: Path) -> None:
         else:
             assert proc.returncode != 0, (args, proc.stdout)
             assert proc.stderr.strip() or "NOT OK" in proc.stdout
+
+
+def test_regression_a_bundle_checks_its_embedded_file_even_where_the_xml_has_it_inline() -> None:
+    """Review finding: with the bytes inline in the XML, the embedded file was never read,
+    so a replaced embedded file verified OK."""
+    v = ratsdok.Vorlage(
+        nummer="KT 0001/2024",
+        betreff="Test",
+        anlagen=[
+            ratsdok.Anlage(
+                nummer=1,
+                titel="Liste",
+                dateiname="liste.csv",
+                medientyp="text/csv",
+                oeffentlich=True,
+                inhalt=b"a;b\n1;2\n",
+            )
+        ],
+    )
+    pdf = ratsdok.bundle(v, None)
+    assert verify(pdf).checks[1].status is Status.OK
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        doc.attachments["liste.csv"] = pikepdf.AttachedFileSpec(
+            doc, b"FORGED", filename="liste.csv"
+        )
+        out = io.BytesIO()
+        doc.save(out)
+    result = verify(out.getvalue())
+    assert result.checks[1].status is Status.CHANGED
+    assert not result.ok
+
+
+def test_regression_a_size_alone_does_not_protect_an_anlage(tmp_path: Path) -> None:
+    """Review finding: with only groesse recorded, other content of the same size was ok."""
+    (tmp_path / "a.csv").write_bytes(b"1234")
+    v = ratsdok.Vorlage(
+        nummer="KT 0001/2024",
+        betreff="Test",
+        anlagen=[
+            ratsdok.Anlage(
+                nummer=1,
+                titel="A",
+                dateiname="a.csv",
+                medientyp="text/csv",
+                oeffentlich=True,
+                groesse=4,
+            )
+        ],
+    )
+    path = tmp_path / "v.xml"
+    path.write_bytes(ratsdok.seal(ratsdok.to_xml(v)))
+    (tmp_path / "a.csv").write_bytes(b"9999")
+    (check,) = [c for c in verify(path).checks if c.kind is ratsdok.Kind.ANLAGE]
+    assert check.status is Status.UNRECORDED and not check.ok
+    assert "not protected" in check.reason

@@ -346,3 +346,12 @@ def test_no_sections_is_a_vorlage_without_text() -> None:
     v = vorlage_aus_markdown(mit(body=""))
     assert v.abschnitte == ()
     assert v.art is None
+
+
+def test_regression_deeply_nested_front_matter_is_a_ratsdok_error() -> None:
+    """Review finding: tomllib's RecursionError escaped as a traceback."""
+    from ratsdok import InvalidDocumentError, vorlage_aus_markdown
+
+    text = "+++\nq = " + "[" * 3000 + "]" * 3000 + "\n+++\n"
+    with pytest.raises(InvalidDocumentError, match="nested too deeply"):
+        vorlage_aus_markdown(text)

@@ -34,8 +34,10 @@ from ratsdok import (
 from ratsdok.xml.mapping import to_xml
 from ratsdok.xml.schema import schema_problems
 from ratsdok.xml.version import required_version
-from tests.conftest import EXAMPLE_XML, require_tool
+from tests.conftest import EXAMPLE_XML, ROOT, require_tool
 from tests.factories import vorlagen
+
+ROOT_EXAMPLES = ROOT / "examples"
 
 
 def _version(data: bytes) -> str | None:
@@ -262,3 +264,79 @@ def test_xmllint_accepts_a_format_11_document(tmp_path: Path) -> None:
         [xmllint, "--noout", "--schema", str(schema), str(path)], capture_output=True, text=True
     )
     assert out.returncode == 0, out.stderr
+
+
+# --- regressions from the review of format 1.1 ------------------------------------------
+
+
+def test_a_new_beschlussergebnis_code_raises_the_version() -> None:
+    v = Vorlage(
+        nummer="KT 1/2024",
+        betreff="x",
+        beratungsfolge=[
+            Beratung(
+                gremium="Bauausschuss",
+                ergebnis=Ergebnis(
+                    beschlussergebnis=Beschlussergebnis.EMPFOHLEN,
+                    abstimmung=Abstimmung(ja=5, nein=0, enthaltung=0),
+                ),
+            )
+        ],
+    )
+    assert required_version(v) == "1.1.0"
+    assert _version(to_xml(v)) == "1.1.0"
+
+
+def test_a_document_declaring_1_0_with_1_1_content_is_refused() -> None:
+    data = (ROOT_EXAMPLES / "bv-0123-2024" / "vorlage.xml").read_bytes()
+    wrong = data.replace(b'version="1.1.0"', b'version="1.0.0"', 1)
+    with pytest.raises(InvalidDocumentError) as info:
+        ratsdok.from_xml(wrong)
+    (problem,) = info.value.problems
+    assert problem.field == "version" and "1.1.0" in problem.message
+
+
+def test_the_unchecked_mark_survives_copies_and_pickles() -> None:
+    import copy
+    import pickle
+
+    from ratsdok import Absatz
+
+    raw = Absatz.model_construct(text="  nicht normalisiert  ")
+    v = Vorlage(
+        nummer="KT 1/2024",
+        betreff="x",
+        abschnitte=[Abschnitt(art=Abschnittsart.SONSTIGES, bloecke=[raw])],
+    )
+    for copied in (v.model_copy(deep=True), copy.deepcopy(v), pickle.loads(pickle.dumps(v))):
+        assert b"<ratsdok:absatz>nicht normalisiert</ratsdok:absatz>" in to_xml(copied)
+
+
+def test_new_inline_content_derives_size_and_digest_again() -> None:
+    import hashlib
+
+    a = Anlage(
+        nummer=1,
+        titel="x",
+        dateiname="a.txt",
+        medientyp="text/plain",
+        oeffentlich=True,
+        inhalt=b"one",
+    )
+    b = a.model_copy(update={"inhalt": b"three"})
+    assert (b.groesse, b.sha256) == (5, hashlib.sha256(b"three").hexdigest())
+    # dropping the inline bytes keeps the recorded values (the file lives elsewhere)
+    c = a.model_copy(update={"inhalt": None})
+    assert (c.groesse, c.sha256) == (3, hashlib.sha256(b"one").hexdigest())
+
+
+def test_amounts_have_one_spelling() -> None:
+    zero = Haushaltsposition(betrag="-0.00")
+    assert str(zero.betrag) == "0.00"
+    v = Vorlage(
+        nummer="KT 1/2024", betreff="x", finanzen=Finanzen(auswirkungen=True, positionen=[zero])
+    )
+    assert b"<ratsdok:betrag>0.00</ratsdok:betrag>" in to_xml(v)
+    for bad in ("1_000.50", "1e3", "\u0663", " "):
+        with pytest.raises(ValueError, match="not an amount"):
+            Haushaltsposition(betrag=bad)

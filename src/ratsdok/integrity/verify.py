@@ -42,7 +42,12 @@ from ratsdok.integrity.sign import ECDSA_SHA256, OBJECT_TYPE, RSA_SHA256, key_pr
 from ratsdok.integrity.trust import trust_pem
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.report import Check, Kind, Report, Signer, Status
-from ratsdok.store.anlagen import check_anlagen, check_hauptdokument
+from ratsdok.store.anlagen import (
+    AnlagenPruefung,
+    HauptdokumentPruefung,
+    check_anlagen,
+    check_hauptdokument,
+)
 from ratsdok.xml.mapping import ParsedDocument, parse_document
 from ratsdok.xml.names import D, Q
 
@@ -168,13 +173,21 @@ def _check_anlagen(
 ) -> list[Check]:
     # The container's bytes are compared, never put into the model: a model given
     # inline content fills in missing digests from it, and would then match itself.
-    # Unlike loading, verifying counts a file without recorded values as not ok.
-    found = check_anlagen(v, folder, embedded)
-    checks = [Check(p.kind, p.label, p.status, p.reason) for p in found]
+    # Unlike loading, verifying counts a file whose content no digest protects as not
+    # ok: no recorded values at all, or only the size (same size, other content passes).
+    found: list[AnlagenPruefung | HauptdokumentPruefung] = list(check_anlagen(v, folder, embedded))
     haupt = check_hauptdokument(v, folder, embedded)
     if haupt is not None:
-        checks.insert(0, Check(haupt.kind, haupt.label, haupt.status, haupt.reason))
-    return checks
+        found.insert(0, haupt)
+    return [_verdict(p) for p in found]
+
+
+def _verdict(p: AnlagenPruefung | HauptdokumentPruefung) -> Check:
+    datei = p.anlage if isinstance(p, AnlagenPruefung) else p.hauptdokument
+    if p.status is Status.OK and datei.sha256 is None:
+        reason = f"{p.reason}, but no SHA-256 is recorded: the content is not protected"
+        return Check(p.kind, p.label, Status.UNRECORDED, reason)
+    return Check(p.kind, p.label, p.status, p.reason)
 
 
 def _signature_problem(sig: etree._Element, vid: str) -> tuple[int | None, str | None]:

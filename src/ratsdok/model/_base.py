@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator, Mapping
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,15 +26,45 @@ class Model(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    _abgeleitet: ClassVar[dict[str, tuple[str, ...]]] = {}
+    """Field → the fields a validator derives from it (when not given explicitly)."""
+
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """A copy; with *update*, validated like a new model (rules included)."""
+        """A copy; with *update*, validated like a new model (rules included).
+
+        Values a validator derived (an Anlage's size and digest from its inline
+        content) are derived again, not carried over from the old values.
+        """
         if not update:
             made = super().model_copy(deep=deep)
             if id(self) in _UNGEPRUEFT:
                 _mark(made)
             return made
         fields = {name: getattr(self, name) for name in type(self).model_fields}
+        for source, derived in type(self)._abgeleitet.items():
+            if update.get(source) is not None:
+                for name in derived:
+                    if name not in self.model_fields_set and name not in update:
+                        del fields[name]  # derived from the old value: derive it again
         return type(self).model_validate({**fields, **update})
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        made = super().__deepcopy__(memo)
+        if id(self) in _UNGEPRUEFT:
+            _mark(made)
+        return made
+
+    def __getstate__(self) -> dict[Any, Any]:
+        state = super().__getstate__()
+        if id(self) in _UNGEPRUEFT:
+            state = {**state, "__ratsdok_ungeprueft__": True}  # the mark travels in pickles
+        return state
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        marked = state.pop("__ratsdok_ungeprueft__", False)
+        super().__setstate__(state)
+        if marked:
+            _mark(self)
 
     @classmethod
     def model_construct(  # type: ignore[override]  # the plugin narrows it per model

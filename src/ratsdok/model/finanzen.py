@@ -11,7 +11,8 @@ EUR with at most two decimal places, never floats.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from typing import Annotated, Any, Self
 
 from pydantic import BeforeValidator, Field, model_validator
@@ -24,21 +25,27 @@ __all__ = ["Betrag", "Finanzen", "Haushaltsposition", "betrag_text", "euro"]
 
 _CENT = Decimal("0.01")
 _GRENZE = Decimal("1e15")
+_NULL = Decimal("0.00")
+_BETRAG_TEXT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 
 
 def _betrag(value: Any) -> Decimal:
     if isinstance(value, bool | float):
         # A float is already rounded in binary; 0.1 + 0.2 must not become a Betrag.
         raise ValueError("give an amount as Decimal, int or text ('1234.50'), not as a float")
-    try:
-        d = Decimal(value) if isinstance(value, int | Decimal) else Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not an amount") from None
+    if isinstance(value, int | Decimal):
+        d = Decimal(value)
+    elif isinstance(value, str) and _BETRAG_TEXT.fullmatch(value.strip()):
+        d = Decimal(value.strip())
+    else:
+        # Decimal() alone would also take "1_000.5", "٣" or "1e3".
+        raise ValueError(f"{value!r} is not an amount like '-1234.50'")
     if not d.is_finite() or abs(d) >= _GRENZE:
         raise ValueError(f"{value!r} is not a plausible amount in EUR")
     if d != d.quantize(_CENT):
         raise ValueError(f"{value!r} has more than two decimal places (cent)")
-    return d.quantize(_CENT)
+    # -0.00 equals 0.00 but would be written differently, and so seal differently.
+    return d.quantize(_CENT) + _NULL
 
 
 Betrag = Annotated[Decimal, BeforeValidator(_betrag)]

@@ -7,10 +7,12 @@ CommonMark lacks for Vorlagen: lettered and roman lists (``a)``, ``(b)``,
 ``A.``, ``ii)``), the markers of word processors (``1.)``, ``•``, ``·``,
 ``–``, a tab or a run of spaces after the marker) and one list for ``1.``
 followed by ``2)``. The written marker is kept as the item's ``bezeichnung``
-where it differs from the one the model would print. Constructs the content
-model cannot hold (HTML, images, code, block quotes, footnotes) are reported
-with their line, never dropped. The rules are in ``docs/text-model.md``
-("Authoring from Markdown").
+where it differs from the one the model would print. Blocks the content model
+cannot hold (HTML, images, code blocks, block quotes, footnotes) are reported
+with their line, never dropped. Inline markup is reduced to its text, by design
+and without a report: emphasis and code spans keep their words (the model has
+no inline emphasis, docs/text-model.md says why), links become "text (URL)".
+The rules are in ``docs/text-model.md`` ("Authoring from Markdown").
 
 Pure: takes text, does no I/O.
 """

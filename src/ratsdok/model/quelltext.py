@@ -242,6 +242,8 @@ def lies_quelltext(text: str, *, source: str | None = None) -> Quelltext:
         m = _TOML_ORT.search(str(exc))
         zeile = int(m.group(1)) + 1 if m and m.group(1) else ende + 1
         problems.append(Problem(_TOML_ORT.sub("", str(exc)), file=source, line=zeile))
+    except RecursionError:
+        problems.append(Problem("the front matter is nested too deeply", file=source, line=1))
     else:
         vorspann = _Vorspann(zeilen[1:ende], 2, _vorbereiten(daten, vorspann, source, problems))
     abschnitte, kopfzeilen = _abschnitte(teile, source, problems)

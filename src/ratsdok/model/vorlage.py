@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 from uuid import UUID, uuid4
 
 from pydantic import Field, ValidationError, model_validator
@@ -202,6 +202,8 @@ class Anlage(Model):
     file (format 1.1): then :attr:`hinweis` or :attr:`verweis` says where it is.
     """
 
+    _abgeleitet: ClassVar[dict[str, tuple[str, ...]]] = {"inhalt": ("groesse", "sha256")}
+
     nummer: Annotated[int, Field(ge=1, le=99_999)]
     titel: Text
     dateiname: Dateiname | None = None
@@ -260,6 +262,8 @@ class Hauptdokument(Model):
     """The file that *is* the Vorlage where its text exists only as a file (a legacy
     PDF, an OParl ``mainFile``): bundles and the archive use its pages as the
     Vorlage itself (format 1.1)."""
+
+    _abgeleitet: ClassVar[dict[str, tuple[str, ...]]] = {"inhalt": ("groesse", "sha256")}
 
     dateiname: Dateiname
     medientyp: Medientyp

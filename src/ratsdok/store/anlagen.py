@@ -106,14 +106,19 @@ def _found(
     folder: Path | None,
     embedded: Mapping[str, bytes] | None = None,
 ) -> tuple[Digest | str, Path | None]:
-    """The digest of inline content, of the container's file (*embedded*, by name) or of
-    the file in *folder*, or why there is none."""
+    """The digest of the container's file (*embedded*, by name), of inline content or of
+    the file in *folder*, or why there is none.
+
+    In a container the embedded file is what readers get, so it is the one checked,
+    also where the record carries the bytes inline as well (then both must agree).
+    """
+    if embedded is not None:
+        if dateiname not in embedded:
+            return "not in the container", None
+        # Inline bytes fill in the recorded values, so a differing file shows as changed.
+        return digest_bytes(embedded[dateiname]), None
     if inhalt is not None:
         return digest_bytes(inhalt), None
-    if embedded is not None:
-        if dateiname in embedded:
-            return digest_bytes(embedded[dateiname]), None
-        return "not in the container", None
     if folder is None:
         return "no inline content and no folder to look in", None
     datei = folder / dateiname

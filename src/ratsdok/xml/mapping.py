@@ -931,6 +931,19 @@ def parse_document(
         kopf = Nachrichtenkopf.model_validate(_read_kopf(root))
     except ValidationError as exc:
         found.extend(_problems_from(exc, root, source, prefix=("nachrichtenkopf",)))
+    if vorlage is not None and kopf is not None:
+        needed = required_version(vorlage)
+        if _version_key(kopf.standard_version) < _version_key(needed):
+            # A reader of the declared version would refuse the document.
+            found.append(
+                Problem(
+                    f"the document declares format {kopf.standard_version} but uses content "
+                    f'of format {needed}; write version="{needed}"',
+                    file=source,
+                    line=root.sourceline,
+                    field="version",
+                )
+            )
     if found:
         raise InvalidDocumentError(found)
     assert vorlage is not None

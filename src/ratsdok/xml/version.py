@@ -36,6 +36,7 @@ def _abstimmung_11(s: Abstimmung) -> bool:
 def _ergebnis_11(e: Ergebnis) -> bool:
     return (
         e.beschlussergebnis is None
+        or _new_code(e.beschlussergebnis)
         or e.wortlaut is not None
         or len(e.abstimmungen) > 1
         or any(_abstimmung_11(s) for s in e.abstimmungen)

@@ -258,6 +258,8 @@ def _check_file(
     ok_manifest: set[str],
     sha256: str | None = None,
     groesse: int | None = None,
+    *,
+    recorded: bool = False,
 ) -> Check:
     if name not in ist:
         return _datei(name, Status.MISSING, "file missing from the ZIP")
@@ -270,6 +272,13 @@ def _check_file(
         return _datei(name, Status.CHANGED, "SHA-256 differs from the ratsdok digest")
     if sha256 is not None:
         return _datei(name, Status.OK, "SHA-256 matches the manifest and the ratsdok digest")
+    if recorded:
+        # Only the manifest, which anyone who edits the ZIP can rewrite, vouches for it.
+        return _datei(
+            name,
+            Status.UNRECORDED,
+            "SHA-256 matches the manifest, but the ratsdok record has no digest for it",
+        )
     return _datei(name, Status.OK, "SHA-256 matches the manifest")
 
 
@@ -344,7 +353,11 @@ def _check_vorgang(
         referenced.add(name)
         found = dateien.pop(name, None)
         if found is not None:
-            checks.append(_check_file(name, ist, ok_manifest, found[0].sha256, found[0].groesse))
+            checks.append(
+                _check_file(
+                    name, ist, ok_manifest, found[0].sha256, found[0].groesse, recorded=True
+                )
+            )
         else:
             checks.append(_check_file(name, ist, ok_manifest))
     for name, (_, missing) in dateien.items():
