@@ -83,8 +83,13 @@ def test_oparl_export_needs_the_override_and_is_schema_valid() -> None:
     )
     assert schema_errors(paper) == []
     back = ratsdok.oparl.import_paper(paper).vorlage
-    # non-public Anlagen never reach OParl; everything else comes back
-    assert back.model_copy(update={"anlagen": v.anlagen}) == v
+    # Non-public Anlagen and the Ergebnisse of nichtöffentliche Sitzungen never reach
+    # OParl (both Beratungen here were nichtöffentlich); everything else comes back.
+    assert back == v.oeffentliche_fassung()
+    assert all(b.ergebnis is None for b in back.beratungsfolge)
+    text = ratsdok.oparl.dump_json(paper).decode()
+    assert "befangen" not in text  # the votes of the nichtöffentliche Sitzung
+    assert "Wertgutachten des Gutachterausschusses" not in text  # a non-public Anlage
 
 
 def test_the_archive_is_xdomea_valid_and_verifies(tmp_path: Path) -> None:

@@ -578,7 +578,8 @@ def _kept(erweiterungen: tuple[ratsdok.Erweiterung, ...]) -> tuple[ratsdok.Erwei
 
 
 def expected_after_round_trip(v: ratsdok.Vorlage) -> ratsdok.Vorlage:
-    """import(export(v)): minus non-public Anlagen, inline bytes and unkept Erweiterungen.
+    """import(export(v)): minus non-public Anlagen, inline bytes, unkept Erweiterungen and
+    the Ergebnisse of Beratungen in nichtöffentlicher Sitzung.
 
     An Anlage without a file has no File; the extension carries it whole."""
     anlagen = [
@@ -589,7 +590,16 @@ def expected_after_round_trip(v: ratsdok.Vorlage) -> ratsdok.Vorlage:
         if a.oeffentlich
     ]
     beratungen = [
-        b.model_copy(update={"erweiterungen": _kept(b.erweiterungen)}) for b in v.beratungsfolge
+        b.model_copy(
+            update={
+                "erweiterungen": _kept(b.erweiterungen),
+                # OParl is public: no Ergebnis of a Beratung in nichtöffentlicher Sitzung.
+                "ergebnis": None
+                if b.sitzungsart is ratsdok.Sitzungsart.NICHTOEFFENTLICH
+                else b.ergebnis,
+            }
+        )
+        for b in v.beratungsfolge
     ]
     values = {**v.model_dump(), "anlagen": anlagen, "beratungsfolge": beratungen}
     values["erweiterungen"] = _kept(v.erweiterungen)

@@ -452,3 +452,36 @@ def test_the_bundles_vorlage_pages_are_marked(tmp_path: Path) -> None:
     texts = seitentexte(path, len(labels))
     for n, text in enumerate(texts):
         assert (f"NICHTÖFFENTLICH – {RECHTSGRUNDLAGE}" in text) is (n in vorlage_pages)
+
+
+def test_the_public_bundle_leaves_out_results_of_nichtoeffentliche_sitzungen() -> None:
+    """Standards: non-public material never reaches a public output. The Ergebnis of a
+    Beratung held in nichtöffentlicher Sitzung is such material."""
+    geheim = "Beschluss über den Kaufpreis von 123.456 €"
+    v = ratsdok.Vorlage(
+        nummer="KT 0001/2024",
+        betreff="Test",
+        beratungsfolge=[
+            ratsdok.Beratung(
+                gremium="Hauptausschuss",
+                sitzungsart=ratsdok.Sitzungsart.NICHTOEFFENTLICH,
+                ergebnis=ratsdok.Ergebnis(
+                    beschlussergebnis=ratsdok.Beschlussergebnis.BESCHLOSSEN, beschlusstext=geheim
+                ),
+            ),
+            ratsdok.Beratung(
+                gremium="Kreistag",
+                sitzungsart=ratsdok.Sitzungsart.OEFFENTLICH,
+                ergebnis=ratsdok.Ergebnis(beschlussergebnis=ratsdok.Beschlussergebnis.BESCHLOSSEN),
+            ),
+        ],
+    )
+    full = ratsdok.build_bundle(v, None)
+    public = ratsdok.build_bundle(v, None, oeffentlich_only=True)
+    assert geheim.encode() in ratsdok.pdf.extraction.embedded_files(full.data)["ratsdok.xml"]
+    public_xml = ratsdok.pdf.extraction.embedded_files(public.data)["ratsdok.xml"]
+    assert geheim.encode() not in public_xml and b"Kaufpreis" not in public.data
+    back = ratsdok.from_pdf(public.data)
+    assert back.beratungsfolge[0].ergebnis is None
+    assert back.beratungsfolge[1].ergebnis is not None  # the public one stays
+    assert any("nichtöffentlicher Sitzung" in h.message for h in public.hinweise)

@@ -27,6 +27,7 @@ from ratsdok.model.codes import (
     Bezugsart,
     Gliederung,
     Rolle,
+    Sitzungsart,
     Vermerk,
     Vorlagenart,
     Zustaendigkeit,
@@ -419,6 +420,27 @@ class Vorlage(Model):
     def _felder(self) -> dict[str, Any]:
         # Field values as they are (models stay models), for re-validation.
         return {name: getattr(self, name) for name in type(self).model_fields}
+
+    @property
+    def beratungsfolge_oeffentlich(self) -> tuple[Beratung, ...]:
+        """The Beratungsfolge as it may be published: a Beratung held in
+        nichtöffentlicher Sitzung keeps its Gremium, date and role, not its Ergebnis
+        (result, votes, Beschluss text)."""
+        return tuple(
+            b.model_copy(update={"ergebnis": None})
+            if b.sitzungsart is Sitzungsart.NICHTOEFFENTLICH and b.ergebnis is not None
+            else b
+            for b in self.beratungsfolge
+        )
+
+    def oeffentliche_fassung(self) -> Vorlage:
+        """What may be published of this Vorlage: without its non-public Anlagen and
+        without the Ergebnisse of Beratungen in nichtöffentlicher Sitzung."""
+        anlagen = tuple(a for a in self.anlagen if a.oeffentlich)
+        beratungen = self.beratungsfolge_oeffentlich
+        if anlagen == self.anlagen and beratungen == self.beratungsfolge:
+            return self
+        return self.model_copy(update={"anlagen": anlagen, "beratungsfolge": beratungen})
 
     @property
     def dateianlagen(self) -> tuple[Anlage, ...]:

@@ -150,11 +150,9 @@ class BundleResult(Report):
 
 
 def public_copy(v: Vorlage) -> Vorlage:
-    """*v* without its non-public Anlagen (what the public bundle contains)."""
-    kept = tuple(a for a in v.anlagen if a.oeffentlich)
-    if len(kept) == len(v.anlagen):
-        return v
-    return v.model_copy(update={"anlagen": kept})
+    """What the public bundle contains: :meth:`Vorlage.oeffentliche_fassung` (no
+    non-public Anlagen, no Ergebnis of a Beratung in nichtöffentlicher Sitzung)."""
+    return v.oeffentliche_fassung()
 
 
 def _read_anlage(i: int, a: Anlage, folder: Path | None, max_bytes: int) -> bytes:
@@ -219,9 +217,26 @@ def _read_file(
 
 def _freigabe(v: Vorlage, oeffentlich_only: bool, freigegeben: bool) -> list[Problem]:
     """Refuse the public variant of a nichtöffentliche Vorlage unless it was released;
-    with the release, the Hinweis that the public bundle holds it."""
-    if not (oeffentlich_only and v.nichtoeffentlich):
+    with the release, the Hinweis that the public bundle holds it. Either way, say when
+    Ergebnisse of Beratungen in nichtöffentlicher Sitzung are left out."""
+    if not oeffentlich_only:
         return []
+    weggelassen = sum(
+        a != b for a, b in zip(v.beratungsfolge, v.beratungsfolge_oeffentlich, strict=True)
+    )
+    notes = (
+        [
+            Problem(
+                f"the public variant leaves out the Ergebnis of {weggelassen} Beratung(en) "
+                "held in nichtöffentlicher Sitzung",
+                field="beratungsfolge",
+            )
+        ]
+        if weggelassen
+        else []
+    )
+    if not v.nichtoeffentlich:
+        return notes
     assert v.oeffentlichkeit is not None  # nichtoeffentlich says so
     o = v.oeffentlichkeit
     why = ", ".join(
@@ -245,7 +260,8 @@ def _freigabe(v: Vorlage, oeffentlich_only: bool, freigegeben: bool) -> list[Pro
             f"{what}, released for publication by the caller: the public bundle holds it, "
             "and its pages still say nichtöffentlich, as its record does",
             field="oeffentlichkeit",
-        )
+        ),
+        *notes,
     ]
 
 

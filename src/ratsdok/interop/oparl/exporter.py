@@ -314,7 +314,10 @@ def export_paper(
         consultations.append(c)
     if consultations:
         paper["consultation"] = consultations
-        ext["beratungsfolge"] = [_dump(b, exclude={"erweiterungen"}) for b in v.beratungsfolge]
+        # OParl publishes: no Ergebnis of a Beratung held in nichtöffentlicher Sitzung.
+        ext["beratungsfolge"] = [
+            _dump(b, exclude={"erweiterungen"}) for b in v.beratungsfolge_oeffentlich
+        ]
 
     main: list[dict[str, Any]] = []
     h = v.hauptdokument

@@ -20,6 +20,7 @@ def restored_by_import(v: Vorlage, *, base_url: str) -> Vorlage:
     The extension restores everything but what the Paper cannot carry:
 
     * non-public Anlagen, which are never exported (the others keep their numbers);
+    * the Ergebnis of a Beratung in nichtöffentlicher Sitzung, which is never exported;
     * inline bytes (``inhalt``, of the Anlagen and the Hauptdokument; ``groesse`` and
       ``sha256`` stay);
     * Erweiterungen the objects cannot carry as they are (:func:`.erweiterungen.carried`:
@@ -36,7 +37,8 @@ def restored_by_import(v: Vorlage, *, base_url: str) -> Vorlage:
     JSON text raises ``ValueError``.
     """
     beratungsfolge = tuple(
-        b.model_copy(update={"erweiterungen": carried(b.erweiterungen)}) for b in v.beratungsfolge
+        b.model_copy(update={"erweiterungen": carried(b.erweiterungen)})
+        for b in v.beratungsfolge_oeffentlich
     )
     anlagen = tuple(
         a
