@@ -1,5 +1,6 @@
 """Builders shared by the tests: Vorlagen, Anlagen, the test PKI and signing, PDFs,
-OParl Papers and the Hypothesis strategies.
+OParl Papers, xdomea archives, the text source of ``ratsdok build`` and the Hypothesis
+strategies and settings.
 
 One place per builder: a test module imports what it builds from here (fixtures
 stay in tests/conftest.py). The test PKI itself lives in tests/pki.py, the rich format
@@ -11,9 +12,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
+import zipfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -21,6 +25,7 @@ from uuid import UUID
 
 import jsonschema  # type: ignore[import-untyped,unused-ignore]
 import pikepdf
+from hypothesis import HealthCheck, settings
 from lxml import etree
 from pikepdf.models.metadata import decode_pdf_date
 from reportlab.pdfgen.canvas import Canvas
@@ -47,31 +52,51 @@ from ratsdok import (
     Zustaendigkeit,
 )
 from ratsdok.integrity.sign import sign
+from ratsdok.interop.oparl.common import is_vendor_key
+from ratsdok.interop.xdomea import XDOMEA_NS, archive
+from ratsdok.oparl import EXTENSION_KEY
 from ratsdok.pdf.render import render_pdf
 from ratsdok.xml.schema import schema_problems
 from tests.conftest import EXAMPLE_XML, require_corpus, require_tool
 from tests.pki import Identity, make_ca, make_signer, pki
-from tests.strategies import XML_WS, anlagen_listen, beratungsfolgen, texts, vorlagen
+from tests.strategies import (
+    XML_WS,
+    anlagen_listen,
+    any_chars,
+    beratungsfolgen,
+    json_texts,
+    texts,
+    vendor_erweiterungen,
+    vorlagen,
+)
 
 __all__ = [
     "BASE",
+    "BEISPIEL",
+    "EXAMPLES",
     "FORMATS",
+    "FUZZ",
     "HW",
     "HW_PAGES",
     "KA",
     "KA_DELETED",
     "KA_PAPERS",
     "ORGS",
+    "PID",
     "SECRET_MARKER",
     "SECRET_TITLE",
     "SPEC_PAPERS",
     "UMLAUTS",
+    "WHEN",
     "XML_WS",
     "Identity",
+    "X",
     "all_fonts_embedded",
     "anlage",
     "anlage_pdf",
     "anlagen_listen",
+    "any_chars",
+    "archive_message",
     "assert_xsd_valid",
     "beratungsfolgen",
     "consultation",
@@ -80,10 +105,13 @@ __all__ = [
     "helvetica_pdf",
     "huertgenwald_lookups",
     "javascript_pdf",
+    "json_texts",
     "karlsruhe_lookups",
+    "make_archive",
     "make_ca",
     "make_signer",
     "minimal_vorlage",
+    "not_exportable",
     "oparl_schema",
     "paper",
     "pdf_dates",
@@ -91,15 +119,18 @@ __all__ = [
     "pdftotext",
     "pki",
     "reasons",
+    "rewrite_zip",
     "schema_errors",
     "signed_by",
     "strict_schema_errors",
     "texts",
     "uncompressed",
+    "vendor_erweiterungen",
     "vorlage",
     "vorlagen",
     "with_anlagen",
     "write_ca",
+    "xdomea_xsd",
 ]
 
 SECRET_TITLE = "Gutachten Zaunkönig-Grundstück"
@@ -555,3 +586,160 @@ def strict_schema_errors(out: dict[str, Any]) -> list[str]:
         validator = jsonschema.Draft4Validator(oparl_schema(name), format_checker=FORMATS)
         errors += [f"{name}: {e.message}" for e in validator.iter_errors(obj)]
     return errors
+
+
+# --------------------------------------------------------------------------- OParl fuzzing
+
+# RATSDOK_FUZZ=2000 for a longer run; the default keeps the suite fast.
+EXAMPLES = int(os.environ.get("RATSDOK_FUZZ", "60"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def not_exportable(v: ratsdok.Vorlage) -> bool:
+    """A vendor-key Erweiterung whose value is not JSON text (documented export error)."""
+    groups = [v.erweiterungen, *(b.erweiterungen for b in v.beratungsfolge)]
+    groups += [a.erweiterungen for a in v.anlagen if a.oeffentlich and a.dateiname is not None]
+    if v.hauptdokument is not None:
+        groups.append(v.hauptdokument.erweiterungen)
+    for group in groups:
+        for e in group:
+            if is_vendor_key(e.schluessel) and e.schluessel != EXTENSION_KEY:
+                try:
+                    json.loads(e.wert, parse_constant=_refuse)
+                except (ValueError, RecursionError):
+                    return True
+    return False
+
+
+def _refuse(word: str) -> Any:
+    raise ValueError(word)
+
+
+# --------------------------------------------------------------------------- xdomea archives
+
+PID = UUID("9fde4e7a-b41b-11ec-9225-005056871b7c")
+WHEN = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+X = f"{{{XDOMEA_NS}}}"
+
+
+def xdomea_xsd() -> Path:
+    return require_corpus("xoev/schemas/xdomea_3.0.0/xdomea.xsd")
+
+
+def make_archive(tmp_path: Path, *vs: Vorlage, name: str = "out") -> Path:
+    out = tmp_path / name
+    out.mkdir()
+    return archive([(v, None) for v in vs], out, prozess_id=PID, zeitpunkt=WHEN, workers=1)
+
+
+def archive_message(zip_path: Path) -> bytes:
+    with zipfile.ZipFile(zip_path) as zf:
+        return zf.read(f"{PID}_Aussonderung.Aussonderung.0503.xml")
+
+
+def rewrite_zip(
+    src: Path, dst: Path, change: Callable[[str, bytes], tuple[str, bytes] | None]
+) -> None:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            res = change(info.filename, zin.read(info))
+            if res is not None:
+                zout.writestr(res[0], res[1])
+
+
+# --------------------------------------------------------------------------- text source
+
+# A whole Vorlage as one text file (TOML front matter, Markdown sections), for ``ratsdok build``.
+BEISPIEL = """\
++++
+nummer = "KT 2014/16"
+art = "beschlussvorlage"
+betreff = "ALB FILS KLINIKEN GmbH – Jahresabschluss 2013"
+datum = 2014-07-10
+koerperschaft = "Landkreis Göppingen"
+federfuehrung = "Finanzen, Schulen und Beteiligungen"
+aktenzeichen = "GZ: 20.21"
+oeffentlichkeit = true
+gliederung = "roemisch"
+
+[[beratung]]
+gremium = "Verwaltungsausschuss"
+sitzungstermin = 2014-07-14
+sitzungsart = "oeffentlich"
+zustaendigkeit = "vorberatung"
+
+[[beratung]]
+gremium = "Kreistag"
+sitzungstermin = 2014-07-25
+sitzungsart = "oeffentlich"
+zustaendigkeit = "entscheidung"
+
+[beratung.ergebnis]
+beschlussergebnis = "beschlossen"
+
+[[beratung.ergebnis.abstimmungen]]
+ja = 40
+nein = 2
+enthaltung = 1
+
+[[unterzeichnung]]
+name = "Wolff"
+funktion = "Landrat"
+
+[[beteiligung]]
+rolle = "sachbearbeitung"
+name = "Frau Muster"
+
+[[anlage]]
+titel = "Jahresabschluss 2013"
+dateiname = "jahresabschluss.pdf"
+oeffentlich = true
+
+[[anlage]]
+titel = "Prüfbericht"
+hinweis = "liegt in der Sitzung zur Einsicht aus"
+oeffentlich = false
+
+[[bezug]]
+art = "bezieht-sich-auf"
+nummer = "KT 2013/20"
+
+[finanzen]
+auswirkungen = true
+erlaeuterung = "Deckung aus Mehrerträgen"
+
+[[finanzen.position]]
+haushaltsjahr = 2014
+produkt = "1.11.01"
+betrag = 1549229.42
+planmaessigkeit = "ueberplanmaessig"
++++
+
+# I. Beschlussanträge
+
+1. Der Kreistag weist die Gesellschafterversammlung der AFK GmbH an, wie folgt zu beschließen:
+   a. Dem Jahresabschluss der AFK GmbH für das Geschäftsjahr 2013 wird zugestimmt.
+   b. Der Jahresabschluss 2013 der AFK GmbH wird festgestellt.
+   c. Die Geschäftsführung und der Aufsichtsrat werden entlastet.
+2. Der Kreistag stimmt der überplanmäßigen Ausgabe in Höhe von 1.549.229,42 € zu.
+
+# II. Sach- und Rechtslage, Begründung
+
+## Kommunal-/gesellschaftsrechtliche Grundlagen
+
+Nach dem aktuellen Gesellschaftsvertrag hat die Gesellschafterversammlung
+über die Feststellung des Jahresabschlusses zu entscheiden.
+
+| Jahr | Ergebnis |
+|---|---|
+| 2012 | -2.440.000 € |
+| 2013 | -3.989.229,42 € |
+
+# Finanzielle Auswirkungen
+
+Überplanmäßige Ausgabe von 1.549.229,42 €.
+"""

@@ -6,6 +6,7 @@ Shared by the round-trip property tests (tests/xml) and the OParl fuzzing
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -54,6 +55,8 @@ from ratsdok import (
     Zustaendigkeit,
     Zwischenueberschrift,
 )
+from ratsdok.model.text import normalize_text
+from ratsdok.oparl import EXTENSION_KEY
 
 XML_WS = " \t\n\r"
 
@@ -491,3 +494,42 @@ def _neu(draw: st.DrawFn, values: dict[str, Any]) -> dict[str, Any]:
 
 def _optional_ergebnis() -> st.SearchStrategy[Ergebnis | None]:
     return st.none() | ergebnisse_11
+
+
+# --- OParl vendor Erweiterungen ------------------------------------------------------
+
+any_chars = st.characters(codec=None, exclude_categories=())  # incl. controls, surrogates
+
+json_texts = st.tuples(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers(-(2**64), 2**64)
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(any_chars, max_size=8)
+        | st.sampled_from(["e\u0301", "\u212b", "  ", "a\r\nb", "\x85"]),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+        max_leaves=5,
+    ),
+    st.booleans(),
+).map(lambda t: _json_text(*t))
+
+
+def _json_text(value: Any, raw: bool) -> str:
+    """JSON text with non-ASCII characters raw where ratsdok text allows them, else escaped."""
+    text = json.dumps(value, ensure_ascii=not raw)
+    try:
+        normalize_text(text)
+    except ValueError:
+        return json.dumps(value)
+    return text
+
+
+vendor_erweiterungen = st.lists(
+    st.builds(
+        Erweiterung,
+        schluessel=st.sampled_from(["ris:a", "ris:b", "STERNBERG:x", EXTENSION_KEY, "role"]),
+        wert=json_texts,
+    ),
+    max_size=3,
+)

@@ -11,7 +11,7 @@ import pytest
 import ratsdok
 from ratsdok.cli import main
 from tests.conftest import ROOT, line_of, require_tool
-from tests.model.test_quelltext import BEISPIEL
+from tests.factories import BEISPIEL
 
 PDF = b"%PDF-1.4\n% Jahresabschluss 2013 (test bytes)\n"
 

@@ -24,7 +24,6 @@ from ratsdok import Status, TeilArt, verify
 from ratsdok.cli import main
 from ratsdok.errors import RatsdokError
 from ratsdok.interop.xdomea import (
-    XDOMEA_NS,
     archive,
     combined_schema_text,
     dateiformat_code,
@@ -34,62 +33,40 @@ from ratsdok.interop.xdomea import (
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.pdf.bundling import bundle
 from ratsdok.pdf.render import render_pdf, stichtag
-from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes, require_corpus, require_tool
+from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes, require_tool
 from tests.factories import (
+    PID,
+    WHEN,
+    X,
+    archive_message,
     example_digests,
+    make_archive,
     pdf_dates,
     pdftotext,
     pki,
+    rewrite_zip,
     signed_by,
     vorlage,
     with_anlagen,
     write_ca,
+    xdomea_xsd,
 )
-
-PID = UUID("9fde4e7a-b41b-11ec-9225-005056871b7c")
-WHEN = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
-X = f"{{{XDOMEA_NS}}}"
-
-
-def _xdomea_xsd() -> Path:
-    return require_corpus("xoev/schemas/xdomea_3.0.0/xdomea.xsd")
 
 
 @pytest.fixture(scope="module")
 def xdomea_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(_xdomea_xsd())))
+    return etree.XMLSchema(etree.parse(str(xdomea_xsd())))
 
 
 @pytest.fixture(scope="module")
 def combined_schema(tmp_path_factory: pytest.TempPathFactory) -> etree.XMLSchema:
     driver = tmp_path_factory.mktemp("xsd") / "kombiniert.xsd"
-    driver.write_text(combined_schema_text(_xdomea_xsd()), encoding="utf-8")
+    driver.write_text(combined_schema_text(xdomea_xsd()), encoding="utf-8")
     return etree.XMLSchema(etree.parse(str(driver)))
 
 
-def _make(tmp_path: Path, *vs: Vorlage, name: str = "out") -> Path:
-    out = tmp_path / name
-    out.mkdir()
-    return archive([(v, None) for v in vs], out, prozess_id=PID, zeitpunkt=WHEN, workers=1)
-
-
-def _message(zip_path: Path) -> bytes:
-    with zipfile.ZipFile(zip_path) as zf:
-        return zf.read(f"{PID}_Aussonderung.Aussonderung.0503.xml")
-
-
-def _rewrite(
-    src: Path, dst: Path, change: Callable[[str, bytes], tuple[str, bytes] | None]
-) -> None:
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
-        for info in zin.infolist():
-            res = change(info.filename, zin.read(info))
-            if res is not None:
-                zout.writestr(res[0], res[1])
-
-
 def test_layout_and_names(tmp_path: Path) -> None:
-    path = _make(tmp_path, with_anlagen())
+    path = make_archive(tmp_path, with_anlagen())
     assert path.name == f"{PID}_Aussonderung.Aussonderung.0503.zip"
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
@@ -104,7 +81,7 @@ def test_example_file_archive_validates(
     tmp_path: Path, xdomea_schema: etree.XMLSchema, combined_schema: etree.XMLSchema
 ) -> None:
     path = archive([EXAMPLE_XML], tmp_path, prozess_id=PID, zeitpunkt=WHEN)
-    doc = etree.fromstring(_message(path))
+    doc = etree.fromstring(archive_message(path))
     assert xdomea_schema.validate(doc), xdomea_schema.error_log
     assert combined_schema.validate(doc), combined_schema.error_log
     assert verify_archive(path).ok
@@ -112,7 +89,7 @@ def test_example_file_archive_validates(
 
 def test_message_content(tmp_path: Path, xdomea_schema: etree.XMLSchema) -> None:
     v = with_anlagen()
-    xml = _message(_make(tmp_path, v))
+    xml = archive_message(make_archive(tmp_path, v))
     assert b"<xdomea:Importbestaetigung>1</xdomea:Importbestaetigung>" in xml
     doc = etree.fromstring(xml)
     assert xdomea_schema.validate(doc), xdomea_schema.error_log
@@ -145,7 +122,7 @@ def test_dateiformat_codes() -> None:
 
 
 def test_vorlage_pdf_is_pdfa2b_without_attachments(tmp_path: Path) -> None:
-    path = _make(tmp_path, with_anlagen())
+    path = make_archive(tmp_path, with_anlagen())
     with zipfile.ZipFile(path) as zf:
         name = next(n for n in zf.namelist() if n.endswith("_Vorlage.pdf"))
         data = zf.read(name)
@@ -246,8 +223,8 @@ def test_nonconforming_vorlage_pdf_is_an_error(
 
 def test_reproducible(tmp_path: Path) -> None:
     vs = (with_anlagen(), vorlage(nummer="KT 0201/2021"))
-    a = _make(tmp_path, *vs, name="a")
-    b = _make(tmp_path, *vs, name="b")
+    a = make_archive(tmp_path, *vs, name="a")
+    b = make_archive(tmp_path, *vs, name="b")
     assert a.read_bytes() == b.read_bytes()
 
 
@@ -276,7 +253,7 @@ def test_two_workers_same_bytes(tmp_path: Path) -> None:
 
 
 def test_manifest_lists_every_file(tmp_path: Path) -> None:
-    path = _make(tmp_path, with_anlagen())
+    path = make_archive(tmp_path, with_anlagen())
     with zipfile.ZipFile(path) as zf:
         lines = zf.read("manifest.sha256").decode().splitlines()
         listed = {line[66:]: line[:64] for line in lines}
@@ -288,7 +265,7 @@ def test_manifest_lists_every_file(tmp_path: Path) -> None:
 def test_broken_embedded_block_fails_combined_schema(
     tmp_path: Path, xdomea_schema: etree.XMLSchema, combined_schema: etree.XMLSchema
 ) -> None:
-    doc = etree.fromstring(_message(_make(tmp_path, with_anlagen())))
+    doc = etree.fromstring(archive_message(make_archive(tmp_path, with_anlagen())))
     betreff = next(doc.iter("{urn:ratsdok:schema:1}betreff"))
     betreff.addnext(etree.Element("{urn:ratsdok:schema:1}unbekannt"))
     assert xdomea_schema.validate(doc)  # lax: xdomea alone does not look inside
@@ -296,9 +273,9 @@ def test_broken_embedded_block_fails_combined_schema(
 
 
 def test_verify_detects_changed_anlage(tmp_path: Path) -> None:
-    path = _make(tmp_path, with_anlagen())
+    path = make_archive(tmp_path, with_anlagen())
     bad = tmp_path / path.name
-    _rewrite(
+    rewrite_zip(
         path,
         bad,
         lambda n, d: (n, d + b"x") if n.endswith("_Anlage2.csv") else (n, d),
@@ -326,7 +303,7 @@ def _replace_anlage2(path: Path, bad: Path, fake: bytes) -> None:
             return n, ("\n".join(lines) + "\n").encode()
         return n, d
 
-    _rewrite(path, bad, change)
+    rewrite_zip(path, bad, change)
 
 
 @pytest.mark.parametrize(
@@ -337,7 +314,7 @@ def _replace_anlage2(path: Path, bad: Path, fake: bytes) -> None:
     ],
 )
 def test_verify_detects_ratsdok_digest_mismatch(tmp_path: Path, fake: bytes, reason: str) -> None:
-    path = _make(tmp_path, with_anlagen())
+    path = make_archive(tmp_path, with_anlagen())
     bad = tmp_path / path.name
     _replace_anlage2(path, bad, fake)
     result = verify_archive(bad)
@@ -346,7 +323,7 @@ def test_verify_detects_ratsdok_digest_mismatch(tmp_path: Path, fake: bytes, rea
 
 
 def test_verify_reports_per_vorlage(tmp_path: Path) -> None:
-    path = _make(tmp_path, with_anlagen(), vorlage(nummer="KT 0300/2021"))
+    path = make_archive(tmp_path, with_anlagen(), vorlage(nummer="KT 0300/2021"))
     result = verify_archive(path)
     assert result.ok
     assert [v.nummer for v in result.vorgaenge] == ["KT 0200/2021", "KT 0300/2021"]
@@ -354,7 +331,7 @@ def test_verify_reports_per_vorlage(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("evil", ["../x.pdf", "/etc/x", "a\\b.pdf", "sub/x.pdf"])
 def test_verify_refuses_unsafe_names(tmp_path: Path, evil: str) -> None:
-    path = _make(tmp_path, with_anlagen())
+    path = make_archive(tmp_path, with_anlagen())
     bad = tmp_path / path.name
     added: list[bool] = []
 
@@ -364,14 +341,14 @@ def test_verify_refuses_unsafe_names(tmp_path: Path, evil: str) -> None:
             return evil, d
         return n, d
 
-    _rewrite(path, bad, change)
+    rewrite_zip(path, bad, change)
     result = verify_archive(bad)
     assert not result.ok
     assert "unsafe" in result.allgemein[0].reason
 
 
 def test_verify_refuses_zip_bomb(tmp_path: Path) -> None:
-    path = _make(tmp_path, with_anlagen())
+    path = make_archive(tmp_path, with_anlagen())
     bad = tmp_path / path.name
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -433,7 +410,7 @@ def test_ratsdok_verify_routes_a_zip_to_the_archive_check(
 
 @pytest.fixture(scope="module")
 def good_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _make(tmp_path_factory.mktemp("good"), with_anlagen())
+    return make_archive(tmp_path_factory.mktemp("good"), with_anlagen())
 
 
 def _members(data: bytes) -> dict[str, str] | None:
@@ -475,7 +452,7 @@ def _rewritten(
 ) -> Path:
     folder.mkdir()
     dst = folder / src.name
-    _rewrite(src, dst, change)
+    rewrite_zip(src, dst, change)
     return dst
 
 
@@ -599,7 +576,7 @@ def _central_field(offset: int, value: int) -> Callable[[bytes], bytes]:
 
 def _manifest_change(change: Callable[[bytes], bytes]) -> Callable[[Path, Path], None]:
     def rewrite(src: Path, dst: Path) -> None:
-        _rewrite(src, dst, lambda n, d: (n, change(d) if n == "manifest.sha256" else d))
+        rewrite_zip(src, dst, lambda n, d: (n, change(d) if n == "manifest.sha256" else d))
 
     return rewrite
 
@@ -620,7 +597,7 @@ def _doctype_message(src: Path, dst: Path) -> None:
             return n, b"".join(digest + x[64:] if name.encode() in x else x for x in lines)
         return n, d
 
-    _rewrite(src, dst, change)
+    rewrite_zip(src, dst, change)
 
 
 @pytest.mark.parametrize(
@@ -712,7 +689,7 @@ def test_signed_source_is_archived_with_its_signatures(
     tmp_path: Path, combined_schema: etree.XMLSchema
 ) -> None:
     doc, ca, path = _signed_archive(tmp_path)
-    message = etree.fromstring(_message(path))
+    message = etree.fromstring(archive_message(path))
     assert combined_schema.validate(message), combined_schema.error_log
     (block,) = message.iterfind(f".//{X}AnwendungsspezifischeErweiterungXML")
     # the record that was signed: the Vorlage bytes of the source, its signature intact
@@ -744,8 +721,8 @@ def test_signed_source_is_archived_with_its_signatures(
 
 
 def test_unsigned_vorlage_is_archived_sealed(tmp_path: Path) -> None:
-    path = _make(tmp_path, with_anlagen())
-    (block,) = etree.fromstring(_message(path)).iterfind(
+    path = make_archive(tmp_path, with_anlagen())
+    (block,) = etree.fromstring(archive_message(path)).iterfind(
         f".//{X}AnwendungsspezifischeErweiterungXML"
     )
     r = "{urn:ratsdok:schema:1}"
@@ -762,7 +739,7 @@ def test_edited_vorlage_with_a_matching_manifest_is_caught(tmp_path: Path, signe
     if signed:
         _, _, path = _signed_archive(tmp_path)
     else:
-        path = _make(tmp_path, with_anlagen())
+        path = make_archive(tmp_path, with_anlagen())
     xml_name = f"{PID}_Aussonderung.Aussonderung.0503.xml"
     with zipfile.ZipFile(path) as zf:
         message = zf.read(xml_name)
@@ -782,7 +759,7 @@ def test_edited_vorlage_with_a_matching_manifest_is_caught(tmp_path: Path, signe
     bad_dir = tmp_path / "bad"
     bad_dir.mkdir()
     bad = bad_dir / path.name
-    _rewrite(path, bad, change)
+    rewrite_zip(path, bad, change)
     result = verify_archive(bad, trust=[pki()["ca"].cert_pem])
     assert all(t.ok for t in result.allgemein)  # the manifest matches ...
     assert not result.ok  # ... but the seal does not
@@ -819,7 +796,7 @@ def test_a_broken_seal_is_not_archived_as_a_fresh_one(tmp_path: Path) -> None:
 
 
 def test_renamed_zip_is_reported_but_still_checked(tmp_path: Path) -> None:
-    path = _make(tmp_path, with_anlagen())
+    path = make_archive(tmp_path, with_anlagen())
     renamed = path.with_name("abgabe (1).zip")
     path.rename(renamed)
     result = verify_archive(renamed)

@@ -31,8 +31,18 @@ from ratsdok import (
 from ratsdok.interop.xdomea import archive, combined_schema_text, verify_archive
 from ratsdok.interop.xdomea.names import hauptdokument_file_name
 from tests.conftest import EXAMPLE_XML
-from tests.factories import anlage_pdf, vorlage, vorlagen
-from tests.interop.test_archive import PID, WHEN, X, _make, _message, _rewrite, _xdomea_xsd
+from tests.factories import (
+    PID,
+    WHEN,
+    X,
+    anlage_pdf,
+    archive_message,
+    make_archive,
+    rewrite_zip,
+    vorlage,
+    vorlagen,
+    xdomea_xsd,
+)
 
 HAUPT = anlage_pdf("Die Vorlage als Datei")
 NICHT = Oeffentlichkeit(
@@ -47,9 +57,9 @@ def _schemas() -> tuple[etree.XMLSchema, etree.XMLSchema]:
     """The xdomea 3.0.0 schema, and the one that validates the embedded ratsdok XML too."""
     with tempfile.TemporaryDirectory() as tmp:
         driver = Path(tmp) / "kombiniert.xsd"
-        driver.write_text(combined_schema_text(_xdomea_xsd()), encoding="utf-8")
+        driver.write_text(combined_schema_text(xdomea_xsd()), encoding="utf-8")
         return (
-            etree.XMLSchema(etree.parse(str(_xdomea_xsd()))),
+            etree.XMLSchema(etree.parse(str(xdomea_xsd()))),
             etree.XMLSchema(etree.parse(str(driver))),
         )
 
@@ -107,7 +117,7 @@ def vorlage_11(**changes: Any) -> Vorlage:
 
 
 def _vorgang(path: Path) -> etree._Element:
-    vg = etree.fromstring(_message(path)).find(f"{X}Schriftgutobjekt/{X}Vorgang")
+    vg = etree.fromstring(archive_message(path)).find(f"{X}Schriftgutobjekt/{X}Vorgang")
     assert vg is not None
     return vg
 
@@ -121,8 +131,8 @@ def test_vorlage_11_archive_validates_and_verifies(
     oeffentlichkeit: Oeffentlichkeit,
 ) -> None:
     v = vorlage_11(oeffentlichkeit=oeffentlichkeit)
-    path = _make(tmp_path, v)
-    doc = etree.fromstring(_message(path))
+    path = make_archive(tmp_path, v)
+    doc = etree.fromstring(archive_message(path))
     for schema in schemas:
         assert schema.validate(doc), schema.error_log
     result = verify_archive(path)
@@ -133,7 +143,7 @@ def test_vorlage_11_archive_validates_and_verifies(
 
 
 def test_oeffentlichkeit_stand_aktenzeichen_and_bearbeiter(tmp_path: Path) -> None:
-    vg = _vorgang(_make(tmp_path, vorlage_11()))
+    vg = _vorgang(make_archive(tmp_path, vorlage_11()))
     dok = vg.find(f"{X}Dokument")
     assert dok is not None
     # Öffentlich: Vertraulichkeitsstufe 003 (Offen) on the Vorgang, the Vorlage and the
@@ -156,7 +166,7 @@ def test_oeffentlichkeit_stand_aktenzeichen_and_bearbeiter(tmp_path: Path) -> No
 
 
 def test_nichtoeffentliche_vorlage_is_marked(tmp_path: Path) -> None:
-    vg = _vorgang(_make(tmp_path, vorlage_11(oeffentlichkeit=NICHT, bearbeitungsstand=None)))
+    vg = _vorgang(make_archive(tmp_path, vorlage_11(oeffentlichkeit=NICHT, bearbeitungsstand=None)))
     dok = vg.find(f"{X}Dokument")
     assert dok is not None
     why = "nichtöffentlich: Personalangelegenheit (§ 35 Abs. 2 ThürKO)"
@@ -170,13 +180,13 @@ def test_nichtoeffentliche_vorlage_is_marked(tmp_path: Path) -> None:
 
 def test_bemerkung_joins_reason_and_stand(tmp_path: Path) -> None:
     o = Oeffentlichkeit(oeffentlich=False, rechtsgrundlage="§ 52 GemO")
-    vg = _vorgang(_make(tmp_path, vorlage_11(oeffentlichkeit=o)))
+    vg = _vorgang(make_archive(tmp_path, vorlage_11(oeffentlichkeit=o)))
     assert vg.findtext(BEMERKUNG) == "nichtöffentlich (§ 52 GemO)\nBearbeitungsstand: erledigt"
 
 
 def test_hauptdokument_is_the_vorlage_dokument(tmp_path: Path) -> None:
     v = vorlage_11()
-    path = _make(tmp_path, v)
+    path = make_archive(tmp_path, v)
     vg = _vorgang(path)
     fmt = vg.find(f"{X}Dokument/{X}Version/{X}Format")
     assert fmt is not None
@@ -213,7 +223,7 @@ def _swap(path: Path, bad: Path, name: str, fake: bytes, manifest: bool) -> None
             return n, ("\n".join(lines) + "\n").encode()
         return n, d
 
-    _rewrite(path, bad, change)
+    rewrite_zip(path, bad, change)
 
 
 @pytest.mark.parametrize(
@@ -227,7 +237,7 @@ def test_verify_checks_the_hauptdokument_against_the_record(
     tmp_path: Path, fake: bytes, reason: str
 ) -> None:
     v = vorlage_11()
-    path = _make(tmp_path, v)
+    path = make_archive(tmp_path, v)
     bad = tmp_path / path.name
     _swap(path, bad, hauptdokument_file_name(v), fake, manifest=True)
     result = verify_archive(bad)
@@ -239,7 +249,7 @@ def test_verify_checks_the_hauptdokument_against_the_record(
 
 def test_verify_finds_a_missing_hauptdokument(tmp_path: Path) -> None:
     v = vorlage_11()
-    path = _make(tmp_path, v)
+    path = make_archive(tmp_path, v)
     bad = tmp_path / path.name
     name = hauptdokument_file_name(v)
 
@@ -250,7 +260,7 @@ def test_verify_finds_a_missing_hauptdokument(tmp_path: Path) -> None:
             return n, d.replace(name.encode(), b"00000000-0000-4000-8000-000000000000_x.pdf")
         return n, d
 
-    _rewrite(path, bad, drop)
+    rewrite_zip(path, bad, drop)
     result = verify_archive(bad)
     assert not result.ok
     missing = [c for c in result.vorgaenge[0].checks if c.label == name]
@@ -291,7 +301,7 @@ def test_missing_hauptdokument_file_is_refused(tmp_path: Path) -> None:
 def test_example_message_is_byte_for_byte_as_before(tmp_path: Path) -> None:
     """A Vorlage without format 1.1 content is archived as before format 1.1 existed."""
     path = archive([EXAMPLE_XML], tmp_path, prozess_id=PID, zeitpunkt=WHEN, workers=1)
-    assert hashlib.sha256(_message(path)).hexdigest() == EXAMPLE_MESSAGE_SHA256
+    assert hashlib.sha256(archive_message(path)).hexdigest() == EXAMPLE_MESSAGE_SHA256
 
 
 EXAMPLE_MESSAGE_SHA256 = "8beabe2dfea5962391a7ca7818fb7cc70b82ec66080d2298f7eb2d28b5eab3ab"
@@ -323,8 +333,8 @@ def test_generated_vorlagen_11_archive_validly(v: Vorlage) -> None:
     verifies, and its Öffentlichkeit is said as documented."""
     v = _archivable(v)
     with tempfile.TemporaryDirectory() as tmp:
-        path = _make(Path(tmp), v)
-        doc = etree.fromstring(_message(path))
+        path = make_archive(Path(tmp), v)
+        doc = etree.fromstring(archive_message(path))
         for schema in _schemas():
             assert schema.validate(doc), schema.error_log
         result = verify_archive(path)

@@ -18,7 +18,6 @@ import copy
 import io
 import json
 import math
-import os
 import re
 import subprocess
 import sys
@@ -37,29 +36,25 @@ import ratsdok
 from ratsdok.cli import main
 from ratsdok.interop.oparl.common import is_vendor_key
 from ratsdok.interop.oparl.importer import _compact_json, load_json
-from ratsdok.model.text import normalize_text
 from ratsdok.oparl import EXTENSION_KEY, dump_json, export_paper, import_paper
 from ratsdok.xml.schema import schema_problems
 from tests.conftest import EXAMPLE_XML, ROOT, require_corpus
 from tests.factories import (
     BASE,
+    EXAMPLES,
+    FUZZ,
     HW,
     KA,
     KA_PAPERS,
     ORGS,
     SPEC_PAPERS,
+    any_chars,
     consultation,
+    not_exportable,
     paper,
     strict_schema_errors,
+    vendor_erweiterungen,
     vorlagen,
-)
-
-# RATSDOK_FUZZ=2000 for a longer run; the default keeps the suite fast.
-EXAMPLES = int(os.environ.get("RATSDOK_FUZZ", "60"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
 # --------------------------------------------------------------------------- base Papers
@@ -172,7 +167,6 @@ ODD_WORDS = [
     HUGE,
 ]
 
-_any_chars = st.characters(codec=None, exclude_categories=())  # incl. controls, surrogates
 scalars = st.one_of(
     st.none(),
     st.sampled_from(["", "  ", "\t\n", "\u00a0"]),
@@ -180,7 +174,7 @@ scalars = st.one_of(
     st.integers(-(2**70), 2**70),
     st.floats(allow_nan=True, allow_infinity=True),
     st.sampled_from(ODD_DATES + ODD_NAMES + ODD_WORDS),
-    st.text(_any_chars, max_size=12),
+    st.text(any_chars, max_size=12),
     st.just("Lang " * 2000),
 )
 json_values = st.recursive(
@@ -227,7 +221,7 @@ KNOWN_KEYS = [
 ]
 new_keys = st.one_of(
     st.sampled_from(KNOWN_KEYS),
-    st.builds(lambda s: "ris:" + s, st.text(_any_chars, max_size=8)),
+    st.builds(lambda s: "ris:" + s, st.text(any_chars, max_size=8)),
     st.sampled_from(["ris:x", "STERNBERG:RIMVersion", "ris:x ", "ris:\x85", "http://x", ":"]),
 )
 
@@ -528,41 +522,6 @@ def _strict_loads(data: bytes) -> Any:
     return json.loads(data.decode("utf-8"), parse_constant=refuse)
 
 
-json_texts = st.tuples(
-    st.recursive(
-        st.none()
-        | st.booleans()
-        | st.integers(-(2**64), 2**64)
-        | st.floats(allow_nan=False, allow_infinity=False)
-        | st.text(_any_chars, max_size=8)
-        | st.sampled_from(["e\u0301", "\u212b", "  ", "a\r\nb", "\x85"]),
-        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
-        max_leaves=5,
-    ),
-    st.booleans(),
-).map(lambda t: _json_text(*t))
-
-
-def _json_text(value: Any, raw: bool) -> str:
-    """JSON text with non-ASCII characters raw where ratsdok text allows them, else escaped."""
-    text = json.dumps(value, ensure_ascii=not raw)
-    try:
-        normalize_text(text)
-    except ValueError:
-        return json.dumps(value)
-    return text
-
-
-vendor_erweiterungen = st.lists(
-    st.builds(
-        ratsdok.Erweiterung,
-        schluessel=st.sampled_from(["ris:a", "ris:b", "STERNBERG:x", EXTENSION_KEY, "role"]),
-        wert=json_texts,
-    ),
-    max_size=3,
-)
-
-
 def _kept(erweiterungen: tuple[ratsdok.Erweiterung, ...]) -> tuple[ratsdok.Erweiterung, ...]:
     """What export → import keeps (module doc of ratsdok.interop.oparl.exporter): vendor keys
     but the ratsdok one, the first of equal keys, sorted, the value as compact JSON."""
@@ -611,33 +570,13 @@ def expected_after_round_trip(v: ratsdok.Vorlage) -> ratsdok.Vorlage:
     return ratsdok.Vorlage.model_validate(values)
 
 
-def _not_exportable(v: ratsdok.Vorlage) -> bool:
-    """A vendor-key Erweiterung whose value is not JSON text (documented export error)."""
-    groups = [v.erweiterungen, *(b.erweiterungen for b in v.beratungsfolge)]
-    groups += [a.erweiterungen for a in v.anlagen if a.oeffentlich and a.dateiname is not None]
-    if v.hauptdokument is not None:
-        groups.append(v.hauptdokument.erweiterungen)
-    for group in groups:
-        for e in group:
-            if is_vendor_key(e.schluessel) and e.schluessel != EXTENSION_KEY:
-                try:
-                    json.loads(e.wert, parse_constant=_refuse)
-                except (ValueError, RecursionError):
-                    return True
-    return False
-
-
-def _refuse(word: str) -> Any:
-    raise ValueError(word)
-
-
 def _check_export(v: ratsdok.Vorlage) -> None:
     has_date = v.datum is not None or any(b.sitzungstermin for b in v.beratungsfolge)
     stand = None if has_date else datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
     if v.nichtoeffentlich:  # OParl publishes public data only: refused, unless released
         with pytest.raises(ratsdok.InvalidDocumentError, match="nichtoeffentlich_freigeben"):
             export_paper(v, base_url=BASE, stand=stand)
-    if _not_exportable(v):
+    if not_exportable(v):
         with pytest.raises(ratsdok.InvalidDocumentError):
             export_paper(v, base_url=BASE, stand=stand, nichtoeffentlich_freigeben=True)
         return

@@ -21,8 +21,7 @@ from ratsdok.interop.oparl import importer
 from ratsdok.interop.oparl.restored import restored_by_import
 from ratsdok.oparl import EXTENSION_KEY, dump_json, export_paper, import_paper
 from tests.conftest import EXAMPLE_XML
-from tests.factories import BASE, vorlagen
-from tests.interop.test_oparl_hypothesis import FUZZ, _not_exportable, vendor_erweiterungen
+from tests.factories import BASE, FUZZ, not_exportable, vendor_erweiterungen, vorlagen
 
 QUELLE = Quelle(
     kennung="https://ris.example/paper/1",
@@ -246,7 +245,7 @@ def test_restored_by_import_is_what_import_restores(
             *on_anlage,
         ]
     v = Vorlage.model_validate(values)
-    assume(not _not_exportable(v))
+    assume(not not_exportable(v))
     has_date = v.datum is not None or any(b.sitzungstermin for b in v.beratungsfolge)
     stand = None if has_date else datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
     paper, back = imported(
