@@ -92,25 +92,21 @@ def restore(data: dict[str, Any], ext: Mapping[str, Any], ppath: str, notes: Not
                     "no mainFile to match; OParl fields used",
                     ext["hauptdokument"],
                 )
-        if "beratungsfolge" in ext:
-            beratungen = tuple(Beratung.model_validate(x) for x in as_list(ext["beratungsfolge"]))
-            if _matched(new, "beratungsfolge", beratungen, data, path, ignored, "consultation"):
-                restored_lists.append("consultation")
+        listen: tuple[tuple[str, type[Beratung] | type[Anlage], str], ...] = (
+            ("beratungsfolge", Beratung, "consultation"),
+            ("anlagen", Anlage, "auxiliaryFile"),
+        )
+        for key, liste_cls, oparl_key in listen:
+            if key not in ext:
+                continue
+            items = tuple(liste_cls.model_validate(x) for x in as_list(ext[key]))
+            if _matched(new, key, items, data, path, ignored, oparl_key):
+                restored_lists.append(oparl_key)
             else:
                 notes.note(
-                    f"{path}.beratungsfolge",
+                    f"{path}.{key}",
                     "does not match the OParl objects one to one; OParl fields used",
-                    ext["beratungsfolge"],
-                )
-        if "anlagen" in ext:
-            anlagen = tuple(Anlage.model_validate(x) for x in as_list(ext["anlagen"]))
-            if _matched(new, "anlagen", anlagen, data, path, ignored, "auxiliaryFile"):
-                restored_lists.append("auxiliaryFile")
-            else:
-                notes.note(
-                    f"{path}.anlagen",
-                    "does not match the OParl objects one to one; OParl fields used",
-                    ext["anlagen"],
+                    ext[key],
                 )
         # Values that pass their own model may still not make a Vorlage (a bad "art",
         # a self-Bezug, two Anlagen with one number): then the OParl fields are used.
@@ -144,7 +140,7 @@ def restore(data: dict[str, Any], ext: Mapping[str, Any], ppath: str, notes: Not
 def _matched(
     new: dict[str, Any],
     key: str,
-    restored: tuple[Beratung, ...] | tuple[Anlage, ...],
+    restored: tuple[Beratung | Anlage, ...],
     data: Mapping[str, Any],
     path: str,
     ignored: list[tuple[str, str]],
