@@ -5,8 +5,10 @@ a temporary folder) → one 0503 ZIP; time, peak memory (max RSS of this
 process before/after, and of the render workers; tracemalloc is not used
 because forked workers would inherit it), and the ratio to the floor of
 zipping the same Anlage files plus the same number of PDF-sized entries with
-``zipfile`` alone. OParl: every Paper of the corpus (Karlsruhe 1.1 papers,
-Hürtgenwald 1.0 list pages, spec examples), papers per second.
+``zipfile`` alone, and to that floor plus the render floor (a bare
+``typst.compile`` of every Vorlage; issue #11's target: ≤ 2×). OParl: every
+Paper of the corpus (Karlsruhe 1.1 papers, Hürtgenwald 1.0 list pages, spec
+examples), papers per second.
 
     .venv/bin/python -m bench.bench_archive [N]
 """
@@ -25,9 +27,13 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
 
+import typst
+
 import ratsdok
 from ratsdok.interop.xdomea import archive, verify_archive
 from ratsdok.oparl import import_paper
+from ratsdok.pdf.ansicht import ansicht, stichtag
+from ratsdok.pdf.satz import font_dir
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "oparl"
 KA = CORPUS / "maxliesegang+karlsruhe-oparl-syndication" / "docs"
@@ -95,6 +101,25 @@ def zip_floor(items: list[tuple[ratsdok.Vorlage, Path | None]], out: Path, pdf_s
     return time.perf_counter() - t0
 
 
+def render_floor(items: list[tuple[ratsdok.Vorlage, Path | None]]) -> float:
+    """A bare ``typst.compile`` of each Vorlage's page data with the shipped template
+    and fonts at PDF/A-2a + PDF/UA-1 (what the archive copy is), one after another."""
+    template = Path(font_dir()).parent / "vorlage.typ"
+    t0 = time.perf_counter()
+    for v, _ in items:
+        tag = stichtag(v)
+        typst.compile(
+            str(template),
+            root=str(template.parent),
+            font_paths=[font_dir()],
+            ignore_system_fonts=True,
+            sys_inputs={"data": json.dumps(ansicht(v), ensure_ascii=False)},
+            pdf_standards=["a-2a", "ua-1"],
+            timestamp=datetime(tag.year, tag.month, tag.day, tzinfo=UTC),
+        )
+    return time.perf_counter() - t0
+
+
 def bench_archive(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "src"
@@ -118,6 +143,7 @@ def bench_archive(n: int) -> None:
         verify_s = time.perf_counter() - t1
         assert result.ok
         floor = zip_floor(items, Path(tmp) / "floor.zip", sum(pdfs) // len(pdfs))
+        typeset = render_floor(items)
         print(
             f"archive: {n} Vorlagen × 3 Anlagen, {entries} ZIP entries, "
             f"{path.stat().st_size / 1e6:.1f} MB, cpus={os.cpu_count()}"
@@ -125,6 +151,9 @@ def bench_archive(n: int) -> None:
         print(f"  archive time        {elapsed:8.2f} s  ({n / elapsed:.1f} Vorlagen/s)")
         print(f"  zipfile floor       {floor:8.2f} s")
         print(f"  ratio               {elapsed / floor:8.1f}×")
+        print(f"  render floor        {typeset:8.2f} s  (bare typst.compile, one process)")
+        both = elapsed / (typeset + floor)
+        print(f"  ratio to render + zip floors {both:5.2f}×  (target ≤ 2)")
         print(f"  verify time         {verify_s:8.2f} s")
         print(
             f"  max RSS main        {rss / 1e3:8.1f} MB (before archive: {rss_before / 1e3:.1f} MB)"

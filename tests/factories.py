@@ -19,6 +19,7 @@ import sys
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -28,7 +29,6 @@ import pikepdf
 from hypothesis import HealthCheck, settings
 from lxml import etree
 from pikepdf.models.metadata import decode_pdf_date
-from reportlab.pdfgen.canvas import Canvas
 
 import ratsdok
 from ratsdok import (
@@ -125,6 +125,7 @@ __all__ = [
     "strict_schema_errors",
     "texts",
     "uncompressed",
+    "unembedded_font_pdf",
     "vendor_erweiterungen",
     "vorlage",
     "vorlagen",
@@ -360,13 +361,35 @@ def anlage_pdf(text: str) -> bytes:
 
 
 def helvetica_pdf() -> bytes:
-    """A PDF using the unembedded standard font Helvetica (breaks PDF/A)."""
+    """A PDF using the unembedded standard font Helvetica (breaks PDF/A; as an Anlage,
+    ratsdok adds a font to its merged pages)."""
+    return unembedded_font_pdf("Helvetica")
+
+
+def unembedded_font_pdf(basefont: str) -> bytes:
+    """A PDF showing text in the unembedded font *basefont* (breaks PDF/A; "Wingdings"
+    cannot be repaired either)."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name("/" + basefont),
+            Encoding=pikepdf.Name.WinAnsiEncoding,
+        )
+    )
+    text = f"BT /F1 12 Tf 72 720 Td (Fremde Anlage mit {basefont}) Tj ET"
+    page = pikepdf.Page(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=[0, 0, 595, 842],
+            Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+            Contents=pdf.make_stream(text.encode("ascii")),
+        )
+    )
+    pdf.pages.append(page)
     buf = io.BytesIO()
-    c = Canvas(buf, invariant=1)
-    c.setFont("Helvetica", 12)
-    c.drawString(72, 720, "Fremde Anlage mit Helvetica")
-    c.showPage()
-    c.save()
+    pdf.save(buf, deterministic_id=True)
     return buf.getvalue()
 
 
@@ -402,6 +425,104 @@ def pdffonts_rows(path: Path) -> list[list[str]]:
     tool = require_tool("pdffonts")
     out = subprocess.run([tool, str(path)], check=True, capture_output=True, text=True).stdout
     return [line.split() for line in out.splitlines()[2:] if line.strip()]
+
+
+def word_boxes(path: Path) -> dict[str, tuple[float, float, float, float]]:
+    """xMin, yMin, xMax, yMax of the first occurrence of every word (pdftotext -bbox)."""
+    html = subprocess.run(
+        [require_tool("pdftotext"), "-bbox", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    out: dict[str, tuple[float, float, float, float]] = {}
+    pattern = (
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>'
+    )
+    for m in re.finditer(pattern, html):
+        box = (float(m.group(1)), float(m.group(2)), float(m.group(3)), float(m.group(4)))
+        out.setdefault(html_unescape(m.group(5)), box)
+    return out
+
+
+def struct_cells(data: bytes) -> list[tuple[str, str]]:
+    """(structure type, text) of every TH and TD cell of a tagged PDF, in tree order.
+
+    The text is read through the marked-content ids of the cell's page content."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        texts = _mcid_texts(pdf)
+        out: list[tuple[str, str]] = []
+
+        def walk(node: Any, page: Any) -> list[str]:
+            if isinstance(node, int):
+                return [texts.get((page.objgen if page is not None else None, node), "")]
+            if not isinstance(node, pikepdf.Dictionary):
+                return []
+            page = node.get("/Pg", page)
+            if node.get("/Type") == pikepdf.Name.MCR:
+                return [texts.get((node.Pg.objgen, int(node.MCID)), "")]
+            kids = node.get("/K")
+            items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+            parts = [t for k in items if k is not None for t in walk(k, page)]
+            if node.get("/S") in (pikepdf.Name.TH, pikepdf.Name.TD):
+                out.append((str(node.S), " ".join("".join(parts).split())))
+            return parts
+
+        walk(pdf.Root.StructTreeRoot, None)
+        return out
+
+
+def _mcid_texts(pdf: pikepdf.Pdf) -> dict[tuple[Any, int], str]:
+    """Text shown inside each marked-content sequence, by (page, MCID), decoded
+    through the fonts' ToUnicode maps."""
+    out: dict[tuple[Any, int], str] = {}
+    for page in pdf.pages:
+        fonts: Any = page.obj.Resources.get("/Font", pikepdf.Dictionary())
+        maps = {name: _to_unicode(f) for name, f in fonts.items()}
+        stack: list[int | None] = []
+        font: dict[bytes, str] = {}
+        for instruction in pikepdf.parse_content_stream(page):
+            if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+                continue
+            operands, name = instruction.operands, str(instruction.operator)
+            if name == "BDC":
+                props = operands[1]
+                mcid = props.get("/MCID") if isinstance(props, pikepdf.Dictionary) else None
+                stack.append(int(mcid) if mcid is not None else None)
+            elif name == "BMC":
+                stack.append(None)
+            elif name == "EMC" and stack:
+                stack.pop()
+            elif name == "Tf":
+                font = maps.get(str(operands[0]), {})
+            elif name in ("Tj", "TJ") and stack and stack[-1] is not None:
+                items = operands[0] if name == "TJ" else [operands[0]]
+                raw = b"".join(bytes(x) for x in items if isinstance(x, pikepdf.String))
+                text = "".join(font.get(raw[i : i + 2], "") for i in range(0, len(raw), 2))
+                key = (page.obj.objgen, stack[-1])
+                out[key] = out.get(key, "") + text
+    return out
+
+
+def _to_unicode(font: Any) -> dict[bytes, str]:
+    """The two-byte code → text map of a Type0 font's ToUnicode CMap."""
+    cmap = font.get("/ToUnicode")
+    if cmap is None:
+        return {}
+    text = cmap.read_bytes().decode("latin-1")
+    out: dict[bytes, str] = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
+        for src, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            out[bytes.fromhex(src)] = bytes.fromhex(dst).decode("utf-16-be")
+    return out
+
+
+def pdfa_problems(source: bytes | Path, profil: str = "3b") -> list[str]:
+    """What page-validation and pikepdf.pdfa find in *source* at *profil*, with
+    ratsdok's documented exceptions applied (empty: both accept it)."""
+    from ratsdok.pdf.validation import cross_check
+
+    return [str(b) for r in cross_check(source, [profil]) for b in r.befunde]  # type: ignore[list-item]
 
 
 def all_fonts_embedded(path: Path) -> bool:

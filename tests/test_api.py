@@ -31,7 +31,7 @@ def test_every_exported_name_resolves_after_all_submodules_are_imported() -> Non
 def test_import_ratsdok_does_not_load_the_pdf_and_signature_libraries() -> None:
     code = (
         "import sys, ratsdok\n"
-        "libs = ('pikepdf', 'reportlab', 'signxml', 'markdown_it')\n"
+        "libs = ('pikepdf', 'typst', 'page', 'fontTools', 'signxml', 'markdown_it')\n"
         "heavy = [m for m in libs if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )

@@ -985,8 +985,14 @@ def test_signed_bundle_verifies() -> None:
 def test_regression_a_name_tree_entry_that_cannot_be_looked_up_is_a_ratsdok_error() -> None:
     """Found by the fuzzing below: one flipped bit left a name listed but not retrievable,
     and pikepdf's KeyError escaped verify."""
-    pdf = bytearray(_signed_bundle())
-    pdf[1512] ^= 1 << 1
+    with pikepdf.open(io.BytesIO(_signed_bundle())) as doc:
+        out = io.BytesIO()
+        # Objects outside object streams, so the name tree can be found in the bytes.
+        doc.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    pdf = bytearray(out.getvalue())
+    found = re.search(rb"/Names \[ \(integrationskonzept\.pdf\) \d+ 0 R \(", pdf)
+    assert found is not None
+    pdf[found.end() - 1] ^= 1 << 1  # the "(" of the next key: a list the tree cannot search
     with pytest.raises(RatsdokError) as info:
         verify(bytes(pdf), trust=[_ca()])
     assert "embedded file 'integrationskonzept.pdf' cannot be read" in str(info.value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +34,7 @@ from ratsdok.interop.xdomea import (
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.pdf.bundling import bundle
 from ratsdok.pdf.render import render_pdf, stichtag
+from ratsdok.pdf.validation import cross_check, structure_problems, validate
 from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes, require_tool
 from tests.factories import (
     PID,
@@ -104,7 +106,7 @@ def test_message_content(tmp_path: Path, xdomea_schema: etree.XMLSchema) -> None
     fmt = vg.find(f"{X}Dokument/{X}Version/{X}Format")
     assert fmt is not None
     assert fmt.findtext(f"{X}Name/code") == "044"
-    assert fmt.findtext(f"{X}Version") == "PDF/A-2b"
+    assert fmt.findtext(f"{X}Version") == "PDF/A-2a"
     codes = [
         c.text for c in vg.iterfind(f"{X}Dokument/{X}Anlage/{X}Version/{X}Format/{X}Name/code")
     ]
@@ -121,13 +123,13 @@ def test_dateiformat_codes() -> None:
     assert dateiformat_code("application/x-unbekannt") == "100"
 
 
-def test_vorlage_pdf_is_pdfa2b_without_attachments(tmp_path: Path) -> None:
+def test_vorlage_pdf_is_pdfa2a_without_attachments(tmp_path: Path) -> None:
     path = make_archive(tmp_path, with_anlagen())
     with zipfile.ZipFile(path) as zf:
         name = next(n for n in zf.namelist() if n.endswith("_Vorlage.pdf"))
         data = zf.read(name)
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        assert pdf.open_metadata().pdfa_status == "2B"
+        assert pdf.open_metadata().pdfa_status == "2A"
         assert "/OutputIntents" in pdf.Root
         assert len(pdf.attachments) == 0
 
@@ -142,16 +144,14 @@ def _archived_pdf(tmp_path: Path, source: Path | Vorlage) -> bytes:
         return zf.read(next(n for n in zf.namelist() if n.endswith("_Vorlage.pdf")))
 
 
-def test_example_vorlage_pdf_passes_the_pdfa_2b_check(tmp_path: Path) -> None:
+def test_example_vorlage_pdf_is_pdfa_2a_and_pdfua_1(tmp_path: Path) -> None:
     # the reviewer's case: `ratsdok archive examples/kt-0134-2020/vorlage.xml`
     data = _archived_pdf(tmp_path, EXAMPLE_XML)
-    report = pikepdf.pdfa.validate_written(io.BytesIO(data), "2b")
-    assert report.passed, report.findings
+    assert all(p.ok for p in cross_check(data, ["2a", "ua1"])), cross_check(data, ["2a", "ua1"])
+    assert structure_problems(data) == []
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        assert pikepdf.pdfa.check(pdf, "2b").passed
-        assert pdf.open_metadata().pdfa_status == "2B"
-        assert not [p for p in pdf.pages if "/Trans" in p.obj]  # ReportLab writes one per page
-        assert "/OpenAction" not in pdf.Root
+        assert pdf.open_metadata().pdfa_status == "2A"
+        assert "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
     path = tmp_path / "v.pdf"
     path.write_bytes(data)
     check = subprocess.run(
@@ -162,6 +162,7 @@ def test_example_vorlage_pdf_passes_the_pdfa_2b_check(tmp_path: Path) -> None:
         [require_tool("pdfinfo"), str(path)], check=True, capture_output=True, text=True
     ).stdout
     assert "CreationDate:    Tue May 26 00:00:00 2020 UTC" in info
+    assert re.search(r"Tagged:\s+yes", info)
 
 
 @pytest.mark.parametrize(
@@ -175,15 +176,9 @@ def test_vorlage_pdf_dates_are_the_stichtag(
     # the example has no <datum>: its last Sitzungstermin
     v = ratsdok.load(EXAMPLE_XML) if changes is None else vorlage(**changes)
     data = _archived_pdf(tmp_path, v)
-    assert pikepdf.pdfa.validate_written(io.BytesIO(data), "2b").passed
+    assert validate(data, "2a").ok
     dates = pdf_dates(data)
-    assert set(dates) == {
-        "/CreationDate",
-        "/ModDate",
-        "xmp:CreateDate",
-        "xmp:ModifyDate",
-        "xmp:MetadataDate",
-    }
+    assert set(dates) == {"/CreationDate", "/ModDate", "xmp:CreateDate", "xmp:ModifyDate"}
     assert set(dates.values()) == {stichtag(v)}
 
 
@@ -191,7 +186,7 @@ def test_vorlage_pdf_of_an_undated_0041_2021_is_dated_2021(tmp_path: Path) -> No
     # issue #10: "0041/2021" is Nr. 41 of 2021; it used to give PDFs dated 0041-01-01
     v = vorlage(nummer="0041/2021", datum=None, beratungsfolge=[])
     data = _archived_pdf(tmp_path, v)
-    assert pikepdf.pdfa.validate_written(io.BytesIO(data), "2b").passed
+    assert validate(data, "2a").ok
     assert set(pdf_dates(data).values()) == {date(2021, 1, 1)}
     assert set(pdf_dates(bundle(v, EXAMPLE_DIR)).values()) == {date(2021, 1, 1)}
 
@@ -212,11 +207,11 @@ def test_vorlage_pdf_deterministic_across_processes() -> None:
 def test_nonconforming_vorlage_pdf_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # without the sanitising step ReportLab's /Trans keys stay: the check must refuse
-    monkeypatch.setattr("ratsdok.pdf.pdfa.sanitize_pages", lambda pdf: None)
+    # rendered without the PDF/A and PDF/UA profiles: the check must refuse it
+    monkeypatch.setattr("ratsdok.interop.xdomea.export.ARCHIV", ())
     out = tmp_path / "out"
     out.mkdir()
-    with pytest.raises(RatsdokError, match=r"archive PDF of KT 0200/2021 is not valid PDF/A-2b"):
+    with pytest.raises(RatsdokError, match=r"archive PDF of KT 0200/2021 is not valid PDF/A-2a"):
         archive([(vorlage(), None)], out, prozess_id=PID, zeitpunkt=WHEN, workers=1)
     assert list(out.iterdir()) == []
 

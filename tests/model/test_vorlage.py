@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pydantic
 import pytest
 
+import ratsdok
 from ratsdok import (
     Abschnitt,
     Abschnittsart,
@@ -488,3 +489,40 @@ def test_id_lookups_and_sections() -> None:
     with pytest.raises(KeyError):
         v.anlage(1)
     assert v.abschnitte[0].titel == Abschnittsart.BEGRUENDUNG.bezeichnung
+
+
+def test_public_version_keeps_only_that_a_closed_entscheidung_was_put_off() -> None:
+    """Found by the OParl round trip: dropping the whole Ergebnis of a vertagte
+    Entscheidung made the published Beratungsfolge decide twice."""
+    v = ratsdok.Vorlage(
+        nummer="KT 1/2024",
+        betreff="Vertagt",
+        beratungsfolge=[
+            ratsdok.Beratung(
+                gremium="Kreistag",
+                sitzungsart=ratsdok.Sitzungsart.NICHTOEFFENTLICH,
+                zustaendigkeit=ratsdok.Zustaendigkeit.ENTSCHEIDUNG,
+                ergebnis=ratsdok.Ergebnis(
+                    beschlussergebnis=ratsdok.Beschlussergebnis.VERTAGT,
+                    abstimmung=ratsdok.Abstimmung(ja=3, nein=20),
+                    beschlusstext="Vertagt auf die nächste Sitzung.",
+                ),
+            ),
+            ratsdok.Beratung(
+                gremium="Ausschuss", zustaendigkeit=ratsdok.Zustaendigkeit.VORBERATUNG
+            ),
+            ratsdok.Beratung(
+                gremium="Kreistag",
+                sitzungsart=ratsdok.Sitzungsart.NICHTOEFFENTLICH,
+                zustaendigkeit=ratsdok.Zustaendigkeit.ENTSCHEIDUNG,
+                ergebnis=ratsdok.Ergebnis(
+                    beschlussergebnis=ratsdok.Beschlussergebnis.BESCHLOSSEN,
+                    abstimmung=ratsdok.Abstimmung(ja=20, nein=3),
+                ),
+            ),
+        ],
+    )
+    public = v.oeffentliche_fassung()
+    first, _, last = public.beratungsfolge
+    assert first.ergebnis == ratsdok.Ergebnis(beschlussergebnis=ratsdok.Beschlussergebnis.VERTAGT)
+    assert last.ergebnis is None  # the decision itself stays non-public

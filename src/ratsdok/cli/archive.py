@@ -42,7 +42,8 @@ def add_archive_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
         "archive",
         help="write an xdomea 3.0.0 Aussonderung (0503) ZIP for the archive",
         description="Write <ProzessID>_Aussonderung.Aussonderung.0503.zip into OUTDIR with "
-        "the message, the Vorlagen as PDF/A-2b, their Anlagen and manifest.sha256.",
+        "the message, the Vorlagen as PDF/A-2a (tagged, PDF/UA-1), their Anlagen and "
+        "manifest.sha256.",
     )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR")

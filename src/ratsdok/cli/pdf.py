@@ -15,10 +15,14 @@ __all__ = ["add_pdf_commands"]
 def _cmd_render(args: argparse.Namespace) -> int:
     from ratsdok.integrity.verify import signature_marks
     from ratsdok.pdf.render import render_pdf
+    from ratsdok.pdf.validation import gate_tagged
     from ratsdok.store.atomic import write_atomic
 
     doc, v = read_document(Path(args.file), anlagen=AnlagenCheck.IGNORE)
-    write_atomic(Path(args.output), render_pdf(v, signiert=signature_marks(doc)))
+    data = render_pdf(v, signiert=signature_marks(doc))
+    # Checked before it is written: what the CLI writes is what it claims.
+    gate_tagged(data, ["3a", "ua1"], what=f"the rendered {v.nummer}")
+    write_atomic(Path(args.output), data)
     return 0
 
 
@@ -28,8 +32,26 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
     if args.nichtoeffentlich_freigeben and not args.oeffentlich:
         print("--nichtoeffentlich-freigeben applies only with --oeffentlich", file=sys.stderr)
         return 2
+    if args.barrierefrei and args.embed_nonconforming:
+        print("--embed-nonconforming does not apply with --barrierefrei", file=sys.stderr)
+        return 2
     path = Path(args.file)
     doc, v = read_document(path, anlagen=AnlagenCheck.REQUIRE)
+    if args.barrierefrei:
+        from ratsdok.pdf.bundling import build_barrierefrei
+        from ratsdok.store.atomic import write_atomic
+
+        result = build_barrierefrei(
+            v,
+            path.parent,
+            oeffentlich_only=args.oeffentlich,
+            xml=doc,
+            nichtoeffentlich_freigeben=args.nichtoeffentlich_freigeben,
+        )
+        write_atomic(Path(args.output), result.data)
+        for h in result.hinweise:
+            print(f"Hinweis: {h}", file=sys.stderr)
+        return 0
     hinweise = bundle_to_file(
         v,
         path.parent,
@@ -87,6 +109,12 @@ def add_pdf_commands(sub: Any) -> None:
         help="with --oeffentlich: the Vorlage is marked nichtöffentlich but has been released "
         "for publication (e.g. the reason no longer applies); bundle it anyway (its pages "
         "still say nichtöffentlich, as its record does)",
+    )
+    p.add_argument(
+        "--barrierefrei",
+        action="store_true",
+        help="accessible publication variant: PDF/A-3a + PDF/UA-1, the tagged Vorlage pages "
+        "only, the Anlagen and Hauptdokument attached as files instead of merged",
     )
     p.add_argument(
         "--embed-nonconforming",

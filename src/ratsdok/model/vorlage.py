@@ -425,9 +425,11 @@ class Vorlage(Model):
     def beratungsfolge_oeffentlich(self) -> tuple[Beratung, ...]:
         """The Beratungsfolge as it may be published: a Beratung held in
         nichtöffentlicher Sitzung keeps its Gremium, date and role, not its Ergebnis
-        (result, votes, Beschluss text)."""
+        (result, votes, Beschluss text). An Entscheidung that was put off (vertagt,
+        zurückgestellt, verwiesen) keeps just that word: the later Beratungen show it
+        anyway, and without it the published Beratungsfolge would decide twice."""
         return tuple(
-            b.model_copy(update={"ergebnis": None})
+            _ohne_ergebnis(b)
             if b.sitzungsart is Sitzungsart.NICHTOEFFENTLICH and b.ergebnis is not None
             else b
             for b in self.beratungsfolge
@@ -467,6 +469,14 @@ class Vorlage(Model):
                 },
             )
         return self
+
+
+def _ohne_ergebnis(b: Beratung) -> Beratung:
+    e = b.ergebnis
+    assert e is not None
+    if b.zustaendigkeit is Zustaendigkeit.ENTSCHEIDUNG and not b.entscheidet:
+        return b.model_copy(update={"ergebnis": Ergebnis(beschlussergebnis=e.beschlussergebnis)})
+    return b.model_copy(update={"ergebnis": None})
 
 
 FieldPath = tuple[str | int, ...]

@@ -3,12 +3,16 @@ pages of its Anlagen, shared by the in-memory bundle (:mod:`ratsdok.pdf.bundling
 and the streamed one (:mod:`ratsdok.pdf.stream`).
 
 Owns what both paths decide alike, so that they differ only in how pages are
-physically merged (pikepdf ``add_pages_from`` in memory, a qpdf job on disk):
+physically merged (:func:`~ratsdok.pdf.pagecopy.copy_pages` in memory, a qpdf
+job on disk; both in time linear in the page count):
 
 * opening and checking an Anlage or Hauptdokument PDF, from bytes or from a
   file (:func:`open_anlage_pdf`, :func:`open_pdf`);
 * whether an Anlage's (or the Hauptdokument's) pages can be merged without
   breaking PDF/A-3b, and what to do when they cannot (:class:`NichtKonform`);
+  an Anlage kept out only by non-embedded standard fonts is merged with fonts
+  added to its merged copy (:mod:`ratsdok.pdf.schriften`), recorded in the
+  associated file ``ratsdok-schriften.json``;
 * the sections of the page sequence (:class:`Section`): bookmark title (the
   Anlage's ``bezeichnung``, "Anlage 1 – Titel"), first page, page count and
   page-label prefix (``A1-``), recorded in order by an :class:`Assembly`;
@@ -18,8 +22,9 @@ physically merged (pikepdf ``add_pages_from`` in memory, a qpdf job on disk):
 * the nichtöffentlich mark on pages that were not rendered (:func:`mark_pages`);
 * the associated files with their ``/AFRelationship`` (:class:`Attachment`),
   the page labels and the finishing steps (XML, language, outline view, PDF/A);
-* copying an Anlage's own outline for the streamed path (:func:`outline_of`;
-  the in-memory path keeps pikepdf's ``outlines="preserve"``).
+* copying an Anlage's own outline for the streamed path (:func:`outline_of`,
+  :func:`place_outline`; the in-memory path carries it as pikepdf's
+  ``add_pages_from`` does, :func:`~ratsdok.pdf.pagecopy.copy_pages`).
 
 A Sitzungsmappe (many Vorlagen in one PDF) is meant to reuse the
 :class:`Assembly` with one Vorlage section after another.
@@ -32,6 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from itertools import count, islice
 from pathlib import Path
 
 import pikepdf
@@ -39,9 +45,10 @@ from pikepdf import Array, Dictionary, Name, NumberTree, OutlineItem, Pdf, Strin
 
 from ratsdok.errors import AnlagenError, Problem
 from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
-from ratsdok.pdf.names import XML_MEDIENTYP, XML_NAME
+from ratsdok.pdf.names import JSON_MEDIENTYP, SCHRIFTEN_NAME, XML_MEDIENTYP, XML_NAME
 from ratsdok.pdf.pdfa import make_pdfa, probe_conforms, sanitize_pages
 from ratsdok.pdf.render import vermerk_pdf
+from ratsdok.pdf.schriften import Ergaenzung, RecordEntry, ergaenze_schriften, protokoll
 
 __all__ = [
     "HAUPTDOKUMENT_PREFIX",
@@ -54,6 +61,8 @@ __all__ = [
     "open_anlage_pdf",
     "open_pdf",
     "outline_of",
+    "place_outline",
+    "take_outline",
 ]
 
 HAUPTDOKUMENT_PREFIX = "H-"
@@ -170,7 +179,8 @@ def mark_pages(pdf: Pdf, start: int, count: int, text: str) -> Pdf:
     w, h = float(box[2]), float(box[3])
     form = pdf.copy_foreign(mark.pages[0].as_form_xobject())
     rand = 14.0  # from the edge of the page as shown
-    for page in pdf.pages[start : start + count]:
+    # Slicing pdf.pages looks up each page by index, copying the page list each time.
+    for page in islice(pdf.pages, start, start + count):
         b = pikepdf.Rectangle(page.cropbox)
         cx, cy = (b.llx + b.urx) / 2, (b.lly + b.ury) / 2
         # The rectangle in the page's own coordinates whose edge is on top when shown;
@@ -181,8 +191,25 @@ def mark_pages(pdf: Pdf, start: int, count: int, text: str) -> Pdf:
             180: pikepdf.Rectangle(cx - w / 2, b.lly + rand, cx + w / 2, b.lly + rand + h),
             270: pikepdf.Rectangle(b.urx - rand - h, cy - w / 2, b.urx - rand, cy + w / 2),
         }[_rotation(page)]
-        page.add_overlay(form, rect)  # the rectangle fits the mark: placed unscaled
+        _overlay(page, form, rect)  # the rectangle fits the mark: placed unscaled
     return mark
+
+
+def _overlay(page: pikepdf.Page, form: pikepdf.Object, rect: pikepdf.Rectangle) -> None:
+    """``page.add_overlay(form, rect)`` under a fixed resource name (pikepdf picks a
+    random one, which made bundles with a marked Hauptdokument differ run to run)."""
+    used = page.obj.get("/Resources", Dictionary()).get("/XObject", Dictionary())
+    name = next(
+        Name(f"/RatsdokVermerk{n or ''}")
+        for n in count()
+        if f"/RatsdokVermerk{n or ''}" not in used
+    )
+    page.add_resource(form, Name.XObject, name=name)
+    placement = page.calc_form_xobject_placement(form, name, rect)
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"Q\n", prepend=False)
+    page.contents_add(placement, prepend=False)
+    page.contents_coalesce()
 
 
 def _rotation(page: pikepdf.Page) -> int:
@@ -215,8 +242,12 @@ class Assembly:
     hauptdokument: Attachment | None = None
     """The Hauptdokument's file (:meth:`add_hauptdokument`)."""
     hinweise: list[Problem] = field(default_factory=list)
-    """Notes for the user (PDF Anlagen embedded without merging their pages)."""
+    """Notes for the user (PDF Anlagen embedded without merging their pages, or
+    merged with fonts added)."""
+    schriften: list[RecordEntry] = field(default_factory=list)
+    """The Anlagen merged with fonts added (:mod:`ratsdok.pdf.schriften`), in order."""
     _labels: NumberTree | None = field(default=None, init=False, repr=False)
+    _saved: dict[str, Path] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def pages(self) -> int:
@@ -245,16 +276,18 @@ class Assembly:
         *src* is its PDF (:func:`open_anlage_pdf`), None when *a* is not a PDF.
         A PDF's presentation keys are dropped, then it is probed
         (:func:`~ratsdok.pdf.pdfa.probe_conforms`, on disk in *work* if given);
-        pages that would break PDF/A-3b are refused or, by the policy, not
-        merged (with a Hinweis). The file is ``/Source`` when its pages are
-        merged, else ``/Supplement``. The bookmark title and the file's
-        description are the Anlage's :attr:`~ratsdok.model.vorlage.Anlage.bezeichnung`.
+        pages that would break PDF/A-3b only by non-embedded standard fonts get
+        fonts in *src* (the merged copy, :meth:`ergaenzung`); others are refused
+        or, by the policy, not merged (with a Hinweis). The file is ``/Source``
+        when its pages are merged, else ``/Supplement``. The bookmark title and the
+        file's description are the Anlage's
+        :attr:`~ratsdok.model.vorlage.Anlage.bezeichnung`.
         """
         section = None
         # Only Anlagen with a file come here (the model requires a medientyp with a file).
         assert a.dateiname is not None
         assert a.medientyp is not None
-        if src is not None and self._mergeable(f"Anlage {a.nummer}", a.dateiname, src, work):
+        if src is not None and self._mergeable(f"Anlage {a.nummer}", a.dateiname, src, work, a):
             section = self.add_pages(a.bezeichnung, len(src.pages), f"A{a.nummer}-")
         rel = AFRelationship.SUPPLEMENT if section is None else AFRelationship.SOURCE
         file = Attachment(a.dateiname, a.medientyp, a.bezeichnung, rel)
@@ -296,10 +329,15 @@ class Assembly:
         self.hauptdokument = file
         return section, file
 
-    def _mergeable(self, what: str, name: str, src: Pdf, work: Path | None) -> bool:
-        """Whether a PDF's pages can be merged; refuse or note it when they cannot."""
+    def _mergeable(
+        self, what: str, name: str, src: Pdf, work: Path | None, a: Anlage | None = None
+    ) -> bool:
+        """Whether a PDF's pages can be merged (those of Anlage *a* after adding fonts
+        if need be); refuse or note it when they cannot."""
         sanitize_pages(src)
         reasons = probe_conforms(src, work)
+        if reasons and a is not None:
+            reasons = self._add_fonts(a, name, src, work, reasons)
         if not reasons:
             return True
         if self.policy is NichtKonform.FEHLER:
@@ -319,6 +357,55 @@ class Assembly:
         )
         return False
 
+    def _add_fonts(
+        self, a: Anlage, name: str, src: Pdf, work: Path | None, reasons: list[str]
+    ) -> list[str]:
+        """Add fonts to *src*, the merged copy of Anlage *a* whose pages would break
+        PDF/A-3b for *reasons*, and probe it again; the reasons that remain (empty:
+        merge *src*, the repair is recorded and noted)."""
+        assert a.dateiname is not None
+        erg = ergaenze_schriften(src)
+        if erg.gruende:
+            return [*erg.gruende, *reasons]
+        if not erg.geaendert:
+            return reasons
+        if work is None:
+            remaining = probe_conforms(src)
+        else:  # a large file: probed, and later merged, from the repaired copy on disk
+            saved = self._saved[a.dateiname] = work / f"schriften-{a.nummer}.pdf"
+            src.save(saved)
+            with Pdf.open(saved) as copy:
+                remaining = probe_conforms(copy, work)
+        if remaining:
+            return remaining
+        self.schriften.append(
+            RecordEntry(a.nummer, a.dateiname, a.sha256, self.pages, f"A{a.nummer}-", erg)
+        )
+        self.hinweise.append(
+            Problem(
+                f"Anlage {a.nummer}: Schriften ergänzt: {erg.zusammenfassung()} (in its "
+                f"merged pages only; the embedded file is unchanged; see {SCHRIFTEN_NAME})",
+                file=name,
+            )
+        )
+        return []
+
+    def ergaenzung(self, dateiname: str) -> Ergaenzung | None:
+        """The fonts added to the merged pages of the Anlage file *dateiname* (None: none)."""
+        return next((e.ergaenzung for e in self.schriften if e.datei == dateiname), None)
+
+    def merge_file(self, a: Anlage, src: Pdf, path: Path, work: Path) -> Path:
+        """The file the streamed path merges Anlage *a*'s pages from: its file *path*,
+        or, when fonts were added, the merged copy *src* saved in *work*."""
+        assert a.dateiname is not None
+        if self.ergaenzung(a.dateiname) is None:
+            return path
+        saved = self._saved.get(a.dateiname)
+        if saved is None:
+            saved = self._saved[a.dateiname] = work / f"schriften-{a.nummer}.pdf"
+            src.save(saved)
+        return saved
+
     def attach(self, pdf: Pdf, f: Attachment, data: bytes) -> None:
         """Attach *f* with the bytes *data* to *pdf* (dated :attr:`tag`)."""
         stamp = _pdf_date(self.tag)
@@ -334,11 +421,16 @@ class Assembly:
         )
 
     def finish(self, pdf: Pdf, v: Vorlage, embedded: bytes) -> None:
-        """Steps both bundle paths end with: the XML *embedded* as associated file
+        """Steps both bundle paths end with: the record of added fonts, if any
+        (``/Supplement``), the XML *embedded* as associated file
         (``/Alternative``), page labels of the sections, language, outline view,
         then :func:`~ratsdok.pdf.pdfa.make_pdfa` of *v* (PDF/A-3b)."""
         if self._labels is None:
             raise RuntimeError("Assembly.finish without Assembly.begin")
+        if self.schriften:
+            desc = f"Schriften, die ratsdok den Seiten von Anlagen der {self.titel} ergänzt hat"
+            record = Attachment(SCHRIFTEN_NAME, JSON_MEDIENTYP, desc, AFRelationship.SUPPLEMENT)
+            self.attach(pdf, record, protokoll(self.schriften))
         xml = Attachment(
             XML_NAME, XML_MEDIENTYP, f"ratsdok-XML der {self.titel}", AFRelationship.ALTERNATIVE
         )
@@ -392,6 +484,15 @@ def _copy_outline(
     return result
 
 
+def take_outline(pdf: Pdf) -> list[OutlineItem]:
+    """Remove *pdf*'s outline and return its top-level items (with their children),
+    to be nested under the bookmark of the document they belong to."""
+    with pdf.open_outline() as ol:
+        items = list(ol.root)
+        ol.root.clear()
+    return items
+
+
 def outline_of(src: Pdf, offset: int) -> list[OutlineItem]:
     """A copy of *src*'s outline for pages placed from *offset* on.
 
@@ -402,3 +503,21 @@ def outline_of(src: Pdf, offset: int) -> list[OutlineItem]:
     index = {page.obj.objgen: n for n, page in enumerate(src.pages)}
     with src.open_outline() as ol:
         return _copy_outline(list(ol.root), src, offset, index)
+
+
+def place_outline(pdf: Pdf, items: list[OutlineItem]) -> None:
+    """Append *items* (:func:`outline_of`, :meth:`Section.bookmark`) to *pdf*'s outline.
+
+    Their page numbers become destinations (the page, ``/Fit``, as pikepdf
+    makes them) from one list of the pages: pikepdf would look up each number
+    in ``pdf.pages``, which copies the page list every time.
+    """
+    pages = [page.obj for page in pdf.pages]
+    todo = list(items)
+    while todo:
+        item = todo.pop()
+        if isinstance(item.destination, int) and item.page_location is None:
+            item.destination = Array([pages[item.destination], Name.Fit])
+        todo.extend(item.children)
+    with pdf.open_outline() as ol:
+        ol.root.extend(items)

@@ -81,7 +81,7 @@ import io
 import os
 from pathlib import Path
 
-from pikepdf import OutlineItem, Pdf
+from pikepdf import Name, OutlineItem, Pdf
 
 from ratsdok.errors import AnlagenError, InvalidDocumentError, Problem
 from ratsdok.integrity.record import Keep, sealed_record
@@ -91,16 +91,20 @@ from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
 from ratsdok.pdf.assemble import (
     AFRelationship,
     Assembly,
+    Attachment,
     NichtKonform,
     Section,
     mark_pages,
     open_anlage_pdf,
     open_pdf,
+    take_outline,
 )
-from ratsdok.pdf.names import PDF_MEDIENTYP, XML_NAME
+from ratsdok.pdf.names import PDF_MEDIENTYP, SCHRIFTEN_NAME, XML_MEDIENTYP, XML_NAME
+from ratsdok.pdf.pagecopy import copy_pages
 from ratsdok.pdf.pdfa import check_pdfa, pdfa_from_rendered, save_pdfa
 from ratsdok.pdf.render import HauptdokumentSeiten, render, stichtag, titel, vermerk
 from ratsdok.pdf.stream import BigFile, check_big, check_file, file_size, stream_bundle
+from ratsdok.pdf.validation import gate_tagged
 from ratsdok.report import Check, Kind, Report, Status
 from ratsdok.store.anlagen import compare
 from ratsdok.store.atomic import atomic_output
@@ -114,6 +118,7 @@ __all__ = [
     "XML_NAME",
     "BundleResult",
     "NichtKonform",
+    "build_barrierefrei",
     "build_bundle",
     "bundle",
     "bundle_to_file",
@@ -140,11 +145,13 @@ class BundleResult(Report):
     hinweise: tuple[Problem, ...]
 
     def __init__(
-        self, data: bytes, hinweise: tuple[Problem, ...] = (), checks: tuple[Check, ...] = ()
+        self,
+        data: bytes,
+        hinweise: tuple[Problem, ...] = (),
+        checks: tuple[Check, ...] = (),
+        title: str = "PDF/A-3b bundle",
     ) -> None:
-        super().__init__(
-            "<bundle>", checks, notes=tuple(str(h) for h in hinweise), title="PDF/A-3b bundle"
-        )
+        super().__init__("<bundle>", checks, notes=tuple(str(h) for h in hinweise), title=title)
         object.__setattr__(self, "data", data)
         object.__setattr__(self, "hinweise", hinweise)
 
@@ -162,6 +169,21 @@ def _read_anlage(i: int, a: Anlage, folder: Path | None, max_bytes: int) -> byte
 
 def _read_hauptdokument(h: Hauptdokument, folder: Path | None, max_bytes: int) -> bytes:
     return _read_file("Hauptdokument", "hauptdokument", h, h.dateiname, folder, max_bytes)
+
+
+def _read_files(
+    vv: Vorlage, base: Path | None, max_bytes: int
+) -> tuple[bytes | None, list[bytes]]:
+    """The Hauptdokument's bytes (None: none) and those of every Anlage with a file,
+    each checked against its recorded size and SHA-256."""
+    h = vv.hauptdokument
+    haupt = None if h is None else _read_hauptdokument(h, base, max_bytes)
+    contents = [
+        _read_anlage(i, a, base, max_bytes)
+        for i, a in enumerate(vv.anlagen)
+        if a.dateiname is not None
+    ]
+    return haupt, contents
 
 
 def _read_file(
@@ -265,21 +287,24 @@ def _freigabe(v: Vorlage, oeffentlich_only: bool, freigegeben: bool) -> list[Pro
     ]
 
 
+_RESERVED = {XML_NAME: "the embedded XML", SCHRIFTEN_NAME: "the record of added fonts"}
+
+
 def _check_names(v: Vorlage) -> None:
     h = v.hauptdokument
-    if h is not None and h.dateiname.casefold() == XML_NAME:
+    if h is not None and (name := h.dateiname.casefold()) in _RESERVED:
         raise AnlagenError(
             Problem(
-                f"the file name {XML_NAME!r} is reserved for the embedded XML",
+                f"the file name {name!r} is reserved for {_RESERVED[name]}",
                 file=h.dateiname,
                 field="hauptdokument.dateiname",
             )
         )
     for i, a in enumerate(v.anlagen):
-        if a.dateiname is not None and a.dateiname.casefold() == XML_NAME:
+        if a.dateiname is not None and (name := a.dateiname.casefold()) in _RESERVED:
             raise AnlagenError(
                 Problem(
-                    f"the file name {XML_NAME!r} is reserved for the embedded XML",
+                    f"the file name {name!r} is reserved for {_RESERVED[name]}",
                     file=a.dateiname,
                     field=f"anlagen[{i}].dateiname",
                 )
@@ -355,7 +380,11 @@ def _checks(vv: Vorlage, asm: Assembly, marks: dict[int, str]) -> tuple[Check, .
     for a, f in zip(vv.dateianlagen, asm.files, strict=True):
         label = f"Anlage {a.nummer} ({a.dateiname})"
         if f.relationship is AFRelationship.SOURCE:
-            out.append(Check(Kind.ANLAGE, label, Status.OK, "pages merged, file embedded"))
+            erg = asm.ergaenzung(f.name)
+            reason = "pages merged, file embedded"
+            if erg is not None:
+                reason += f"; Schriften ergänzt: {erg.zusammenfassung()}"
+            out.append(Check(Kind.ANLAGE, label, Status.OK, reason))
         elif a.medientyp == PDF_MEDIENTYP:
             out.append(
                 Check(
@@ -407,12 +436,7 @@ def build_bundle(
     embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml)
     _check_names(vv)
     h = vv.hauptdokument
-    haupt = None if h is None else _read_hauptdokument(h, base, max_anlage_bytes)
-    contents = [
-        _read_anlage(i, a, base, max_anlage_bytes)
-        for i, a in enumerate(vv.anlagen)
-        if a.dateiname is not None
-    ]
+    haupt, contents = _read_files(vv, base, max_anlage_bytes)
     asm = Assembly(titel(vv), stichtag(vv), policy)
     opened: list[Pdf] = []  # pages copied from a PDF read its data when saved
     try:
@@ -428,13 +452,14 @@ def build_bundle(
                 seiten, haupt_src = HauptdokumentSeiten.BEIGEFUEGT, None
         main = Pdf.open(io.BytesIO(render(vv, signiert=marks, hauptdokument=seiten)))
         opened.append(main)
+        eigene = take_outline(main)
         asm.begin(main)
         vorlage = asm.add_pages(asm.titel, len(main.pages))
         if h is None or haupt is None:
             with main.open_outline() as ol:
-                ol.root.append(vorlage.bookmark())
+                ol.root.append(vorlage.bookmark(eigene))
         else:
-            opened += _place_hauptdokument(main, asm, vorlage, vv, haupt, haupt_src)
+            opened += _place_hauptdokument(main, asm, vorlage, vv, haupt, haupt_src, eigene)
         for a, data in zip(vv.dateianlagen, contents, strict=True):
             src = None
             if a.medientyp == PDF_MEDIENTYP:
@@ -459,19 +484,19 @@ def build_bundle(
 
 
 def _merge_pages(main: Pdf, src: Pdf) -> list[OutlineItem]:
-    """Append *src*'s pages to *main* and return *src*'s own outline, taken out of
-    *main*'s root (the caller nests it under the section's bookmark)."""
-    with main.open_outline() as ol:
-        before = len(ol.root)
-    main.add_pages_from(src, outlines="preserve")
-    with main.open_outline() as ol:
-        own = list(ol.root[before:])
-        del ol.root[before:]
-    return own
+    """Append *src*'s pages to *main* and return *src*'s own outline, not added to
+    *main*'s (the caller nests it under the section's bookmark)."""
+    return copy_pages(main, src, outline=True)
 
 
 def _place_hauptdokument(
-    main: Pdf, asm: Assembly, vorlage: Section, vv: Vorlage, data: bytes, src: Pdf | None
+    main: Pdf,
+    asm: Assembly,
+    vorlage: Section,
+    vv: Vorlage,
+    data: bytes,
+    src: Pdf | None,
+    eigene: list[OutlineItem],
 ) -> list[Pdf]:
     """Merge the Hauptdokument's pages *src* (None: not merged) after the rendered
     Vorlage *main*, its bookmark and own outline under the Vorlage's, with the
@@ -480,7 +505,7 @@ def _place_hauptdokument(
     assert vv.hauptdokument is not None
     section, file = asm.add_hauptdokument(vv.hauptdokument, None if src is None else len(src.pages))
     keep: list[Pdf] = []
-    children = []
+    children = list(eigene)
     if src is not None and section is not None:
         children.append(section.bookmark(_merge_pages(main, src)))
         mark = vermerk(vv)
@@ -573,6 +598,90 @@ def bundle_to_file(
     ]
     hinweise = stream_bundle(vv, contents, base, Path(out), policy, embedded, marks, haupt)
     return (*freigabe, *xml_hinweise, *hinweise)
+
+
+def build_barrierefrei(
+    v: Vorlage,
+    folder: str | os.PathLike[str] | None = None,
+    *,
+    oeffentlich_only: bool = False,
+    max_anlage_bytes: int = DEFAULT_MAX_ANLAGE_BYTES,
+    xml: bytes | ParsedDocument | None = None,
+    nichtoeffentlich_freigeben: bool = False,
+) -> BundleResult:
+    """The accessible publication variant of the bundle: PDF/A-3a + PDF/UA-1.
+
+    Its pages are the rendered Vorlage only, tagged; the Anlagen (and the
+    Hauptdokument) are attached as associated files instead of merging their
+    pages, which come from elsewhere untagged and would break PDF/UA. The sealed
+    ``ratsdok.xml`` is attached as in :func:`build_bundle`; the other arguments
+    mean what they mean there. Checked by ``page`` at 3a and UA-1 and by
+    ratsdok's structure checks (:func:`~ratsdok.pdf.validation.gate_tagged`).
+    """
+    freigabe = _freigabe(v, oeffentlich_only, nichtoeffentlich_freigeben)
+    base = Path(folder) if folder is not None else None
+    vv = public_copy(v) if oeffentlich_only else v
+    embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml)
+    _check_names(vv)
+    h = vv.hauptdokument
+    haupt, contents = _read_files(vv, base, max_anlage_bytes)
+    seiten = HauptdokumentSeiten.DATEI if h is None else HauptdokumentSeiten.BEIGEFUEGT
+    asm = Assembly(titel(vv), stichtag(vv), NichtKonform.EINBETTEN)
+    checks = [
+        Check(
+            Kind.DOKUMENT,
+            XML_NAME,
+            Status.OK,
+            "sealed ratsdok XML attached"
+            + (
+                f", with the signatures of Unterzeichnung {', '.join(map(str, marks))}"
+                if marks
+                else ""
+            ),
+        )
+    ]
+    buf = io.BytesIO()
+    with Pdf.open(io.BytesIO(render(vv, signiert=marks, hauptdokument=seiten))) as pdf:
+        if h is not None and haupt is not None:
+            desc = f"Hauptdokument der {asm.titel}"
+            asm.attach(
+                pdf, Attachment(h.dateiname, h.medientyp, desc, AFRelationship.SOURCE), haupt
+            )
+            reason = "attached as a file (its pages are not tagged)"
+            checks.append(
+                Check(
+                    Kind.HAUPTDOKUMENT,
+                    f"Hauptdokument ({h.dateiname})",
+                    Status.EMBEDDED,
+                    reason,
+                    ok=True,
+                )
+            )
+        for a, data in zip(vv.dateianlagen, contents, strict=True):
+            assert a.dateiname is not None
+            assert a.medientyp is not None
+            file = Attachment(a.dateiname, a.medientyp, a.bezeichnung, AFRelationship.SUPPLEMENT)
+            asm.attach(pdf, file, data)
+            checks.append(
+                Check(
+                    Kind.ANLAGE,
+                    f"Anlage {a.nummer} ({a.dateiname})",
+                    Status.EMBEDDED,
+                    "attached as a file (the accessible variant merges no pages)",
+                    ok=True,
+                )
+            )
+        xml_file = Attachment(
+            XML_NAME, XML_MEDIENTYP, f"ratsdok-XML der {asm.titel}", AFRelationship.ALTERNATIVE
+        )
+        asm.attach(pdf, xml_file, embedded)
+        pdf.Root.PageMode = Name.UseOutlines
+        pdf.save(buf, deterministic_id=True)
+    data = buf.getvalue()
+    gate_tagged(data, ["3a", "ua1"], what="the accessible bundle")
+    return BundleResult(
+        data, (*freigabe, *xml_hinweise), tuple(checks), title="PDF/A-3a + PDF/UA-1 bundle"
+    )
 
 
 def _file_name(f: Anlage | Hauptdokument, folder: Path | None) -> str:

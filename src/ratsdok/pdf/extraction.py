@@ -3,7 +3,9 @@
 :func:`from_pdf` returns the Vorlage from the embedded ``ratsdok.xml``.
 :func:`extract` writes that XML, the Hauptdokument (if any) and every Anlage
 file it lists into a folder, checking each file against the size and SHA-256
-recorded in the XML. File names
+recorded in the XML. The record of fonts ratsdok added to merged Anlage
+pages (``ratsdok-schriften.json``, :mod:`ratsdok.pdf.schriften`) is listed,
+not extracted. File names
 come from the (schema-checked) XML, never from the PDF, and each target is
 checked to lie inside the output folder; existing files are only replaced
 with ``force=True``.
@@ -20,7 +22,7 @@ import pikepdf
 from ratsdok._types import PathLike
 from ratsdok.errors import InvalidDocumentError, OutputError, Problem
 from ratsdok.model.vorlage import Vorlage
-from ratsdok.pdf.names import MAX_PDF_BYTES, XML_NAME
+from ratsdok.pdf.names import MAX_PDF_BYTES, SCHRIFTEN_NAME, XML_NAME
 from ratsdok.report import Check, Kind, Report, Status
 from ratsdok.store.anlagen import compare
 from ratsdok.store.atomic import write_atomic
@@ -35,8 +37,9 @@ class ExtractResult(Report):
     """What :func:`extract` wrote, as a :class:`~ratsdok.report.Report`.
 
     One check for the XML, one for the Hauptdokument and one per Anlage
-    (extracted and matching, changed, or not embedded), one per embedded file
-    the XML does not list. The same
+    (extracted and matching, changed, or not embedded), one for the record of
+    added fonts if the bundle has one (fine, not extracted), one per other
+    embedded file the XML does not list. The same
     findings stay available as :attr:`problems` (every check that is not ok).
     """
 
@@ -206,6 +209,16 @@ def extract(pdf_path: PathLike | bytes, out_dir: PathLike, *, force: bool = Fals
         # no digest is extracted as it is, as loading accepts it.
         checks.append(Check(Kind.ANLAGE, label, status, reason, ok=status is not Status.CHANGED))
         plan.append((_target(out, a.dateiname), data))
+    if SCHRIFTEN_NAME in found and SCHRIFTEN_NAME not in listed:
+        listed.add(SCHRIFTEN_NAME)
+        checks.append(
+            Check(
+                Kind.DATEI,
+                SCHRIFTEN_NAME,
+                Status.OK,
+                "record of the fonts ratsdok added to merged Anlage pages; not extracted",
+            )
+        )
     for extra in sorted(set(found) - listed):
         problem = Problem("embedded file is not listed in the XML; not extracted", file=extra)
         problems.append(problem)

@@ -44,6 +44,7 @@ from ratsdok.pdf.assemble import (
     open_anlage_pdf,
     open_pdf,
     outline_of,
+    place_outline,
 )
 from ratsdok.pdf.names import PDF_MEDIENTYP
 from ratsdok.pdf.pdfa import check_pdfa, save_pdfa
@@ -170,16 +171,18 @@ def stream_bundle(
         vorlage_pdf.write_bytes(render(vv, signiert=marks, hauptdokument=seiten))
         inputs = [str(vorlage_pdf.resolve())]
         with Pdf.open(vorlage_pdf) as vp:
-            outline = outline_of(vp, 0)
+            # The rendered headings' bookmarks go under the Vorlage's.
+            eigene = outline_of(vp, 0)
             vorlage = asm.add_pages(asm.titel, len(vp.pages))
+        outline: list[OutlineItem] = []
         haupt_section = None
         if h is None:
-            outline.append(vorlage.bookmark())
+            outline.append(vorlage.bookmark(eigene))
         else:
             haupt_section, _ = asm.add_hauptdokument(
                 h, None if haupt_src is None else len(haupt_src.pages)
             )
-            children: list[OutlineItem] = []
+            children: list[OutlineItem] = list(eigene)
             if haupt_src is not None and haupt_section is not None and haupt_path is not None:
                 children.append(haupt_section.bookmark(outline_of(haupt_src, haupt_section.start)))
                 inputs.append(str(haupt_path.resolve()))  # never read as an option
@@ -199,7 +202,8 @@ def stream_bundle(
                 section, _ = asm.add_anlage(a, src, work if isinstance(data, BigFile) else None)
                 if section is not None:
                     outline.append(section.bookmark(outline_of(src, section.start)))
-                    inputs.append(str(path.resolve()))  # never read as an option
+                    pages_from = asm.merge_file(a, src, path, work)  # the copy if fonts added
+                    inputs.append(str(pages_from.resolve()))  # never read as an option
         merged_pdf = work / "merged.pdf"
         pikepdf.Job(
             ["qpdf", "--deterministic-id", "--empty", "--pages", *inputs, "--", str(merged_pdf)]
@@ -214,8 +218,7 @@ def stream_bundle(
             if haupt_section is not None and mark is not None:
                 start, count = haupt_section.start, haupt_section.pages
                 keep.enter_context(mark_pages(pdf, start, count, mark))
-            with pdf.open_outline() as ol:
-                ol.root.extend(outline)
+            place_outline(pdf, outline)
             placeholders: list[tuple[str, BigFile]] = []
             files = list(zip(asm.files, contents, strict=True))
             if asm.hauptdokument is not None and haupt is not None:

@@ -16,7 +16,7 @@ from ratsdok.errors import InvalidDocumentError, Problem
 from ratsdok.integrity.verify import VerificationResult, verify_document
 from ratsdok.interop.xdomea.check import verify_archive
 from ratsdok.pdf.extraction import embedded_files
-from ratsdok.pdf.names import MAX_PDF_BYTES, XML_NAME
+from ratsdok.pdf.names import MAX_PDF_BYTES, SCHRIFTEN_NAME, XML_NAME
 from ratsdok.report import Report
 from ratsdok.store.files import read_bytes
 from ratsdok.verification.detect import HEAD_BYTES, InputKind, detect
@@ -28,6 +28,10 @@ PAGES_NOT_VERIFIED = (
     "the pages of the bundle are not verified: they are a rendering of the "
     "embedded ratsdok.xml and Anlagen, which are what is checked here "
     "(for a fresh rendering: ratsdok extract, then ratsdok bundle)"
+)
+FONTS_ADDED = (
+    f"ratsdok added fonts to the merged pages of PDF Anlagen that did not embed theirs; "
+    f"{SCHRIFTEN_NAME} records which, and the pages' content streams are unchanged"
 )
 
 
@@ -73,9 +77,10 @@ def verify(
             Problem(f"no embedded {XML_NAME}; this is not a ratsdok bundle", file=name)
         )
     doc = parse_document(embedded.pop(XML_NAME), source=f"{name}#{XML_NAME}")
-    return verify_document(
-        doc, source=name, embedded=embedded, trust=trust, notes=(PAGES_NOT_VERIFIED,)
-    )
+    notes: tuple[str, ...] = (PAGES_NOT_VERIFIED,)
+    if embedded.pop(SCHRIFTEN_NAME, None) is not None:
+        notes += (FONTS_ADDED,)
+    return verify_document(doc, source=name, embedded=embedded, trust=trust, notes=notes)
 
 
 def verify_any(source: PathLike, *, trust: TrustSource = None) -> Report:

@@ -6,7 +6,7 @@ message ``<ProzessID>_Aussonderung.Aussonderung.0503.xml``
 (``<uuid>_Vorlage.pdf``, or ``<uuid>_Hauptdokument.<ext>`` where the Vorlage is a file,
 and ``<uuid>_Anlage<n>.<ext>``, see :mod:`~ratsdok.interop.xdomea.names`) and
 ``manifest.sha256`` (sha256sum format, every other entry of the ZIP). The rendered
-Vorlage is PDF/A-2b.
+Vorlage is PDF/A-2a + PDF/UA-1.
 
 Only the ProzessID and the time differ per run; with both fixed, the ZIP is
 byte-identical. Each source document is parsed once in the main process (to plan
@@ -16,6 +16,8 @@ the archive) and once in the worker that seals and renders it.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import sys
 import zipfile
 from collections import deque
@@ -39,8 +41,9 @@ from ratsdok.interop.xdomea.names import (
     vorlage_pdf_name,
 )
 from ratsdok.model.vorlage import Anlage, Vorlage
-from ratsdok.pdf.pdfa import pdfa_from_rendered
-from ratsdok.pdf.render import render_pdf
+from ratsdok.pdf.render import ARCHIV, render
+from ratsdok.pdf.satz import started as typesetting_started
+from ratsdok.pdf.validation import gate_tagged
 from ratsdok.store.atomic import atomic_output
 from ratsdok.store.files import read_document
 from ratsdok.xml.mapping import ParsedDocument, parse_document
@@ -59,16 +62,16 @@ VorlageInput = Path | str | tuple[Vorlage, Path | None]
 
 
 def render_pdfa(v: Vorlage, *, signiert: Mapping[int, str] | None = None) -> bytes:
-    """The rendered Vorlage as PDF/A-2b (sRGB OutputIntent, XMP, no embedded files).
+    """The rendered Vorlage as PDF/A-2a + PDF/UA-1 (tagged, no embedded files).
 
-    Made and checked like a bundle (:func:`ratsdok.pdf.pdfa.pdfa_from_rendered`,
-    part 2): a file that does not pass :mod:`pikepdf.pdfa` raises a
+    Checked before it is used: a file that ``page`` does not accept at both levels,
+    or that fails ratsdok's structure checks, raises a
     :class:`~ratsdok.errors.RatsdokError`. Dates are :func:`ratsdok.pdf.render.stichtag`.
     *signiert* marks signed Unterzeichnungen as in :func:`ratsdok.render_pdf`.
     """
-    return pdfa_from_rendered(
-        v, render_pdf(v, signiert=signiert), part=2, what=f"the archive PDF of {v.nummer}"
-    )
+    data = render(v, signiert=signiert, standards=ARCHIV)
+    gate_tagged(data, ["2a", "ua1"], what=f"the archive PDF of {v.nummer}")
+    return data
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,7 @@ def _record(e: _Eingang) -> tuple[ParsedDocument, bool]:
 
 def _work(e: _Eingang) -> tuple[bytes | None, bytes]:
     """One Vorlage's share of the archive (runs in a worker process): its rendered
-    PDF/A-2b with the signed blocks marked (none where a Hauptdokument is the Vorlage),
+    PDF/A-2a + PDF/UA-1 with the signed blocks marked (none where a Hauptdokument is the Vorlage),
     and its sealed ratsdok XML."""
     doc, signed = _record(e)
     if e.vorlage.hauptdokument is not None:
@@ -170,7 +173,16 @@ def _ordered_map(
     if workers <= 1 or len(items) <= 1:
         yield from map(fn, items)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # A process that has typeset must not fork (Typst's worker threads do not survive
+    # it: the child deadlocks); the forkserver starts children from a clean
+    # interpreter, which imports the caller's main module as spawn does.
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and not typesetting_started():
+        method = "fork"
+    else:
+        method = "forkserver" if "forkserver" in methods else "spawn"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: deque[Future[R]] = deque()
         it = iter(items)
         for item in it:
@@ -227,13 +239,21 @@ def archive(
     *,
     prozess_id: UUID | None = None,
     zeitpunkt: datetime | None = None,
-    workers: int = 2,
+    workers: int | None = None,
 ) -> Path:
     """Write one xdomea 3.0.0 Aussonderung 0503 ZIP for *vorlagen* into *out_dir*.
 
     *vorlagen* are paths of ratsdok XML files (Anlagen next to them) or
     ``(Vorlage, folder)`` pairs. Returns the path of the ZIP.
+
+    The Vorlagen are rendered by *workers* processes (default: one per CPU plus
+    one, since this process mostly waits while it writes the ZIP; 1: here,
+    without subprocesses). Where this process has typeset before, the workers
+    start from a fresh interpreter (``forkserver``), which imports the caller's
+    main module: guard a script with ``if __name__ == "__main__":``.
     """
+    if workers is None:
+        workers = (os.cpu_count() or 1) + 1
     items = _load_all(vorlagen)
     if not items:
         raise RatsdokError(Problem("no Vorlagen to archive"))

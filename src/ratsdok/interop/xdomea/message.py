@@ -157,7 +157,7 @@ def _vorgang(parent: etree._Element, v: Vorlage, nr: int, embedded: etree._Eleme
     _sub(dok, "Typ", "Vorlage")
     h = v.hauptdokument
     if h is None:
-        _version(dok, "044", "PDF/A-2b", vorlage_pdf_name(v), "vorlage.pdf")
+        _version(dok, "044", "PDF/A-2a", vorlage_pdf_name(v), "vorlage.pdf")
     else:
         # The file that is the Vorlage, as it is (docs/xdomea.md#the-hauptdokument).
         code = dateiformat_code(h.medientyp, h.dateiname)

@@ -1,0 +1,485 @@
+"""Checking written PDFs against PDF/A and PDF/UA with two independent validators.
+
+Two validators, because one is not proof:
+
+* ``page`` (the ``page-validation`` package, a Rust validator): PDF/A-1 to 3 at
+  levels a, b and u, and PDF/UA-1; about 5 ms a file. It gates every output in
+  the hot path (:func:`gate`).
+* :mod:`pikepdf.pdfa`: PDF/A levels 1b, 2b and 3b only. Run next to ``page`` by
+  :func:`cross_check` (tests and CI), and on the b-level outputs (bundle).
+
+So every output is checked by both at level b. What only level a and PDF/UA-1
+demand (tags, reading order, table headers, Unicode mapping) is checked by
+``page`` alone plus ratsdok's own :func:`structure_problems`: single-validator
+(pikepdf validates no a level, and veraPDF cannot be had here).
+
+Where a validator is wrong, an :class:`Ausnahme` says which rule, which clause of
+which standard permits what it flags, and the evidence; its test
+(:attr:`Ausnahme.trifft`) looks at the finding *and* the file, so that a real
+violation of the same rule is still reported (``tests/pdf/test_validation.py``
+injects one for every exception). No validator is ever silenced wholesale.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import page
+import pikepdf
+import pikepdf.pdfa
+from pikepdf import Name, Pdf
+
+from ratsdok.errors import Problem, RatsdokError
+
+__all__ = [
+    "AUSNAHMEN",
+    "Ausnahme",
+    "Befund",
+    "Profil",
+    "Pruefung",
+    "cross_check",
+    "gate",
+    "gate_tagged",
+    "structure_problems",
+    "validate",
+]
+
+Profil = Literal["2a", "2b", "2u", "3a", "3b", "3u", "ua1"]
+"""A conformance level as the validators name it (PDF/A part and level, or PDF/UA-1)."""
+Validator = Literal["page", "pikepdf"]
+Quelle = bytes | Path
+Roh = Callable[[], bytes]
+"""The bytes of the file under check, read when first asked for."""
+
+
+@dataclass(frozen=True)
+class Befund:
+    """One finding of one validator."""
+
+    validator: Validator
+    profil: Profil
+    regel: str
+    meldung: str
+    ort: str = ""
+
+    def __str__(self) -> str:
+        wo = f" ({self.ort})" if self.ort else ""
+        return f"{self.validator} {self.profil}: {self.regel}: {self.meldung}{wo}"
+
+
+@dataclass(frozen=True)
+class Ausnahme:
+    """A documented false positive of one validator's rule."""
+
+    validator: Validator
+    regel: str
+    """The rule id exactly as the validator reports it."""
+    klausel: str
+    """The clause of the standard that permits what the rule flags."""
+    beleg: str
+    """The evidence, in a sentence."""
+    trifft: Callable[[Befund, Pdf, Roh], bool]
+    """True only where the finding is this false positive in *this* file (parsed,
+    and its bytes, read only if asked for)."""
+
+    def excuses(self, befund: Befund, pdf: Pdf, raw: Roh) -> bool:
+        return (
+            befund.validator == self.validator
+            and befund.regel == self.regel
+            and self.trifft(befund, pdf, raw)
+        )
+
+
+@dataclass(frozen=True)
+class Pruefung:
+    """What one validator said of one file at one level, exceptions applied."""
+
+    validator: Validator
+    profil: Profil
+    befunde: tuple[Befund, ...]
+    """Findings no exception covers: the file fails on these."""
+    entschuldigt: tuple[tuple[Befund, Ausnahme], ...] = field(default=())
+    """Findings an exception covers, with it."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.befunde
+
+
+# --- the exceptions -------------------------------------------------------------
+
+# XMP schemas ISO 19005 itself or the XMP specification define; ISO 19005-2/-3
+# 6.6.2.3.1 permit them without an extension schema.
+_XMP_VORDEFINIERT = {
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
+    "pdfaType": "http://www.aiim.org/pdfa/ns/type#",
+    "pdfaField": "http://www.aiim.org/pdfa/ns/field#",
+    "xmpTPg": "http://ns.adobe.com/xap/1.0/t/pg/",
+}
+_XMP_NS = re.compile(r"^XMP namespace (\w+)=(\S+) is not permitted$")
+
+
+def _vordefinierter_namensraum(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
+    m = _XMP_NS.match(b.meldung)
+    return m is not None and _XMP_VORDEFINIERT.get(m.group(1)) == m.group(2)
+
+
+_OBJ = re.compile(r"^'(\d+) (\d+) R' is not valid under any of the given schemas$")
+
+
+def _indirektes_ziel(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
+    """The flagged /Dest is an indirect reference to an explicit destination array
+    whose first element is a page of this file."""
+    m = _OBJ.match(b.meldung)
+    if m is None or not b.ort.endswith("/Dest"):
+        return False
+    try:
+        ziel = pdf.get_object((int(m.group(1)), int(m.group(2))))
+    except (ValueError, pikepdf.PdfError):
+        return False
+    if not isinstance(ziel, pikepdf.Array) or len(ziel) < 2:
+        return False
+    erste = ziel[0]
+    return isinstance(erste, pikepdf.Dictionary) and erste.get("/Type") == Name.Page
+
+
+_XMP_PROPERTY = re.compile(r"^XMP property (\w+):(\w+) is not permitted$")
+
+
+def _erweiterung_erklaert(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
+    """The flagged property's schema is declared in the file's own PDF/A extension
+    schemas (``pdfaExtension:schemas``), with that property listed."""
+    m = _XMP_PROPERTY.match(b.meldung)
+    if m is None:
+        return False
+    prefix, name = m.groups()
+    xmp = pdf.Root.get("/Metadata")
+    if not isinstance(xmp, pikepdf.Stream):
+        return False
+    text = xmp.read_bytes().decode("utf-8", "replace")
+    uri = _XMP_VORDEFINIERT.get(prefix)
+    if uri is not None:
+        # A schema ISO 19005 or the XMP specification defines, bound to its own URI.
+        return f'xmlns:{prefix}="{uri}"' in text
+    for schema in re.findall(r"<rdf:li[^>]*>(.*?)</pdfaSchema:property>", text, re.S):
+        if f"<pdfaSchema:prefix>{prefix}</pdfaSchema:prefix>" in schema:
+            return f"<pdfaProperty:name>{name}</pdfaProperty:name>" in schema
+    return False
+
+
+def _xmp_erlaubt(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
+    return _vordefinierter_namensraum(b, pdf) or _erweiterung_erklaert(b, pdf)
+
+
+def _ebene_a_statt_b(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
+    """The file claims level A of the same part where pikepdf checked level B."""
+    if b.meldung != "pdfaid:conformance is 'A', expected 'B'":
+        return False
+    with pdf.open_metadata() as meta:
+        return meta.get("pdfaid:conformance") == "A"
+
+
+def _cidset_vorhanden(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
+    return b.meldung == "/CIDSet on a CIDFontType2 subset is not checked"
+
+
+def _history(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
+    return b.meldung == "the content of structured XMP property xmpMM:History is not checked"
+
+
+def _fuer_teile(
+    regel: str, klausel: str, beleg: str, trifft: Callable[[Befund, Pdf, Roh], bool]
+) -> tuple[Ausnahme, ...]:
+    """The same exception for PDF/A-2 and -3 (pikepdf names the rule by part)."""
+    return tuple(
+        Ausnahme("pikepdf", regel.format(teil=t), klausel.format(teil=t), beleg, trifft)
+        for t in (2, 3)
+    )
+
+
+_OBJEKT = re.compile(r"PdfObjectId\((\d+), (\d+)\)")
+
+
+_KOPF = re.compile(rb"(?<![0-9])([0-9]+) ([0-9]+) obj\b")
+_STREAM = re.compile(rb">>\s*stream(\r\n|\n)")
+_LENGTH = re.compile(rb"/Length ([0-9]+)\b")
+
+
+def _streams(raw: bytes) -> list[tuple[tuple[int, int], int, int]] | None:
+    """(object, data start, /Length) of every stream in *raw*, read from the bytes in
+    one pass; None where the file is not laid out plainly enough to be sure (an
+    object defined twice, a /Length given indirectly)."""
+    heads = [(int(m.group(1)), int(m.group(2)), m.end()) for m in _KOPF.finditer(raw)]
+    if len({(n, g) for n, g, _ in heads}) != len(heads):
+        return None
+    out = []
+    for i, (n, g, at) in enumerate(heads):
+        until = heads[i + 1][2] if i + 1 < len(heads) else len(raw)
+        kw = _STREAM.search(raw, at, until)
+        if kw is None:
+            continue
+        lengths = _LENGTH.findall(raw, at, kw.start())
+        if len(lengths) != 1 or re.search(rb"/Length [0-9]+ [0-9]+ R", raw[at : kw.start()]):
+            return None
+        out.append(((n, g), kw.end(), int(lengths[0])))
+    return out
+
+
+def _laenge_vor_crlf(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
+    """Every stream's ``/Length`` counts its data exactly (``endstream`` follows after
+    an end-of-line marker), and the flagged stream (or, where page-validation names
+    none, some stream) has data ending with CR followed by LF and ``endstream``:
+    page-validation took that CR and LF for one CR LF marker. Where the bytes
+    cannot be read stream by stream, qpdf's syntax check decides."""
+    streams = _streams(raw())
+    if streams is None:
+        # Not plain enough to read stream by stream (PDF files embedded uncompressed,
+        # incremental updates): qpdf, which reads every stream at its /Length and
+        # warns when `endstream` does not follow, is the judge.
+        return not any("endstream" in w or "stream length" in w for w in pdf.check_pdf_syntax())
+    if not streams:
+        return False
+    m = _OBJEKT.fullmatch(b.ort)
+    flagged = (int(m.group(1)), int(m.group(2))) if m else None
+    cr_case = False
+    data = raw()
+    for obj, start, length in streams:
+        end = start + length
+        after = data[end : end + 11]
+        if not (after.startswith((b"\nendstream", b"\r\nendstream", b"\rendstream"))):
+            return False
+        if data[end - 1 : end] == b"\r" and after.startswith(b"\nendstream"):
+            cr_case = cr_case or flagged is None or obj == flagged
+    return cr_case
+
+
+AUSNAHMEN: tuple[Ausnahme, ...] = (
+    *_fuer_teile(
+        "ISO_19005_{teil}:6.6.2.3.1-1",
+        "ISO 19005-{teil} 6.6.2.3.2 (extension schemas)",
+        "Permitted are properties of schemas the file declares in its own"
+        " pdfaExtension:schemas (pdfuaid:part in Typst's output), the container"
+        " pdfaExtension:schemas itself (ISO 19005-1 6.7.8) and schemas the XMP"
+        " specification defines (xmpTPg:NPages, XMP Part 2); pikepdf reads neither the"
+        " declarations nor that list. page-validation accepts them.",
+        _xmp_erlaubt,
+    ),
+    *_fuer_teile(
+        "ISO_19005_{teil}:6.6.4-3",
+        "ISO 19005-{teil} clause 2 (conformance levels)",
+        "Level A includes level B: a file conforming to PDF/A-{teil}a conforms to"
+        " PDF/A-{teil}b, so its b-level check may not demand conformance B.",
+        _ebene_a_statt_b,
+    ),
+    *_fuer_teile(
+        "ISO_19005_{teil}:6.2.11.4.2-2",
+        "ISO 19005-{teil} 6.2.11.4.2",
+        "Not a violation but a rule pikepdf does not check: a CIDSet is optional and, if"
+        " present, must list every CID; page-validation checks it. In the bundle,"
+        " where ratsdok rewrites the file anyway, the CIDSets are removed.",
+        _cidset_vorhanden,
+    ),
+    *_fuer_teile(
+        "ISO_19005_{teil}:6.6.2.3.1-2",
+        "ISO 19005-{teil} 6.6.2.3.1",
+        "Not a violation but a rule pikepdf does not check (the content of"
+        " xmpMM:History, a property of the XMP Media Management schema);"
+        " page-validation checks the XMP.",
+        _history,
+    ),
+    *(
+        Ausnahme(
+            validator="page",
+            regel=f"PDFA{profil.upper()}-STREAM-LENGTH-001",
+            klausel=f"ISO 19005-{profil[0]} 6.1.7.1 and ISO 32000-1 7.3.8.1",
+            beleg=(
+                "/Length must count the bytes between the EOL after `stream` and the EOL"
+                " before `endstream`. Where compressed data happen to end with CR (0x0D)"
+                " and qpdf writes LF before `endstream`, page-validation reads CR LF as"
+                " the EOL and counts one byte less; the file's /Length is right, as qpdf"
+                " --check and pikepdf.pdfa (which reads the stream at /Length) confirm."
+                " Found on 1 in about 8 bundles; injected wrong lengths are still caught."
+            ),
+            trifft=_laenge_vor_crlf,
+        )
+        for profil in ("2a", "2b", "2u", "3a", "3b", "3u")
+    ),
+    Ausnahme(
+        validator="pikepdf",
+        regel="pikepdf:schema-OutlineItem",
+        klausel="ISO 32000-1:2008 7.3.10 and 12.3.3 (Table 153)",
+        beleg=(
+            "An outline item's /Dest may be an explicit destination array, and any"
+            " object may be given as an indirect reference (7.3.10); Typst writes"
+            " the array indirectly. page-validation and qpdf --check accept it."
+        ),
+        trifft=_indirektes_ziel,
+    ),
+)
+"""Every exception ratsdok makes. Each has a test that a real violation of its rule
+is still caught."""
+
+
+# --- running the validators -------------------------------------------------------
+
+
+def _open(source: Quelle) -> Pdf:
+    return Pdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+
+
+def _page(source: Quelle, profil: Profil) -> list[Befund]:
+    if isinstance(source, bytes):
+        report = page.validate_pdf_bytes(source, profile=profil)
+    else:
+        report = page.validate_pdf(str(source), profile=profil)
+    return [
+        Befund("page", profil, f.rule_id, f.message, str(f.object_id or ""))
+        for f in report.failures
+    ]
+
+
+def _pikepdf(source: Quelle, profil: Profil) -> list[Befund]:
+    if profil not in ("2b", "3b"):
+        raise ValueError(f"pikepdf.pdfa validates PDF/A-2b and -3b only, not {profil}")
+    data: Path | io.BytesIO = io.BytesIO(source) if isinstance(source, bytes) else source
+    report = pikepdf.pdfa.validate_written(data, profil)
+    befunde = [Befund("pikepdf", profil, f.rule, f.message, str(f.where)) for f in report.findings]
+    if not report.passed and not befunde:
+        befunde.append(Befund("pikepdf", profil, "pikepdf:verdict", str(report.verdict)))
+    return befunde
+
+
+def _apply(
+    befunde: Iterable[Befund], validator: Validator, profil: Profil, pdf: Pdf, raw: Roh
+) -> Pruefung:
+    offen: list[Befund] = []
+    entschuldigt: list[tuple[Befund, Ausnahme]] = []
+    for b in befunde:
+        grund = next((a for a in AUSNAHMEN if a.excuses(b, pdf, raw)), None)
+        if grund is None:
+            offen.append(b)
+        else:
+            entschuldigt.append((b, grund))
+    return Pruefung(validator, profil, tuple(offen), tuple(entschuldigt))
+
+
+def validate(source: Quelle, profil: Profil, *, validator: Validator = "page") -> Pruefung:
+    """What *validator* says of *source* (PDF bytes or a path) at *profil*."""
+    befunde = _page(source, profil) if validator == "page" else _pikepdf(source, profil)
+    if not befunde:
+        return Pruefung(validator, profil, ())
+    raw = cache(lambda: source if isinstance(source, bytes) else source.read_bytes())
+    with _open(source) as pdf:
+        return _apply(befunde, validator, profil, pdf, raw)
+
+
+def cross_check(source: Quelle, profile: Sequence[Profil]) -> list[Pruefung]:
+    """Both validators: ``page`` at every level of *profile*, and ``pikepdf`` at the
+    b level of every PDF/A part among them (it validates no other level; level a
+    and u include level b)."""
+    out = [validate(source, p) for p in profile]
+    b_level: list[Profil] = ["2b"] if any(p[0] == "2" for p in profile) else []
+    b_level += ["3b"] if any(p[0] == "3" for p in profile) else []
+    out += [validate(source, p, validator="pikepdf") for p in b_level]
+    return out
+
+
+def gate(
+    source: Quelle, profile: Sequence[Profil], *, what: str, validator: Validator = "page"
+) -> None:
+    """Raise a :class:`~ratsdok.errors.RatsdokError` unless *validator* (``page``,
+    the fast one, by default) accepts *source* at every level of *profile*, the
+    exceptions applied: the hot-path check."""
+    problems = [
+        Problem(f"{what} is not valid {_name(p.profil)}: {b.regel}: {b.meldung}")
+        for p in (validate(source, profil, validator=validator) for profil in profile)
+        for b in p.befunde
+    ]
+    if problems:
+        raise RatsdokError(problems)
+
+
+def gate_tagged(source: Quelle, profile: Sequence[Profil], *, what: str) -> None:
+    """:func:`gate`, and ratsdok's own :func:`structure_problems` of a tagged file."""
+    gate(source, profile, what=what)
+    problems = structure_problems(source)
+    if problems:
+        raise RatsdokError([Problem(f"{what} is not accessible: {p}") for p in problems])
+
+
+def _name(profil: Profil) -> str:
+    return "PDF/UA-1" if profil == "ua1" else f"PDF/A-{profil}"
+
+
+# --- ratsdok's own structure checks ----------------------------------------------
+
+
+def _struct_types(pdf: Pdf) -> dict[str, int]:
+    """How often each structure type occurs in the structure tree."""
+    seen: dict[str, int] = {}
+    stack = [pdf.Root.StructTreeRoot]
+    visited: set[tuple[int, int]] = set()
+    while stack:
+        node = stack.pop()
+        if node.is_indirect:
+            if node.objgen in visited:
+                continue
+            visited.add(node.objgen)
+        if isinstance(node, pikepdf.Dictionary):
+            if "/S" in node:
+                s = str(node.S)
+                seen[s] = seen.get(s, 0) + 1
+            kids = node.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                stack.extend(k for k in kids if isinstance(k, pikepdf.Dictionary))
+            elif isinstance(kids, pikepdf.Dictionary):
+                stack.append(kids)
+    return seen
+
+
+def structure_problems(source: Quelle) -> list[str]:
+    """What ratsdok itself requires of a tagged (PDF/UA) output, as problems: a
+    structure tree, marked content, the document language German, the title shown
+    as window title, header cells in every table, page furniture marked as
+    artifacts, and bookmarks. Empty: all present."""
+    out: list[str] = []
+    with _open(source) as pdf:
+        root = pdf.Root
+        if "/StructTreeRoot" not in root:
+            return ["no structure tree (the PDF is not tagged)"]
+        if not bool(root.get("/MarkInfo", pikepdf.Dictionary()).get("/Marked", False)):
+            out.append("/MarkInfo /Marked is not true")
+        if not str(root.get("/Lang", "")).startswith("de"):
+            out.append(f"document language is {str(root.get('/Lang', 'missing'))!r}, not German")
+        if not bool(
+            root.get("/ViewerPreferences", pikepdf.Dictionary()).get("/DisplayDocTitle", False)
+        ):
+            out.append("the title is not shown as the window title (DisplayDocTitle)")
+        with pdf.open_metadata() as meta:
+            if not meta.get("dc:title"):
+                out.append("no dc:title in the XMP metadata")
+        types = _struct_types(pdf)
+        if types.get("/Table", 0) and types.get("/TH", 0) == 0:
+            out.append("tables without header cells (TH)")
+        if not all(b"/Artifact" in _contents(p) for p in pdf.pages):
+            out.append("a page without page furniture marked as artifact")
+        if "/Outlines" not in root and types.get("/H1", 0):
+            out.append("headings but no bookmarks")
+    return out
+
+
+def _contents(p: pikepdf.Page) -> bytes:
+    c = p.obj.get("/Contents")
+    if isinstance(c, pikepdf.Stream):
+        return c.read_bytes()
+    if isinstance(c, pikepdf.Array):
+        return b"\n".join(s.read_bytes() for s in c if isinstance(s, pikepdf.Stream))
+    return b""
