@@ -58,7 +58,9 @@ def test_round_trip_with_format_11_content(v: Vorlage) -> None:
 def test_the_strategy_reaches_every_new_feature() -> None:
     seen: set[str] = set()
 
-    @settings(max_examples=150, deadline=None, database=None)
+    # derandomize: the same examples every run (the seen set is what is tested; a
+    # random draw of 150 missed "finanzen" now and then; 150 derandomized miss one)
+    @settings(max_examples=200, deadline=None, database=None, derandomize=True)
     @given(vorlagen(neu=True))
     def check(v: Vorlage) -> None:
         for ab in v.abschnitte:
