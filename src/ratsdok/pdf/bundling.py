@@ -171,9 +171,7 @@ def _read_hauptdokument(h: Hauptdokument, folder: Path | None, max_bytes: int) -
     return _read_file("Hauptdokument", "hauptdokument", h, h.dateiname, folder, max_bytes)
 
 
-def _read_files(
-    vv: Vorlage, base: Path | None, max_bytes: int
-) -> tuple[bytes | None, list[bytes]]:
+def _read_files(vv: Vorlage, base: Path | None, max_bytes: int) -> tuple[bytes | None, list[bytes]]:
     """The Hauptdokument's bytes (None: none) and those of every Anlage with a file,
     each checked against its recorded size and SHA-256."""
     h = vv.hauptdokument

@@ -645,9 +645,15 @@ def _plan(f: _Font, face: Ersatzschrift) -> _Plan:
 _UNUSED_TABLES = ("GSUB", "GPOS", "GDEF", "kern", "FFTM")
 
 
-def _build_program(face: Ersatzschrift, unicodes: set[int], targets: dict[str, int]) -> bytes:
+def _build_program(
+    face: Ersatzschrift,
+    unicodes: set[int],
+    targets: dict[str, int],
+    aliases: dict[int, str] | None = None,
+) -> bytes:
     """The Liberation subset with the glyphs of *unicodes* (and .notdef), advances set
-    to *targets*; deterministic (no timestamps)."""
+    to *targets*, and the extra cmap entries *aliases* (Unicode → glyph name);
+    deterministic (no timestamps)."""
     font = TTFont(io.BytesIO(_font_bytes(face.datei)), recalcTimestamp=False)
     for tag in _UNUSED_TABLES:  # removed before subsetting, which would read them
         if tag in font:
@@ -664,6 +670,10 @@ def _build_program(face: Ersatzschrift, unicodes: set[int], targets: dict[str, i
     hmtx = font["hmtx"]
     for glyph, advance in sorted(targets.items()):
         hmtx[glyph] = (advance, hmtx[glyph][1])
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            for code, glyph in sorted((aliases or {}).items()):
+                table.cmap.setdefault(code, glyph)
     buf = io.BytesIO()
     font.save(buf, reorderTables=True)
     return buf.getvalue()
@@ -720,10 +730,21 @@ def _apply(src: Pdf, members: list[_Plan]) -> list[tuple[_Plan, Ersetzung]]:
     m = _metrik(face.datei)
     targets: dict[str, int] = {}
     unicodes: set[int] = set()
+    aliases: dict[int, str] = {}
     for p in members:
         targets.update(p.targets)
         unicodes.update(ord(agl.toUnicode(n)) for n in p.names.values())
-    program = _build_program(face, unicodes, targets)
+        # A code /Differences gives another glyph than WinAnsi is also found through
+        # WinAnsi's character: ISO 32000-1 9.6.6.4 looks up the /Differences name,
+        # but page-validation 0.11 looks up the base encoding's character and
+        # reports .notdef. Both then find the same glyph.
+        for code, shown in p.names.items():
+            base = _WIN_ANSI.get(code)
+            if base is not None and base != shown:
+                aliases.setdefault(ord(agl.toUnicode(base)), shown)
+    # Only where the base character is not shown as itself by another code.
+    aliases = {u: g for u, g in aliases.items() if u not in unicodes}
+    program = _build_program(face, unicodes, targets, aliases)
     psname = str(TTFont(io.BytesIO(program), lazy=True)["name"].getDebugName(6))
     basefont = f"{_tag(program)}+{psname}"
     descriptor = _descriptor(src, face, program, basefont)
