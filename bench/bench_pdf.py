@@ -12,6 +12,7 @@ Target (issue 3): peak RSS under 200 MB.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import random
 import resource
 import subprocess
@@ -136,8 +137,11 @@ def main() -> int:
         def floor() -> None:
             pikepdf.Job(["qpdf", "--empty", "--pages", *inputs, "--", str(merged)]).run()
 
+        counter = itertools.count()
+
         def render() -> None:
-            ratsdok.render_pdf(v)
+            # another Betreff each time: Typst would serve identical input from its cache
+            ratsdok.render_pdf(v.model_copy(update={"betreff": f"{v.betreff} {next(counter)}"}))
 
         def bundle() -> None:
             bundle_to_file(v, folder, work / "bundle.pdf")
