@@ -465,7 +465,9 @@ def struct_cells(data: bytes) -> list[tuple[str, str]]:
             items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
             parts = [t for k in items if k is not None for t in walk(k, page)]
             if node.get("/S") in (pikepdf.Name.TH, pikepdf.Name.TD):
-                out.append((str(node.S), " ".join("".join(parts).split())))
+                # a hyphenation point (soft hyphen) at a line end inside the cell joined
+                cell = "".join(parts).replace("\u00ad", "")
+                out.append((str(node.S), " ".join(cell.split())))
             return parts
 
         walk(pdf.Root.StructTreeRoot, None)

@@ -587,3 +587,84 @@ def test_every_example_is_accessible_pdfa_and_reproducible(xml: Path, tmp_path: 
     # on a new line is printed as text)
     leaks = [t for t in ("=>", "#let", ".map(", "text(", "sys.inputs") if t in text]
     assert leaks == []
+
+
+# --- found in review: nothing may run off the page ----------------------------------
+
+
+def test_a_long_closing_paragraph_and_many_signers_lose_no_text(tmp_path: Path) -> None:
+    """An unbreakable block (the last paragraph kept with the "gez." blocks) taller
+    than a page ran off it: words and the signatures were lost, and both validators
+    passed the file."""
+    absatz = " ".join(f"Wort{i}" for i in range(1, 1800))
+    v = vorlage(
+        abschnitte=[ratsdok.Abschnitt(art=ratsdok.Abschnittsart.BEGRUENDUNG, absaetze=[absatz])],
+        unterzeichnungen=[
+            ratsdok.Unterzeichnung(name=f"Person{i}", funktion="Mitglied") for i in range(1, 61)
+        ],
+    )
+    text = flach(pdftotext(_write(tmp_path, render_pdf(v))))
+    words = set(text.split())
+    assert [f"Wort{i}" for i in range(1, 1800) if f"Wort{i}" not in words] == []
+    assert [f"Person{i}" for i in range(1, 61) if f"Person{i}" not in words] == []
+
+
+def test_a_long_legal_basis_leaves_nichtoeffentlich_readable_on_every_page(
+    tmp_path: Path,
+) -> None:
+    basis = (
+        "§ 35 Abs. 2 ThürKO in Verbindung mit § 6 Abs. 1 der Geschäftsordnung des Stadtrates " * 2
+    )
+    v = vorlage(oeffentlichkeit=ratsdok.Oeffentlichkeit(oeffentlich=False, rechtsgrundlage=basis))
+    assert len(vermerk(v) or "") > 100
+    path = _write(tmp_path, render_pdf(v))
+    texts = seitentexte(path, _pages(path))
+    assert all("NICHTÖFFENTLICH" in t for t in texts)
+    assert basis.split()[-1] in flach(pdftotext(path))  # the whole basis on page 1
+
+
+def test_beratungsfolge_keeps_the_order_of_deliberation() -> None:
+    """Found in review: grouping by Gremium printed KA, KA, KT, KT for KA, KT, KA, KT."""
+    from ratsdok.pdf.ansicht import ansicht
+
+    v = vorlage(
+        beratungsfolge=[
+            ratsdok.Beratung(gremium=g, sitzungstermin=date(2021, 3, d))
+            for g, d in (("KA", 1), ("KT", 2), ("KA", 3), ("KT", 4), ("KT", 5))
+        ],
+        datum=None,
+    )
+    gruppen = ansicht(v)["beratungsfolge"]
+    assert [(g["gremium"], len(g["sitzungen"])) for g in gruppen] == [
+        ("KA", 1),
+        ("KT", 1),
+        ("KA", 1),
+        ("KT", 2),
+    ]
+
+
+def test_tabs_keep_a_gap_wherever_text_is_shown(tmp_path: Path) -> None:
+    v = vorlage(
+        koerperschaft="Stadt\tLindenau",
+        abschnitte=[
+            ratsdok.Abschnitt(
+                art=ratsdok.Abschnittsart.SONSTIGES,
+                bloecke=[ratsdok.Zwischenueberschrift(text="Teil\tA"), ratsdok.Absatz(text="x")],
+            )
+        ],
+        beratungsfolge=[ratsdok.Beratung(gremium="Bau-\tund Umweltausschuss")],
+    )
+    words = set(flach(pdftotext(_write(tmp_path, render_pdf(v)))).split())
+    assert {"Stadt", "Lindenau", "Teil", "A", "Umweltausschuss"} <= words
+
+
+def test_a_table_of_a_thousand_rows_is_rendered_and_checked(tmp_path: Path) -> None:
+    """Found in review: page-validation's default grid limit (1,024 rows) refused it."""
+    t = ratsdok.Tabelle(
+        kopf=(("Flurstück", "Fläche"),), zeilen=tuple((f"{i}/1", "1 m²") for i in range(1030))
+    )
+    v = vorlage(abschnitte=[ratsdok.Abschnitt(art=ratsdok.Abschnittsart.SONSTIGES, bloecke=[t])])
+    xml = tmp_path / "v.xml"
+    xml.write_bytes(ratsdok.to_xml(v))
+    assert main(["render", str(xml), "-o", str(tmp_path / "v.pdf")]) == 0
+    assert "1029/1" in pdftotext(tmp_path / "v.pdf")

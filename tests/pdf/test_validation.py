@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 import pikepdf
 import pytest
 
 import ratsdok
+from ratsdok.cli import main
 from ratsdok.errors import RatsdokError
 from ratsdok.pdf.render import render_pdf
 from ratsdok.pdf.validation import (
@@ -179,9 +181,34 @@ def test_structure_check_catches_tables_without_header_cells() -> None:
             if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == pikepdf.Name.TH:
                 obj.S = pikepdf.Name.TD
 
-    assert "tables without header cells (TH)" in structure_problems(_changed(data, no_th))
-    with pytest.raises(RatsdokError, match="not accessible: tables without header"):
+    found = structure_problems(_changed(data, no_th))
+    assert found == [  # the section's table and the Beratungsfolge
+        "2 tables without header cells (TH), 0 expected (tables of the document without "
+        "header rows)"
+    ]
+    with pytest.raises(RatsdokError, match="not accessible: 2 tables without header"):
         gate_tagged(_changed(data, no_th), ["3a"], what="x")
+
+
+def test_a_table_without_header_rows_is_accepted_where_the_document_has_one(
+    tmp_path: Path,
+) -> None:
+    """Found in review: a Vorlage whose only table has no header rows (which the
+    model allows) was refused by render and the archive."""
+    from ratsdok.pdf.ansicht import tabellen_ohne_kopf
+
+    ohne = ratsdok.Tabelle(zeilen=(("Flurstück 12/3", "2.600 m²"),))
+    mit = ratsdok.Tabelle(kopf=(("A", "B"),), zeilen=(("1", "2"),))
+    v = ratsdok.load(EXAMPLE_XML).aendern(
+        abschnitte=[ratsdok.Abschnitt(art=ratsdok.Abschnittsart.SONSTIGES, bloecke=[ohne, mit])]
+    )
+    assert tabellen_ohne_kopf(v) == 1
+    data = render_pdf(v)
+    assert structure_problems(data, ohne_kopf=1) == []
+    assert structure_problems(data) != []  # one more headless table than declared
+    xml = tmp_path / "v.xml"
+    xml.write_bytes(ratsdok.to_xml(v))
+    assert main(["render", str(xml), "-o", str(tmp_path / "v.pdf")]) == 0
 
 
 def _with_stream_ending_in_cr(rendered: bytes) -> bytes:
@@ -217,10 +244,14 @@ def test_stream_length_exception_still_catches_a_wrong_length(rendered: bytes) -
     assert result.entschuldigt == ()
 
 
-def test_stream_length_exception_falls_back_to_qpdf_and_stays_narrow(rendered: bytes) -> None:
-    """A file with a PDF embedded uncompressed cannot be read stream by stream from
-    its bytes (the embedded file repeats object headers): qpdf's syntax check then
-    decides, and still catches a wrong length."""
+@pytest.mark.parametrize("length", [2, 5], ids=["too-short", "swallows-the-eol"])
+def test_stream_length_exception_reads_streams_at_their_offsets(
+    rendered: bytes, length: int
+) -> None:
+    """A file with a PDF embedded uncompressed repeats object headers in its bytes;
+    the streams are found through the cross-reference table, and a wrong length is
+    still caught, also one that swallows the end-of-line before ``endstream`` (which
+    qpdf accepts: found in review)."""
 
     def embed_raw(pdf: pikepdf.Pdf) -> None:
         spec = pikepdf.AttachedFileSpec(pdf, rendered, filename="kopie.pdf")
@@ -242,5 +273,6 @@ def test_stream_length_exception_falls_back_to_qpdf_and_stays_narrow(rendered: b
     result = validate(data, "3a")
     assert rule not in {b.regel for b in result.befunde}
     assert rule in {a.regel for _, a in result.entschuldigt}
-    bad = data.replace(b"/Length 4 >>\nstream\nq Q\r", b"/Length 2 >>\nstream\nq Q\r")
+    wrong = b"/Length %d >>\nstream\nq Q\r" % length
+    bad = data.replace(b"/Length 4 >>\nstream\nq Q\r", wrong)
     assert rule in {b.regel for b in validate(bad, "3a").befunde}

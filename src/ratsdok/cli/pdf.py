@@ -14,6 +14,7 @@ __all__ = ["add_pdf_commands"]
 
 def _cmd_render(args: argparse.Namespace) -> int:
     from ratsdok.integrity.verify import signature_marks
+    from ratsdok.pdf.ansicht import tabellen_ohne_kopf
     from ratsdok.pdf.render import render_pdf
     from ratsdok.pdf.validation import gate_tagged
     from ratsdok.store.atomic import write_atomic
@@ -21,7 +22,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
     doc, v = read_document(Path(args.file), anlagen=AnlagenCheck.IGNORE)
     data = render_pdf(v, signiert=signature_marks(doc))
     # Checked before it is written: what the CLI writes is what it claims.
-    gate_tagged(data, ["3a", "ua1"], what=f"the rendered {v.nummer}")
+    gate_tagged(
+        data, ["3a", "ua1"], what=f"the rendered {v.nummer}", ohne_kopf=tabellen_ohne_kopf(v)
+    )
     write_atomic(Path(args.output), data)
     return 0
 

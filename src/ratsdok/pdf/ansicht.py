@@ -24,7 +24,17 @@ from ratsdok.model.finanzen import Finanzen, Haushaltsposition, euro
 from ratsdok.model.inhalt import Absatz, Ausrichtung, Block, Liste, Tabelle, Zwischenueberschrift
 from ratsdok.model.vorlage import Anlage, Beratung, Beteiligung, Hauptdokument, Vorlage
 
-__all__ = ["HauptdokumentSeiten", "ansicht", "datum", "stichtag", "titel", "vermerk"]
+__all__ = [
+    "SEITENVERMERK_MAX",
+    "HauptdokumentSeiten",
+    "ansicht",
+    "datum",
+    "seitenvermerk",
+    "stichtag",
+    "tabellen_ohne_kopf",
+    "titel",
+    "vermerk",
+]
 
 Daten = dict[str, Any]
 """One JSON object of the view."""
@@ -76,6 +86,21 @@ def vermerk(v: Vorlage) -> str | None:
     assert v.oeffentlichkeit is not None  # nichtoeffentlich says so
     basis = v.oeffentlichkeit.rechtsgrundlage
     return "NICHTÖFFENTLICH" + (f" – {_eine_zeile(basis)}" if basis else "")
+
+
+SEITENVERMERK_MAX = 70
+"""Longest mark printed on every page; a longer legal basis is printed on page 1
+only (under Öffentlichkeit), the pages say "NICHTÖFFENTLICH"."""
+
+
+def seitenvermerk(v: Vorlage) -> str | None:
+    """The mark at the top of every page of a nichtöffentliche Vorlage: :func:`vermerk`
+    where it fits one line of any page (:data:`SEITENVERMERK_MAX` characters), else
+    "NICHTÖFFENTLICH" alone, so that the word is never cut off or wrapped away."""
+    mark = vermerk(v)
+    if mark is not None and len(mark) > SEITENVERMERK_MAX:
+        return "NICHTÖFFENTLICH"
+    return mark
 
 
 def datum(d: date | None) -> str:
@@ -206,11 +231,13 @@ def _ergebnis(e: Ergebnis) -> list[str]:
 
 
 def _beratungsfolge(beratungen: Sequence[Beratung]) -> list[Daten]:
-    """The Beratungen grouped by Gremium, in the order each Gremium first appears
-    (a Gremium that deliberates twice is named once, its Sitzungen under it)."""
-    gruppen: dict[str, list[Daten]] = {}
+    """The Beratungen in their order, those of one Gremium that follow each other
+    grouped (named once, its Sitzungen under it): the order of deliberation stays."""
+    gruppen: list[tuple[str, list[Daten]]] = []
     for b in beratungen:
-        gruppen.setdefault(b.gremium, []).append(
+        if not gruppen or gruppen[-1][0] != b.gremium:
+            gruppen.append((b.gremium, []))
+        gruppen[-1][1].append(
             {
                 "termin": datum(b.sitzungstermin),
                 "art": b.sitzungsart.bezeichnung if b.sitzungsart else "–",
@@ -219,7 +246,7 @@ def _beratungsfolge(beratungen: Sequence[Beratung]) -> list[Daten]:
                 "ergebnis": _ergebnis(b.ergebnis) if b.ergebnis is not None else [],
             }
         )
-    return [{"gremium": g, "sitzungen": s} for g, s in gruppen.items()]
+    return [{"gremium": g, "sitzungen": s} for g, s in gruppen]
 
 
 def _ohne_linie(gruppen: Sequence[Daten]) -> list[int]:
@@ -276,6 +303,22 @@ def _tabelle(t: Tabelle) -> Daten:
         "kopf": [list(r) for r in t.kopf],
         "zeilen": [list(r) for r in t.zeilen],
     }
+
+
+def tabellen_ohne_kopf(v: Vorlage) -> int:
+    """How many tables of *v*'s sections have no header rows (nested in lists too):
+    their tagged form has no TH cells."""
+
+    def zaehle(bloecke: Sequence[Block]) -> int:
+        n = 0
+        for b in bloecke:
+            if isinstance(b, Tabelle):
+                n += not b.kopf
+            elif isinstance(b, Liste):
+                n += sum(zaehle(p.bloecke) for p in b.punkte)
+        return n
+
+    return sum(zaehle(ab.bloecke) for ab in v.abschnitte)
 
 
 def _haushaltsstelle(p: Haushaltsposition) -> str:
@@ -418,7 +461,7 @@ def ansicht(
         "betreff": v.betreff,
         "autor": v.koerperschaft,
         "datum": [tag.year, tag.month, tag.day],
-        "vermerk": vermerk(v),
+        "vermerk": seitenvermerk(v),
         "kopf": _kopf(v),
         "art": v.art.bezeichnung if v.art is not None else "Vorlage",
         "felder": _felder(v),

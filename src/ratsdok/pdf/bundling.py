@@ -88,6 +88,7 @@ from ratsdok.integrity.record import Keep, sealed_record
 from ratsdok.integrity.seal import seal_document
 from ratsdok.integrity.verify import signature_marks
 from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
+from ratsdok.pdf.ansicht import seitenvermerk, tabellen_ohne_kopf
 from ratsdok.pdf.assemble import (
     AFRelationship,
     Assembly,
@@ -102,7 +103,7 @@ from ratsdok.pdf.assemble import (
 from ratsdok.pdf.names import PDF_MEDIENTYP, SCHRIFTEN_NAME, XML_MEDIENTYP, XML_NAME
 from ratsdok.pdf.pagecopy import copy_pages
 from ratsdok.pdf.pdfa import check_pdfa, pdfa_from_rendered, save_pdfa
-from ratsdok.pdf.render import HauptdokumentSeiten, render, stichtag, titel, vermerk
+from ratsdok.pdf.render import HauptdokumentSeiten, render, stichtag, titel
 from ratsdok.pdf.stream import BigFile, check_big, check_file, file_size, stream_bundle
 from ratsdok.pdf.validation import gate_tagged
 from ratsdok.report import Check, Kind, Report, Status
@@ -506,7 +507,7 @@ def _place_hauptdokument(
     children = list(eigene)
     if src is not None and section is not None:
         children.append(section.bookmark(_merge_pages(main, src)))
-        mark = vermerk(vv)
+        mark = seitenvermerk(vv)
         if mark is not None:
             keep.append(mark_pages(main, section.start, section.pages, mark))
     with main.open_outline() as ol:
@@ -676,7 +677,7 @@ def build_barrierefrei(
         pdf.Root.PageMode = Name.UseOutlines
         pdf.save(buf, deterministic_id=True)
     data = buf.getvalue()
-    gate_tagged(data, ["3a", "ua1"], what="the accessible bundle")
+    gate_tagged(data, ["3a", "ua1"], what="the accessible bundle", ohne_kopf=tabellen_ohne_kopf(vv))
     return BundleResult(
         data, (*freigabe, *xml_hinweise), tuple(checks), title="PDF/A-3a + PDF/UA-1 bundle"
     )

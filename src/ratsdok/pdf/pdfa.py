@@ -147,8 +147,8 @@ def check_pdfa(written: Path | BinaryIO | bytes, *, part: PdfaPart, what: str) -
     """Raise a :class:`~ratsdok.errors.RatsdokError` unless *written* is accepted as
     PDF/A-*part* b: by ``page`` (the hot-path check; tests and CI cross-check with
     :mod:`pikepdf.pdfa`, :func:`ratsdok.pdf.validation.cross_check`), or, for a file
-    above :data:`PAGE_MAX_BYTES` on disk, by :mod:`pikepdf.pdfa`, which reads it
-    lazily."""
+    above :data:`PAGE_MAX_BYTES`, by :mod:`pikepdf.pdfa`, which needs far less
+    memory."""
     profil: Profil = "3b" if part == 3 else "2b"
     if isinstance(written, Path):
         big = written.stat().st_size > PAGE_MAX_BYTES
@@ -160,7 +160,8 @@ def check_pdfa(written: Path | BinaryIO | bytes, *, part: PdfaPart, what: str) -
         written.seek(0)
         data = written.read()
         written.seek(0)
-    gate(data, [profil], what=what)
+    big = len(data) > PAGE_MAX_BYTES
+    gate(data, [profil], what=what, validator="pikepdf" if big else "page")
 
 
 def pdfa_from_rendered(

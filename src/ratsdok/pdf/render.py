@@ -30,7 +30,14 @@ from datetime import date
 
 from ratsdok.model.finanzen import euro
 from ratsdok.model.vorlage import Vorlage
-from ratsdok.pdf.ansicht import HauptdokumentSeiten, ansicht, stichtag, titel, vermerk
+from ratsdok.pdf.ansicht import (
+    HauptdokumentSeiten,
+    ansicht,
+    seitenvermerk,
+    stichtag,
+    titel,
+    vermerk,
+)
 from ratsdok.pdf.satz import FONT, Standard, compile_pdf
 
 __all__ = [
@@ -41,6 +48,7 @@ __all__ = [
     "euro",
     "render",
     "render_pdf",
+    "seitenvermerk",
     "stichtag",
     "titel",
     "vermerk",

@@ -37,6 +37,7 @@ from pikepdf import Dictionary, OutlineItem, Pdf, String
 
 from ratsdok.errors import AnlagenError, Problem
 from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
+from ratsdok.pdf.ansicht import seitenvermerk
 from ratsdok.pdf.assemble import (
     Assembly,
     NichtKonform,
@@ -48,7 +49,7 @@ from ratsdok.pdf.assemble import (
 )
 from ratsdok.pdf.names import PDF_MEDIENTYP
 from ratsdok.pdf.pdfa import check_pdfa, save_pdfa
-from ratsdok.pdf.render import HauptdokumentSeiten, render, stichtag, titel, vermerk
+from ratsdok.pdf.render import HauptdokumentSeiten, render, stichtag, titel
 from ratsdok.report import Status
 from ratsdok.store.anlagen import compare
 from ratsdok.store.atomic import atomic_output
@@ -214,7 +215,7 @@ def stream_bundle(
                 if key in pdf.Root:
                     del pdf.Root[key]
             asm.begin(pdf)
-            mark = vermerk(vv)
+            mark = seitenvermerk(vv)
             if haupt_section is not None and mark is not None:
                 start, count = haupt_section.start, haupt_section.pages
                 keep.enter_context(mark_pages(pdf, start, count, mark))

@@ -87,6 +87,9 @@ class Ausnahme:
     trifft: Callable[[Befund, Pdf, Roh], bool]
     """True only where the finding is this false positive in *this* file (parsed,
     and its bytes, read only if asked for)."""
+    beruht_auf_page: bool = False
+    """A rule pikepdf does not check but page-validation does: excused only where
+    page-validation checked the file too."""
 
     def excuses(self, befund: Befund, pdf: Pdf, raw: Roh) -> bool:
         return (
@@ -124,6 +127,11 @@ _XMP_VORDEFINIERT = {
     "pdfaField": "http://www.aiim.org/pdfa/ns/field#",
     "xmpTPg": "http://ns.adobe.com/xap/1.0/t/pg/",
 }
+_XMP_EIGENSCHAFTEN = {
+    "pdfaExtension": ("schemas",),
+    "xmpTPg": ("NPages", "MaxPageSize", "Fonts", "Colorants", "PlateNames"),
+}
+"""The properties those schemas define (ISO 19005-1 6.7.8; XMP Part 2, Paged-Text)."""
 _XMP_NS = re.compile(r"^XMP namespace (\w+)=(\S+) is not permitted$")
 
 
@@ -148,7 +156,9 @@ def _indirektes_ziel(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
     if not isinstance(ziel, pikepdf.Array) or len(ziel) < 2:
         return False
     erste = ziel[0]
-    return isinstance(erste, pikepdf.Dictionary) and erste.get("/Type") == Name.Page
+    if not isinstance(erste, pikepdf.Dictionary) or erste.get("/Type") != Name.Page:
+        return False
+    return erste.is_indirect and erste.objgen in {p.obj.objgen for p in pdf.pages}
 
 
 _XMP_PROPERTY = re.compile(r"^XMP property (\w+):(\w+) is not permitted$")
@@ -167,8 +177,10 @@ def _erweiterung_erklaert(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
     text = xmp.read_bytes().decode("utf-8", "replace")
     uri = _XMP_VORDEFINIERT.get(prefix)
     if uri is not None:
-        # A schema ISO 19005 or the XMP specification defines, bound to its own URI.
-        return f'xmlns:{prefix}="{uri}"' in text
+        # A property of a schema ISO 19005 or the XMP specification defines, bound to
+        # its own URI.
+        allowed = _XMP_EIGENSCHAFTEN.get(prefix, ())
+        return name in allowed and f'xmlns:{prefix}="{uri}"' in text
     for schema in re.findall(r"<rdf:li[^>]*>(.*?)</pdfaSchema:property>", text, re.S):
         if f"<pdfaSchema:prefix>{prefix}</pdfaSchema:prefix>" in schema:
             return f"<pdfaProperty:name>{name}</pdfaProperty:name>" in schema
@@ -183,7 +195,7 @@ def _ebene_a_statt_b(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
     """The file claims level A of the same part where pikepdf checked level B."""
     if b.meldung != "pdfaid:conformance is 'A', expected 'B'":
         return False
-    with pdf.open_metadata() as meta:
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
         return meta.get("pdfaid:conformance") == "A"
 
 
@@ -196,11 +208,22 @@ def _history(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
 
 
 def _fuer_teile(
-    regel: str, klausel: str, beleg: str, trifft: Callable[[Befund, Pdf, Roh], bool]
+    regel: str,
+    klausel: str,
+    beleg: str,
+    trifft: Callable[[Befund, Pdf, Roh], bool],
+    beruht_auf_page: bool = False,
 ) -> tuple[Ausnahme, ...]:
     """The same exception for PDF/A-2 and -3 (pikepdf names the rule by part)."""
     return tuple(
-        Ausnahme("pikepdf", regel.format(teil=t), klausel.format(teil=t), beleg, trifft)
+        Ausnahme(
+            "pikepdf",
+            regel.format(teil=t),
+            klausel.format(teil=t),
+            beleg,
+            trifft,
+            beruht_auf_page,
+        )
         for t in (2, 3)
     )
 
@@ -208,49 +231,51 @@ def _fuer_teile(
 _OBJEKT = re.compile(r"PdfObjectId\((\d+), (\d+)\)")
 
 
-_KOPF = re.compile(rb"(?<![0-9])([0-9]+) ([0-9]+) obj\b")
-_STREAM = re.compile(rb">>\s*stream(\r\n|\n)")
-_LENGTH = re.compile(rb"/Length ([0-9]+)\b")
+_STREAM = re.compile(rb"\bstream(\r\n|\n)")
+_LENGTH = re.compile(rb"/Length\s+([0-9]+)(\s+([0-9]+)\s+R)?")
 
 
-def _streams(raw: bytes) -> list[tuple[tuple[int, int], int, int]] | None:
-    """(object, data start, /Length) of every stream in *raw*, read from the bytes in
-    one pass; None where the file is not laid out plainly enough to be sure (an
-    object defined twice, a /Length given indirectly)."""
-    heads = [(int(m.group(1)), int(m.group(2)), m.end()) for m in _KOPF.finditer(raw)]
-    if len({(n, g) for n, g, _ in heads}) != len(heads):
-        return None
+def _streams(pdf: Pdf, raw: bytes) -> list[tuple[tuple[int, int], int, int]] | None:
+    """(object, data start, /Length) of every stream object at its offset in the
+    cross-reference table; None where an entry cannot be read plainly."""
     out = []
-    for i, (n, g, at) in enumerate(heads):
-        until = heads[i + 1][2] if i + 1 < len(heads) else len(raw)
-        kw = _STREAM.search(raw, at, until)
-        if kw is None:
+    for objgen, entry in sorted(pdf.get_xref_table().items()):
+        at = entry.offset
+        if entry.type != 1 or at is None:  # in an object stream (never a stream) or free
             continue
-        lengths = _LENGTH.findall(raw, at, kw.start())
-        if len(lengths) != 1 or re.search(rb"/Length [0-9]+ [0-9]+ R", raw[at : kw.start()]):
+        kw = _STREAM.search(raw, at, at + 65_536)
+        ende = raw.find(b"endobj", at, kw.start() if kw else at + 65_536)
+        if kw is None or ende != -1:
+            continue  # no stream object
+        head = raw[at : kw.start()]
+        lengths = _LENGTH.findall(head)
+        if not head.startswith(b"%d %d obj" % objgen) or len(lengths) != 1:
             return None
-        out.append(((n, g), kw.end(), int(lengths[0])))
+        number, _, gen = lengths[0]
+        if gen:
+            value = pdf.get_object((int(number), int(gen)))
+            if not isinstance(value, int):
+                return None
+            length = int(value)
+        else:
+            length = int(number)
+        out.append((objgen, kw.end(), length))
     return out
 
 
 def _laenge_vor_crlf(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
-    """Every stream's ``/Length`` counts its data exactly (``endstream`` follows after
-    an end-of-line marker), and the flagged stream (or, where page-validation names
+    """Every stream's ``/Length`` counts its data exactly (an end-of-line marker, then
+    ``endstream``, follows), and the flagged stream (or, where page-validation names
     none, some stream) has data ending with CR followed by LF and ``endstream``:
-    page-validation took that CR and LF for one CR LF marker. Where the bytes
-    cannot be read stream by stream, qpdf's syntax check decides."""
-    streams = _streams(raw())
-    if streams is None:
-        # Not plain enough to read stream by stream (PDF files embedded uncompressed,
-        # incremental updates): qpdf, which reads every stream at its /Length and
-        # warns when `endstream` does not follow, is the judge.
-        return not any("endstream" in w or "stream length" in w for w in pdf.check_pdf_syntax())
+    page-validation took that CR and LF for one CR LF marker. Streams are found at
+    their offsets in the cross-reference table."""
+    data = raw()
+    streams = _streams(pdf, data)
     if not streams:
         return False
     m = _OBJEKT.fullmatch(b.ort)
     flagged = (int(m.group(1)), int(m.group(2))) if m else None
     cr_case = False
-    data = raw()
     for obj, start, length in streams:
         end = start + length
         after = data[end : end + 11]
@@ -286,6 +311,7 @@ AUSNAHMEN: tuple[Ausnahme, ...] = (
         " present, must list every CID; page-validation checks it. In the bundle,"
         " where ratsdok rewrites the file anyway, the CIDSets are removed.",
         _cidset_vorhanden,
+        beruht_auf_page=True,
     ),
     *_fuer_teile(
         "ISO_19005_{teil}:6.6.2.3.1-2",
@@ -294,6 +320,7 @@ AUSNAHMEN: tuple[Ausnahme, ...] = (
         " xmpMM:History, a property of the XMP Media Management schema);"
         " page-validation checks the XMP.",
         _history,
+        beruht_auf_page=True,
     ),
     *(
         Ausnahme(
@@ -335,10 +362,16 @@ def _open(source: Quelle) -> Pdf:
     return Pdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
 
 
-_LIMITS = page.SafetyLimits(max_reference_depth=16_384)
-"""page-validation's defaults but for the depth of reference chains: 256 stops it
-on a bundle with thousands of bookmarks (a /Next chain); 16,384 was checked on a
-20,000-page bundle (1.9 s, no problem)."""
+_LIMITS = page.SafetyLimits(
+    max_reference_depth=16_384,
+    max_table_grid_rows=100_000,
+    max_table_grid_cells=10_000_000,
+    max_input_size=4 * 1024**3,
+)
+"""page-validation's defaults but for limits legitimate output reaches: the depth of
+reference chains (256 stopped it on a bundle with 2,000 bookmarks; 16,384 checked
+on a 20,000-page bundle, 1.9 s), table grids (a Vorlage listing 1,030 Flurstücke)
+and the input size (an accessible bundle carries its Anlagen, up to 512 MiB each)."""
 
 
 def _page(source: Quelle, profil: Profil) -> list[Befund]:
@@ -377,6 +410,14 @@ def _apply(
     return Pruefung(validator, profil, tuple(offen), tuple(entschuldigt))
 
 
+def _ohne_page(p: Pruefung) -> Pruefung:
+    """*p* (pikepdf's) without the exceptions that rest on page-validation's checks,
+    for a file page-validation did not check."""
+    keep = tuple((b, a) for b, a in p.entschuldigt if not a.beruht_auf_page)
+    offen = p.befunde + tuple(b for b, a in p.entschuldigt if a.beruht_auf_page)
+    return Pruefung(p.validator, p.profil, offen, keep)
+
+
 def validate(source: Quelle, profil: Profil, *, validator: Validator = "page") -> Pruefung:
     """What *validator* says of *source* (PDF bytes or a path) at *profil*.
 
@@ -387,11 +428,13 @@ def validate(source: Quelle, profil: Profil, *, validator: Validator = "page") -
     if validator == "page":
         try:
             befunde = _page(source, profil)
+        except (page.ParseError, page.PageError) as e:
+            raise RatsdokError(Problem(f"page-validation cannot read the PDF: {e}")) from None
         except page.SafetyLimitError as e:
             # A legitimately large file (a bookmark chain of thousands): page stops at
             # its safety limits instead of judging. pikepdf validates level b lazily.
             if profil in ("2b", "3b"):
-                return validate(source, profil, validator="pikepdf")
+                return _ohne_page(validate(source, profil, validator="pikepdf"))
             raise RatsdokError(
                 Problem(f"page-validation could not check {_name(profil)}: {e}")
             ) from None
@@ -430,10 +473,13 @@ def gate(
         raise RatsdokError(problems)
 
 
-def gate_tagged(source: Quelle, profile: Sequence[Profil], *, what: str) -> None:
-    """:func:`gate`, and ratsdok's own :func:`structure_problems` of a tagged file."""
+def gate_tagged(
+    source: Quelle, profile: Sequence[Profil], *, what: str, ohne_kopf: int = 0
+) -> None:
+    """:func:`gate`, and ratsdok's own :func:`structure_problems` of a tagged file
+    (*ohne_kopf*: its tables without header rows)."""
     gate(source, profile, what=what)
-    problems = structure_problems(source)
+    problems = structure_problems(source, ohne_kopf=ohne_kopf)
     if problems:
         raise RatsdokError([Problem(f"{what} is not accessible: {p}") for p in problems])
 
@@ -448,31 +494,17 @@ def _name(profil: Profil) -> str:
 def _struct_types(pdf: Pdf) -> dict[str, int]:
     """How often each structure type occurs in the structure tree."""
     seen: dict[str, int] = {}
-    stack = [pdf.Root.StructTreeRoot]
-    visited: set[tuple[int, int]] = set()
-    while stack:
-        node = stack.pop()
-        if node.is_indirect:
-            if node.objgen in visited:
-                continue
-            visited.add(node.objgen)
-        if isinstance(node, pikepdf.Dictionary):
-            if "/S" in node:
-                s = str(node.S)
-                seen[s] = seen.get(s, 0) + 1
-            kids = node.get("/K")
-            if isinstance(kids, pikepdf.Array):
-                stack.extend(k for k in kids if isinstance(k, pikepdf.Dictionary))
-            elif isinstance(kids, pikepdf.Dictionary):
-                stack.append(kids)
+    for node in _struct_nodes(pdf):
+        seen[str(node.S)] = seen.get(str(node.S), 0) + 1
     return seen
 
 
-def structure_problems(source: Quelle) -> list[str]:
+def structure_problems(source: Quelle, *, ohne_kopf: int = 0) -> list[str]:
     """What ratsdok itself requires of a tagged (PDF/UA) output, as problems: a
     structure tree, marked content, the document language German, the title shown
-    as window title, header cells in every table, page furniture marked as
-    artifacts, and bookmarks. Empty: all present."""
+    as window title, header cells in every table but the *ohne_kopf* tables the
+    document has without header rows, page furniture marked as artifacts, and
+    bookmarks. Empty: all present."""
     out: list[str] = []
     with _open(source) as pdf:
         root = pdf.Root
@@ -486,16 +518,57 @@ def structure_problems(source: Quelle) -> list[str]:
             root.get("/ViewerPreferences", pikepdf.Dictionary()).get("/DisplayDocTitle", False)
         ):
             out.append("the title is not shown as the window title (DisplayDocTitle)")
-        with pdf.open_metadata() as meta:
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             if not meta.get("dc:title"):
                 out.append("no dc:title in the XMP metadata")
         types = _struct_types(pdf)
-        if types.get("/Table", 0) and types.get("/TH", 0) == 0:
-            out.append("tables without header cells (TH)")
+        ohne = _tables_without_th(pdf)
+        if ohne > ohne_kopf:
+            out.append(
+                f"{ohne} tables without header cells (TH), {ohne_kopf} expected"
+                " (tables of the document without header rows)"
+            )
         if not all(b"/Artifact" in _contents(p) for p in pdf.pages):
             out.append("a page without page furniture marked as artifact")
         if "/Outlines" not in root and types.get("/H1", 0):
             out.append("headings but no bookmarks")
+    return out
+
+
+def _tables_without_th(pdf: Pdf) -> int:
+    """How many Table structure elements have no TH cell below them."""
+    count = 0
+    tables = [n for n in _struct_nodes(pdf) if n.get("/S") == Name.Table]
+    for table in tables:
+        stack, found = [table], False
+        while stack and not found:
+            node = stack.pop()
+            found = node.get("/S") == Name.TH
+            kids = node.get("/K")
+            items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+            stack.extend(k for k in items if isinstance(k, pikepdf.Dictionary) and "/S" in k)
+        count += not found
+    return count
+
+
+def _struct_nodes(pdf: Pdf) -> list[pikepdf.Dictionary]:
+    """Every structure element of *pdf*'s structure tree (each once)."""
+    out: list[pikepdf.Dictionary] = []
+    stack = [pdf.Root.StructTreeRoot]
+    visited: set[tuple[int, int]] = set()
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if node.is_indirect:
+            if node.objgen in visited:
+                continue
+            visited.add(node.objgen)
+        if "/S" in node:
+            out.append(node)
+        kids = node.get("/K")
+        items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        stack.extend(k for k in items if isinstance(k, pikepdf.Dictionary))
     return out
 
 

@@ -41,6 +41,7 @@ from ratsdok.interop.xdomea.names import (
     vorlage_pdf_name,
 )
 from ratsdok.model.vorlage import Anlage, Vorlage
+from ratsdok.pdf.ansicht import tabellen_ohne_kopf
 from ratsdok.pdf.render import ARCHIV, render
 from ratsdok.pdf.satz import started as typesetting_started
 from ratsdok.pdf.validation import gate_tagged
@@ -70,7 +71,8 @@ def render_pdfa(v: Vorlage, *, signiert: Mapping[int, str] | None = None) -> byt
     *signiert* marks signed Unterzeichnungen as in :func:`ratsdok.render_pdf`.
     """
     data = render(v, signiert=signiert, standards=ARCHIV)
-    gate_tagged(data, ["2a", "ua1"], what=f"the archive PDF of {v.nummer}")
+    what = f"the archive PDF of {v.nummer}"
+    gate_tagged(data, ["2a", "ua1"], what=what, ohne_kopf=tabellen_ohne_kopf(v))
     return data
 
 
