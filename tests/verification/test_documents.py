@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
@@ -13,7 +14,7 @@ import pytest
 import ratsdok
 from ratsdok import InputKind, InvalidDocumentError, detect, verify, verify_any
 from ratsdok.cli import main
-from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML
+from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, require_tool
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +123,75 @@ def test_archive_verify_and_verify_print_the_same(
     assert main(["verify", str(archive_zip)]) == 0
     short = capsys.readouterr().out
     assert "_Vorlage.pdf" in via_verify and "_Vorlage.pdf" not in short
+
+
+# --- polyglots: a file that is also a PDF is never verified (issue #12) ------------
+
+
+def _with_pdf_in_a_comment(xml: bytes, pdf: bytes) -> bytes:
+    """*xml* with a whole PDF in a comment before the root element, as an attacker
+    would hide a forged page in a signed Vorlage (``--`` may not occur in a comment:
+    the PDF is one that has none)."""
+    assert b"--" not in pdf
+    decl_end = xml.index(b"?>") + 2
+    return xml[:decl_end] + b"\n<!--\n" + pdf + b"\n-->" + xml[decl_end:]
+
+
+def _ascii_pdf(text: str) -> bytes:
+    """A one-page PDF in ASCII only (it must be valid XML comment text), showing
+    *text*, with a correct cross-reference table."""
+    content = f"BT /F1 24 Tf 72 700 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
+
+
+def test_a_signed_vorlage_with_a_pdf_in_a_comment_is_refused(tmp_path: Path) -> None:
+    from tests.factories import signed_by, write_ca
+
+    signed = signed_by(EXAMPLE_XML.read_bytes(), 1)
+    honest = tmp_path / "honest" / "vorlage.xml"
+    shutil.copytree(EXAMPLE_DIR, honest.parent)
+    honest.write_bytes(signed)
+    ca = write_ca(tmp_path)
+    assert verify(honest, trust=[ca]).ok  # the honest path still verifies
+
+    forged = tmp_path / "honest" / "vorlage.pdf"  # renamed: a viewer opens it as a PDF
+    forged.write_bytes(_with_pdf_in_a_comment(signed, _ascii_pdf("Gefaelschte Vorlage")))
+    assert ratsdok.load(forged) == ratsdok.load(honest)  # still valid XML, same Vorlage
+    shown = subprocess.run(
+        [require_tool("pdftotext"), str(forged), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Gefaelschte Vorlage" in shown  # what a PDF viewer shows
+    with pytest.raises(ratsdok.UnsafeInputError, match="also holds a PDF"):
+        verify(forged, trust=[ca])
+    with pytest.raises(ratsdok.UnsafeInputError, match="also holds a PDF"):
+        verify_any(forged, trust=[ca])
+    assert main(["verify", str(forged), "--trust", str(ca)]) == 1
+
+
+def test_the_text_pdf_alone_in_a_document_is_no_polyglot() -> None:
+    from ratsdok.verification.detect import polyglot
+
+    assert polyglot(b"<v>Dateien im Format %PDF-1.7 werden angenommen</v>", InputKind.XML) is None
+    assert polyglot(b"%PDF-1.7 ... startxref", InputKind.PDF) is None
+    assert polyglot(b"PK\x03\x04" + b"%PDF-1.7" + b"x" * 10, InputKind.ZIP) is not None
+    assert polyglot(b"PK\x03\x04" + b"x" * 2000 + b"%PDF-1.7", InputKind.ZIP) is None

@@ -12,14 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ratsdok._types import PathLike, TrustSource
-from ratsdok.errors import InvalidDocumentError, Problem
+from ratsdok.errors import InvalidDocumentError, Problem, UnsafeInputError
 from ratsdok.integrity.verify import VerificationResult, verify_document
 from ratsdok.interop.xdomea.check import verify_archive
 from ratsdok.pdf.extraction import embedded_files
 from ratsdok.pdf.names import MAX_PDF_BYTES, SCHRIFTEN_NAME, XML_NAME
 from ratsdok.report import Report
 from ratsdok.store.files import read_bytes
-from ratsdok.verification.detect import HEAD_BYTES, InputKind, detect
+from ratsdok.verification.detect import HEAD_BYTES, InputKind, detect, polyglot
 from ratsdok.xml.mapping import parse_document
 
 __all__ = ["verify", "verify_any"]
@@ -60,6 +60,9 @@ def verify(
         data = read_bytes(source, max_bytes=MAX_PDF_BYTES)
         base = Path(folder) if folder is not None else Path(source).parent
     kind = detect(data[:HEAD_BYTES])
+    reason = polyglot(data, kind)
+    if reason is not None:
+        raise UnsafeInputError(Problem(reason, file=name))
     if kind is InputKind.ZIP:
         raise InvalidDocumentError(
             Problem(
@@ -94,5 +97,8 @@ def verify_any(source: PathLike, *, trust: TrustSource = None) -> Report:
     """
     head = read_bytes(source, max_bytes=MAX_PDF_BYTES, head=HEAD_BYTES)
     if detect(head) is InputKind.ZIP:
+        reason = polyglot(head, InputKind.ZIP)
+        if reason is not None:
+            raise UnsafeInputError(Problem(reason, file=str(source)))
         return verify_archive(source, trust=trust)
     return verify(source, trust=trust)
