@@ -141,7 +141,7 @@ def pki() -> dict[str, Identity]:
     return {
         "ca": ca,
         "landrat": make_signer(ca, "Krebs, Landrat"),
-        "beigeordneter": make_signer(ca, "Schäfer, Kreisbeigeordneter", ecdsa=True),
+        "beigeordneter": make_signer(ca, "Rosenstengel, Kreisbeigeordneter", ecdsa=True),
         "fremd": make_signer(other, "Mallory, Fälscher"),
         "abgelaufen": make_signer(ca, "Alt, Landrat", ecdsa=True, days=(-30, -1)),
     }

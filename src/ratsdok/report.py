@@ -83,6 +83,9 @@ class Status(StrEnum):
     """An Anlage embedded as a file only, its pages not merged into the bundle."""
     NO_FILE = "no-file"
     """An Anlage known by its title only: there is no file, so no bytes to check."""
+    WRONG_SIGNER = "wrong-signer"
+    """Verified and trusted, but the certificate names someone other than the
+    Unterzeichnung the signature is bound to."""
 
     @property
     def fine(self) -> bool:

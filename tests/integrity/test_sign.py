@@ -35,7 +35,7 @@ def test_two_signers_side_by_side_both_valid(example_xml: Path, tmp_path: Path) 
     assert signatures[0].subject is not None
     assert "Krebs" in signatures[0].subject
     assert signatures[1].subject is not None
-    assert "Schäfer" in signatures[1].subject
+    assert "Rosenstengel" in signatures[1].subject
 
 
 def test_signing_order_does_not_matter_and_keeps_the_vorlage(example_xml: Path) -> None:

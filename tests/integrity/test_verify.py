@@ -1134,3 +1134,44 @@ def test_regression_a_size_alone_does_not_protect_an_anlage(tmp_path: Path) -> N
     (check,) = [c for c in verify(path).checks if c.kind is ratsdok.Kind.ANLAGE]
     assert check.status is Status.UNRECORDED and not check.ok
     assert "not protected" in check.reason
+
+
+# --- the signer must be the person printed in the block (issue #12) ---------------
+
+
+def test_a_trusted_certificate_of_someone_else_does_not_sign_the_block(
+    example_copy: Path, trust: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A certificate for someone else, issued by the trusted CA, signed Unterzeichnung
+    1 "Krebs, Landrat": it used to verify as valid, exit 0."""
+    other = make_signer(pki()["ca"], "Meier, Sachbearbeiterin")
+    data = sign(example_copy.read_bytes(), key=other.key, cert=other.cert, unterzeichnung=1)
+    example_copy.write_bytes(data)
+    result = verify(example_copy, trust=trust)
+    (check,) = [c for c in result.checks if c.kind is TeilArt.SIGNATUR]
+    assert check.status is Status.WRONG_SIGNER
+    assert "does not name Krebs" in check.reason
+    assert not result.ok
+    assert main(["verify", str(example_copy), "--trust", str(trust[0])]) == 1
+    assert "wrong-signer" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("name", "cn", "ok"),
+    [
+        ("Krebs", "Krebs, Landrat", True),
+        ("Dr. Schäfer", "Peter Schaefer", True),  # title left out, umlaut spelt out
+        ("Müller-Lüdenscheidt", "MÜLLER-LÜDENSCHEIDT, Anna", True),
+        ("Krebs", "Krebsmann, Landrat", False),  # whole words only
+        ("Anna Krebs", "Krebs, Landrat", False),  # every word of the printed name
+        ("Dr.", "Dr. Krebs", False),  # nothing left to compare: no match
+    ],
+)
+def test_names_match(name: str, cn: str, ok: bool) -> None:
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    from ratsdok.integrity.verify import names_match
+
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    assert names_match(name, subject) is ok

@@ -21,11 +21,13 @@ import dataclasses
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
 from cryptography import x509
+from cryptography.x509.oid import NameOID
 from lxml import etree
 
 from ratsdok._types import TrustSource
@@ -56,6 +58,7 @@ __all__ = [
     "Teil",
     "TeilArt",
     "VerificationResult",
+    "names_match",
     "signature_marks",
     "verify_document",
 ]
@@ -354,9 +357,43 @@ def _check_signature(
     subject = cert.subject.rfc4514_string()
     if ca_file is None:
         return teil(Status.UNTRUSTED, "signature is intact, but no trusted CA was given", subject)
+    assert bound is not None  # a signature bound to no Unterzeichnung returned above
+    if not names_match(bound.name, cert.subject):
+        return teil(
+            Status.WRONG_SIGNER,
+            f"signature verified and trusted, but the certificate ({subject}) does not name "
+            f"{bound.name}, who signs Unterzeichnung {n}",
+            subject,
+        )
     return teil(
         Status.VALID, "signature verified; the certificate chains to a trusted certificate", subject
     )
+
+
+_TITEL = frozenset({"dr", "prof", "dipl", "ing", "med", "jur", "rer", "nat", "phil", "h", "c"})
+"""Academic titles and their parts, which certificates often leave out."""
+_UMLAUTE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _woerter(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_UMLAUTE)
+    return re.findall(r"[^\W_]+", folded)
+
+
+def names_match(name: str, subject: x509.Name) -> bool:
+    """Whether the certificate *subject* names the person printed as *name*: every
+    word of *name* but academic titles occurs among the words of the subject's
+    common name, surname, given name or pseudonym (case, umlaut spelling and
+    punctuation aside: "Schäfer" matches "SCHAEFER")."""
+    own = [w for w in _woerter(name) if w not in _TITEL]
+    attributes = (NameOID.COMMON_NAME, NameOID.SURNAME, NameOID.GIVEN_NAME, NameOID.PSEUDONYM)
+    theirs = {
+        w
+        for oid in attributes
+        for attr in subject.get_attributes_for_oid(oid)
+        for w in _woerter(str(attr.value))
+    }
+    return bool(own) and all(w in theirs for w in own)
 
 
 def _verify_untrusted(
