@@ -1175,3 +1175,22 @@ def test_names_match(name: str, cn: str, ok: bool) -> None:
 
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
     assert names_match(name, subject) is ok
+
+
+def test_regression_a_certificate_with_an_unknown_key_algorithm_is_invalid() -> None:
+    """Found by the fuzzing above: one flipped bit turned the certificate's
+    rsaEncryption OID into 0.38.840.113549.1.1.1, and cryptography's
+    UnsupportedAlgorithm escaped verify."""
+    data = _signed_example()
+    root = etree.fromstring(data)
+    node = next(root.iter("{http://www.w3.org/2000/09/xmldsig#}X509Certificate"))
+    assert node.text is not None
+    der = base64.b64decode(node.text)
+    rsa_oid = bytes.fromhex("2a864886f70d010101")
+    assert rsa_oid in der
+    node.text = base64.b64encode(der.replace(rsa_oid, b"\x26" + rsa_oid[1:], 1)).decode()
+    result = verify(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    sigs = [c for c in result.checks if c.kind is TeilArt.SIGNATUR]
+    assert sigs[0].status is Status.INVALID
+    assert "cannot be read" in sigs[0].reason
+    assert not result.ok

@@ -677,7 +677,7 @@ def _signed_archive(tmp_path: Path) -> tuple[Path, Path, Path]:
     ca = write_ca(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
-    return doc, ca, archive([doc], out, prozess_id=PID, zeitpunkt=WHEN, workers=1)
+    return doc, ca, archive([doc], out, prozess_id=PID, zeitpunkt=WHEN, workers=1, trust=[ca])
 
 
 def test_signed_source_is_archived_with_its_signatures(

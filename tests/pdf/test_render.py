@@ -23,6 +23,7 @@ from tests.factories import (
     all_fonts_embedded,
     anlage,
     example_digests,
+    make_ca,
     pdf_dates,
     pdffonts_rows,
     pdftotext,
@@ -31,6 +32,7 @@ from tests.factories import (
     vorlage,
     vorlagen,
     word_boxes,
+    write_ca,
 )
 from tests.vorlage11 import (
     ERWARTET,
@@ -265,13 +267,14 @@ def test_signed_blocks_show_signed_and_the_pruefwert_that_verify_reports(
 
     signed = signed_by(example_copy.read_bytes(), 1)
     example_copy.write_bytes(signed)
-    marks = signature_marks(example_copy.read_bytes())
+    ca = write_ca(tmp_path)
+    marks = signature_marks(example_copy.read_bytes(), trust=[ca])
     pruefwert = verify(example_copy).pruefwert
     assert marks == {1: pruefwert}
     assert len(pruefwert.replace(" ", "")) == 16
 
     out = tmp_path / "signed.pdf"
-    assert main(["render", str(example_copy), "-o", str(out)]) == 0
+    assert main(["render", str(example_copy), "-o", str(out), "--trust", str(ca)]) == 0
     text = pdftotext(out)
     assert text.count("elektronisch signiert") == 1
     assert f"Prüfwert {pruefwert}" in text
@@ -668,3 +671,22 @@ def test_a_table_of_a_thousand_rows_is_rendered_and_checked(tmp_path: Path) -> N
     xml.write_bytes(ratsdok.to_xml(v))
     assert main(["render", str(xml), "-o", str(tmp_path / "v.pdf")]) == 0
     assert "1029/1" in pdftotext(tmp_path / "v.pdf")
+
+
+def test_a_signature_is_marked_only_where_it_was_checked_and_trusted(
+    example_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """render and bundle printed "elektronisch signiert" and a Prüfwert under a block
+    whose signature chains to no trusted CA (issue #12)."""
+    example_copy.write_bytes(signed_by(example_copy.read_bytes(), 1))
+    other_ca = tmp_path / "other.pem"
+    other_ca.write_bytes(make_ca("Fremde CA").cert_pem)
+    for extra in ([], ["--trust", str(other_ca)]):
+        out = tmp_path / f"r{len(extra)}.pdf"
+        assert main(["render", str(example_copy), "-o", str(out), *extra]) == 0
+        assert "elektronisch signiert" not in pdftotext(out)
+        assert "signed, but not marked" in capsys.readouterr().err
+        b = tmp_path / f"b{len(extra)}.pdf"
+        assert main(["bundle", str(example_copy), "-o", str(b), *extra]) == 0
+        assert "elektronisch signiert" not in pdftotext(b)
+        assert "not marked as signed on the pages" in capsys.readouterr().err

@@ -23,7 +23,8 @@ def _cmd_archive(args: argparse.Namespace) -> int:
             zeitpunkt = zeitpunkt.replace(tzinfo=UTC)
     prozess_id = UUID(args.prozess_id) if args.prozess_id is not None else None
     Path(args.output).mkdir(parents=True, exist_ok=True)  # like extract -d
-    path = archive(args.files, args.output, prozess_id=prozess_id, zeitpunkt=zeitpunkt)
+    trust = [Path(t) for t in args.trust or []] or None
+    path = archive(args.files, args.output, prozess_id=prozess_id, zeitpunkt=zeitpunkt, trust=trust)
     sys.stdout.write(f"{path}\n")
     return 0
 
@@ -49,6 +50,13 @@ def add_archive_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR")
     p.add_argument("--prozess-id", metavar="UUID", help="fix the ProzessID (default: random)")
     p.add_argument("--zeitpunkt", metavar="ISO", help="fix the creation time (default: now)")
+    p.add_argument(
+        "--trust",
+        action="append",
+        metavar="CA.pem",
+        help="trusted CA certificate (repeatable): signed blocks are marked as signed in the "
+        "archive PDF only where their signature chains to one and is by the person printed",
+    )
     p.set_defaults(func=_cmd_archive)
 
     p = sub.add_parser(

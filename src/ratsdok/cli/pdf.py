@@ -11,16 +11,30 @@ from ratsdok.store.files import AnlagenCheck, read_document
 
 __all__ = ["add_pdf_commands"]
 
+_TRUST_HELP = (
+    "trusted CA certificate (repeatable): a signed block is marked 'elektronisch signiert' "
+    "only where its signature chains to one and is by the person printed"
+)
+
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from ratsdok.integrity.verify import signature_marks
+    from ratsdok.integrity.verify import signature_marks, signed_blocks
     from ratsdok.pdf.ansicht import tabellen_ohne_kopf
     from ratsdok.pdf.render import render_pdf
     from ratsdok.pdf.validation import gate_tagged
     from ratsdok.store.atomic import write_atomic
 
     doc, v = read_document(Path(args.file), anlagen=AnlagenCheck.IGNORE)
-    data = render_pdf(v, signiert=signature_marks(doc))
+    marks = signature_marks(doc, trust=args.trust)
+    unmarked = sorted(set(signed_blocks(doc)) - set(marks))
+    if unmarked:
+        why = "no --trust given" if args.trust is None else "not valid and trusted"
+        print(
+            f"Hinweis: Unterzeichnung {', '.join(map(str, unmarked))} signed, but not marked "
+            f"as signed on the pages: {why} (ratsdok verify says why)",
+            file=sys.stderr,
+        )
+    data = render_pdf(v, signiert=marks)
     # Checked before it is written: what the CLI writes is what it claims.
     gate_tagged(
         data, ["3a", "ua1"], what=f"the rendered {v.nummer}", ohne_kopf=tabellen_ohne_kopf(v)
@@ -50,6 +64,7 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
             oeffentlich_only=args.oeffentlich,
             xml=doc,
             nichtoeffentlich_freigeben=args.nichtoeffentlich_freigeben,
+            trust=args.trust,
         )
         write_atomic(Path(args.output), result.data)
         for h in result.hinweise:
@@ -63,6 +78,7 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
         nicht_konform=NichtKonform.EINBETTEN if args.embed_nonconforming else NichtKonform.FEHLER,
         xml=doc,
         nichtoeffentlich_freigeben=args.nichtoeffentlich_freigeben,
+        trust=args.trust,
     )
     for h in hinweise:
         print(f"Hinweis: {h}", file=sys.stderr)
@@ -90,6 +106,7 @@ def add_pdf_commands(sub: Any) -> None:
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="PDF")
+    p.add_argument("--trust", action="append", metavar="CA.pem", help=_TRUST_HELP)
     p.set_defaults(func=_cmd_render)
 
     p = sub.add_parser(
@@ -124,6 +141,7 @@ def add_pdf_commands(sub: Any) -> None:
         action="store_true",
         help="embed a PDF Anlage that would break PDF/A as a file only (default: fail)",
     )
+    p.add_argument("--trust", action="append", metavar="CA.pem", help=_TRUST_HELP)
     p.set_defaults(func=_cmd_bundle)
 
     p = sub.add_parser(

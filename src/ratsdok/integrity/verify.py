@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.x509.oid import NameOID
 from lxml import etree
 
@@ -60,6 +61,7 @@ __all__ = [
     "VerificationResult",
     "names_match",
     "signature_marks",
+    "signed_blocks",
     "verify_document",
 ]
 
@@ -334,8 +336,9 @@ def _check_signature(
         return teil(Status.INVALID, f"signed content was changed: {exc}")
     except (InvalidSignature, InvalidInput) as exc:
         return teil(Status.INVALID, f"signature does not verify: {exc}")
-    except (ValueError, TypeError, AttributeError, etree.LxmlError) as exc:
-        # signxml parses certificates and values itself and lets their errors through.
+    except (ValueError, TypeError, AttributeError, etree.LxmlError, UnsupportedAlgorithm) as exc:
+        # signxml parses certificates and values itself and lets their errors through
+        # (a changed key algorithm OID: UnsupportedAlgorithm, found by fuzzing).
         return teil(Status.INVALID, f"signature cannot be read: {exc}")
     assert isinstance(results, list)
     assert len(results) == 2
@@ -484,22 +487,41 @@ def verify_document(
 _INTACT: Final = frozenset({Status.VALID, Status.UNTRUSTED, Status.EXPIRED})
 
 
-def signature_marks(doc: ParsedDocument | bytes) -> dict[int, str]:
-    """Unterzeichnung number (1-based) → Prüfwert, for every signature that verifies.
-
-    Trust is not judged here (the mark says "signed", not "trusted"); only
-    signatures whose cryptography and binding check out are marked.
-    """
+def signed_blocks(doc: ParsedDocument | bytes) -> list[int]:
+    """The Unterzeichnungen (1-based) whose signatures are cryptographically intact
+    and bound to them, trusted or not."""
     if isinstance(doc, bytes):
         doc = parse_document(doc)
     if doc.tree.getroot().find(Q + "nachrichteninhalt/" + Q + "signaturen") is None:
-        return {}
+        return []
     result = verify_document(doc)
+    return sorted(
+        c.signer.unterzeichnung
+        for c in result.checks
+        if c.kind is Kind.SIGNATUR
+        and c.status in _INTACT
+        and c.signer is not None
+        and c.signer.unterzeichnung is not None
+    )
+
+
+def signature_marks(doc: ParsedDocument | bytes, *, trust: TrustSource = None) -> dict[int, str]:
+    """Unterzeichnung number (1-based) → Prüfwert, for every signature a page may
+    call "elektronisch signiert": verified, chaining to a CA of *trust*, and by the
+    person printed in the block (status ``valid``). Without *trust*, none: a mark
+    on the page must not claim more than was checked."""
+    if isinstance(doc, bytes):
+        doc = parse_document(doc)
+    if trust is None:
+        return {}
+    if doc.tree.getroot().find(Q + "nachrichteninhalt/" + Q + "signaturen") is None:
+        return {}
+    result = verify_document(doc, trust=trust)
     return {
         c.signer.unterzeichnung: result.pruefwert
         for c in result.checks
         if c.kind is Kind.SIGNATUR
-        and c.status in _INTACT
+        and c.status is Status.VALID
         and c.signer is not None
         and c.signer.unterzeichnung is not None
     }

@@ -83,10 +83,11 @@ from pathlib import Path
 
 from pikepdf import Name, OutlineItem, Pdf
 
+from ratsdok._types import TrustSource
 from ratsdok.errors import AnlagenError, InvalidDocumentError, Problem
 from ratsdok.integrity.record import Keep, sealed_record
 from ratsdok.integrity.seal import seal_document
-from ratsdok.integrity.verify import signature_marks
+from ratsdok.integrity.verify import signature_marks, signed_blocks
 from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
 from ratsdok.pdf.ansicht import seitenvermerk, tabellen_ohne_kopf
 from ratsdok.pdf.assemble import (
@@ -311,7 +312,7 @@ def _check_names(v: Vorlage) -> None:
 
 
 def _xml_to_embed(
-    v: Vorlage, vv: Vorlage, xml: bytes | ParsedDocument | None
+    v: Vorlage, vv: Vorlage, xml: bytes | ParsedDocument | None, trust: TrustSource = None
 ) -> tuple[bytes, dict[int, str], list[Problem]]:
     """The sealed ratsdok XML to embed, the signed-block marks, and any Hinweis.
 
@@ -319,11 +320,13 @@ def _xml_to_embed(
     describes the bundled Vorlage (:data:`~ratsdok.integrity.record.Keep.MATCHING`);
     the public variant and a document that does not match get a freshly written,
     sealed XML. A given document whose seal no longer matches is refused either way.
+    Signed blocks are marked on the pages only where their signature chains to a
+    CA of *trust* and is by the person printed (:func:`signature_marks`).
     """
     hinweise: list[Problem] = []
     source = parse_document(xml) if isinstance(xml, bytes) else xml
     if source is not None and vv is not v:
-        if signature_marks(seal_document(source, refresh=False)):
+        if signed_blocks(seal_document(source, refresh=False)):
             hinweise.append(
                 Problem(
                     "the public variant leaves out non-public content, so it carries a new "
@@ -339,7 +342,17 @@ def _xml_to_embed(
                 "in from files); a new sealed XML is embedded and signatures are not carried over"
             )
         )
-    return doc.to_bytes(), signature_marks(doc) if kept else {}, hinweise
+    marks = signature_marks(doc, trust=trust) if kept else {}
+    unmarked = sorted(set(signed_blocks(doc) if kept else []) - set(marks))
+    if unmarked:
+        why = "no trusted CA was given" if trust is None else "they are not valid and trusted"
+        hinweise.append(
+            Problem(
+                f"the signatures of Unterzeichnung {', '.join(map(str, unmarked))} are embedded "
+                f"but not marked as signed on the pages: {why} (ratsdok verify says why)"
+            )
+        )
+    return doc.to_bytes(), marks, hinweise
 
 
 def _checks(vv: Vorlage, asm: Assembly, marks: dict[int, str]) -> tuple[Check, ...]:
@@ -408,6 +421,7 @@ def build_bundle(
     max_anlage_bytes: int = DEFAULT_MAX_ANLAGE_BYTES,
     xml: bytes | ParsedDocument | None = None,
     nichtoeffentlich_freigeben: bool = False,
+    trust: TrustSource = None,
 ) -> BundleResult:
     """Build the PDF/A-3b bundle of *v*; Anlage files are looked up in *folder*.
 
@@ -425,14 +439,16 @@ def build_bundle(
     for publication.
 
     The embedded ``ratsdok.xml`` is sealed. Pass the source document as *xml*
-    to embed it (with its signatures; signed blocks are then marked in the
-    rendered pages); without it, a sealed XML is written from *v*.
+    to embed it (with its signatures); without it, a sealed XML is written from
+    *v*. A signed block is marked "elektronisch signiert" on the rendered pages
+    only where its signature chains to a CA of *trust* (paths or bytes of CA
+    certificates) and is by the person printed; others are noted in the Hinweise.
     """
     freigabe = _freigabe(v, oeffentlich_only, nichtoeffentlich_freigeben)
     policy = NichtKonform(nicht_konform)
     base = Path(folder) if folder is not None else None
     vv = public_copy(v) if oeffentlich_only else v
-    embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml)
+    embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml, trust)
     _check_names(vv)
     h = vv.hauptdokument
     haupt, contents = _read_files(vv, base, max_anlage_bytes)
@@ -523,6 +539,7 @@ def bundle(
     oeffentlich_only: bool = False,
     xml: bytes | ParsedDocument | None = None,
     nichtoeffentlich_freigeben: bool = False,
+    trust: TrustSource = None,
 ) -> bytes:
     """The PDF/A-3b bundle of *v* as bytes (see :func:`build_bundle`).
 
@@ -536,6 +553,7 @@ def bundle(
         oeffentlich_only=oeffentlich_only,
         xml=xml,
         nichtoeffentlich_freigeben=nichtoeffentlich_freigeben,
+        trust=trust,
     ).data
 
 
@@ -549,6 +567,7 @@ def bundle_to_file(
     stream_threshold: int = STREAM_THRESHOLD,
     xml: bytes | ParsedDocument | None = None,
     nichtoeffentlich_freigeben: bool = False,
+    trust: TrustSource = None,
 ) -> tuple[Problem, ...]:
     """Build the bundle and write it to *out* atomically; return the Hinweise.
 
@@ -573,11 +592,12 @@ def bundle_to_file(
             nicht_konform=nicht_konform,
             xml=xml,
             nichtoeffentlich_freigeben=nichtoeffentlich_freigeben,
+            trust=trust,
         )
         with atomic_output(out) as f:
             f.write(result.data)
         return result.hinweise
-    embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml)
+    embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml, trust)
     policy = NichtKonform(nicht_konform)
     _check_names(vv)
     haupt: bytes | BigFile | None = None
@@ -607,6 +627,7 @@ def build_barrierefrei(
     max_anlage_bytes: int = DEFAULT_MAX_ANLAGE_BYTES,
     xml: bytes | ParsedDocument | None = None,
     nichtoeffentlich_freigeben: bool = False,
+    trust: TrustSource = None,
 ) -> BundleResult:
     """The accessible publication variant of the bundle: PDF/A-3a + PDF/UA-1.
 
@@ -620,7 +641,7 @@ def build_barrierefrei(
     freigabe = _freigabe(v, oeffentlich_only, nichtoeffentlich_freigeben)
     base = Path(folder) if folder is not None else None
     vv = public_copy(v) if oeffentlich_only else v
-    embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml)
+    embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml, trust)
     _check_names(vv)
     h = vv.hauptdokument
     haupt, contents = _read_files(vv, base, max_anlage_bytes)

@@ -15,6 +15,7 @@ the archive) and once in the worker that seals and renders it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -29,8 +30,10 @@ from pathlib import Path
 from typing import IO, TypeVar
 from uuid import UUID, uuid4
 
+from ratsdok._types import TrustSource
 from ratsdok.errors import OutputError, Problem, RatsdokError
 from ratsdok.integrity.record import Keep, sealed_record
+from ratsdok.integrity.trust import trust_pem
 from ratsdok.integrity.verify import signature_marks
 from ratsdok.interop.xdomea.message import write_message
 from ratsdok.interop.xdomea.names import (
@@ -132,6 +135,8 @@ class _Eingang:
     folder: Path | None
     quelle: bytes | None
     """The source XML file's bytes, archived with its seal and signatures."""
+    trust: bytes | None = None
+    """The trusted CA certificates (PEM), for marking signed blocks."""
 
 
 def _load_all(vorlagen: Iterable[VorlageInput]) -> list[_Eingang]:
@@ -164,7 +169,7 @@ def _work(e: _Eingang) -> tuple[bytes | None, bytes]:
     doc, signed = _record(e)
     if e.vorlage.hauptdokument is not None:
         return None, doc.to_bytes()
-    pdf = render_pdfa(e.vorlage, signiert=signature_marks(doc) if signed else None)
+    pdf = render_pdfa(e.vorlage, signiert=signature_marks(doc, trust=e.trust) if signed else None)
     return pdf, doc.to_bytes()
 
 
@@ -242,6 +247,7 @@ def archive(
     prozess_id: UUID | None = None,
     zeitpunkt: datetime | None = None,
     workers: int | None = None,
+    trust: TrustSource = None,
 ) -> Path:
     """Write one xdomea 3.0.0 Aussonderung 0503 ZIP for *vorlagen* into *out_dir*.
 
@@ -253,10 +259,15 @@ def archive(
     without subprocesses). Where this process has typeset before, the workers
     start from a fresh interpreter (``forkserver``), which imports the caller's
     main module: guard a script with ``if __name__ == "__main__":``.
+
+    A signed block is marked "elektronisch signiert" in the archive PDF only where
+    its signature chains to a CA of *trust* and is by the person printed; the
+    signatures themselves are archived in the XML either way.
     """
     if workers is None:
         workers = (os.cpu_count() or 1) + 1
-    items = _load_all(vorlagen)
+    pem = trust_pem(trust)
+    items = [dataclasses.replace(e, trust=pem) for e in _load_all(vorlagen)]
     if not items:
         raise RatsdokError(Problem("no Vorlagen to archive"))
     seen: set[UUID] = set()
