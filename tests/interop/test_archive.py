@@ -800,3 +800,56 @@ def test_renamed_zip_is_reported_but_still_checked(tmp_path: Path) -> None:
     assert bad.name == "abgabe (1).zip" and "does not match message" in bad.reason
     (vg,) = result.vorgaenge
     assert vg.ok and len(vg.teile) > 1  # every file was still checked
+
+
+# --- what a reader of the archive sees is what is verified (issue #12) --------------
+
+
+def _rewrite(path: Path, change: dict[str, bytes]) -> None:
+    """Replace entries of the archive ZIP *path* and recompute manifest.sha256, as an
+    attacker who edits the ZIP would."""
+    with zipfile.ZipFile(path) as zf:
+        entries = {i.filename: zf.read(i) for i in zf.infolist()}
+    entries.update(change)
+    lines = [
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n"
+        for name, data in sorted(entries.items())
+        if name != "manifest.sha256"
+    ]
+    entries["manifest.sha256"] = "".join(lines).encode("ascii")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+
+
+def test_a_forged_vorlage_pdf_with_forged_metadata_is_caught(tmp_path: Path) -> None:
+    """A forged …_Vorlage.pdf, a changed xdomea Kennzeichen and a recomputed manifest
+    verified as "ok Vorgang KT 0999/2020": the label came from unverified metadata."""
+    out = tmp_path / "out"
+    out.mkdir()
+    path = archive([EXAMPLE_XML], out, prozess_id=PID, zeitpunkt=WHEN, workers=1)
+    honest = verify_archive(path)
+    (vg,) = honest.vorgaenge
+    seiten = [c for c in vg.checks if c.label.endswith("(Seiten)")]
+    assert [c.status for c in seiten] == [Status.OK]  # the honest archive's pages verify
+
+    with zipfile.ZipFile(path) as zf:
+        pdf_name = next(n for n in zf.namelist() if n.endswith("_Vorlage.pdf"))
+        msg_name = next(n for n in zf.namelist() if n.endswith(".0503.xml"))
+        message = zf.read(msg_name)
+    forged_pdf = render_pdf(ratsdok.load(EXAMPLE_XML).aendern(betreff="Gefälschter Betreff"))
+    forged_msg = message.replace(
+        b"<xdomea:Kennzeichen>KT 0134/2020<", b"<xdomea:Kennzeichen>KT 0999/2020<"
+    )
+    assert forged_msg != message
+    _rewrite(path, {pdf_name: forged_pdf, msg_name: forged_msg})
+
+    result = verify_archive(path)
+    assert not result.ok
+    (vg,) = result.vorgaenge
+    assert vg.nummer == "KT 0134/2020"  # from the sealed record, not the message
+    assert "KT 0999" not in (vg.title or "")
+    by_label = {c.label: c for c in vg.checks}
+    assert by_label[f"{pdf_name} (Seiten)"].status is Status.CHANGED
+    assert by_label["Kennzeichen"].status is Status.INVALID
+    assert "KT 0999/2020" in by_label["Kennzeichen"].reason

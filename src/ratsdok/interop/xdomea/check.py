@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,17 +21,21 @@ from lxml import etree
 
 from ratsdok._types import PathLike, TrustSource
 from ratsdok.errors import RatsdokError
-from ratsdok.integrity.verify import verify_document
+from ratsdok.integrity.seal import pruefwert, vorlage_element
+from ratsdok.integrity.verify import signature_marks, signed_blocks, verify_document
 from ratsdok.interop.xdomea.names import (
     MANIFEST,
     MESSAGE_SUFFIX,
     X,
     anlage_file_name,
     hauptdokument_file_name,
+    vorlage_pdf_name,
 )
 from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
+from ratsdok.pdf.names import MAX_PDF_BYTES
+from ratsdok.pdf.render import ARCHIV, render
 from ratsdok.report import Check, Kind, Report, Status
-from ratsdok.xml.mapping import parse_document
+from ratsdok.xml.mapping import ParsedDocument, parse_document
 from ratsdok.xml.parser import parse_xml
 
 __all__ = ["ArchivTeil", "ArchivVorgang", "ArchiveResult", "verify_archive"]
@@ -68,7 +73,8 @@ class ArchivVorgang(Report):
     uuid: str
     """The Vorgang's ID in the message."""
     nummer: str
-    """The Vorgang's Kennzeichen in the message."""
+    """The Drucksachennummer of the sealed ratsdok XML (the message's Kennzeichen only
+    where that XML cannot be read; a Kennzeichen that differs is a failed check)."""
 
     def __init__(
         self,
@@ -239,10 +245,18 @@ def verify_archive(
     except RatsdokError as exc:
         allgemein.append(Check(Kind.DOKUMENT, xml_name, Status.INVALID, str(exc)))
         return ArchiveResult(str(path), (), tuple(allgemein))
+
+    def lesen(name: str) -> bytes | None:
+        try:
+            with zipfile.ZipFile(path) as again:
+                return _read_small(again, again.getinfo(name), MAX_PDF_BYTES)
+        except (_BombError, zipfile.BadZipFile, OSError, KeyError, zlib.error, ValueError):
+            return None
+
     vorgaenge: list[ArchivVorgang] = []
     referenced: set[str] = {xml_name}
     for vg in root.iterfind(f"{X}Schriftgutobjekt/{X}Vorgang"):
-        vorgaenge.append(_check_vorgang(str(path), vg, ist, ok_manifest, referenced, trust))
+        vorgaenge.append(_check_vorgang(str(path), vg, ist, ok_manifest, referenced, trust, lesen))
     for n in sorted(set(ist) - referenced):
         allgemein.append(_datei(n, Status.UNLISTED, "not referenced by any Vorgang"))
     if not vorgaenge:
@@ -289,10 +303,13 @@ def _check_vorgang(
     ok_manifest: set[str],
     referenced: set[str],
     trust: TrustSource,
+    lesen: Callable[[str], bytes | None],
 ) -> ArchivVorgang:
     uid = vg.findtext(f"{X}Identifikation/{X}ID") or "?"
-    nummer = vg.findtext(f"{X}AllgemeineMetadaten/{X}Kennzeichen") or "?"
+    kennzeichen = vg.findtext(f"{X}AllgemeineMetadaten/{X}Kennzeichen") or "?"
+    nummer = kennzeichen
     checks: list[Check] = []
+    doc: ParsedDocument | None = None
     block = vg.find(f"{X}AnwendungsspezifischeErweiterungXML")
     v: Vorlage | None = None
     facts: tuple[tuple[str, str], ...] = ()
@@ -317,6 +334,18 @@ def _check_vorgang(
         else:
             v = result.vorlage
             facts = result.facts
+            # The label comes from the sealed record, never from unverified metadata.
+            nummer = str(v.nummer)
+            if kennzeichen != nummer:
+                checks.append(
+                    Check(
+                        Kind.DOKUMENT,
+                        "Kennzeichen",
+                        Status.INVALID,
+                        f"the message names the Vorgang {kennzeichen!r}, the sealed ratsdok "
+                        f"XML {nummer!r}",
+                    )
+                )
             checks.append(
                 Check(
                     Kind.DOKUMENT,
@@ -362,4 +391,41 @@ def _check_vorgang(
             checks.append(_check_file(name, ist, ok_manifest))
     for name, (_, missing) in dateien.items():
         checks.append(_datei(name, Status.MISSING, missing))
+    if doc is not None and v is not None and v.hauptdokument is None:
+        name = vorlage_pdf_name(v)
+        if name in ist:
+            checks.append(_check_rendering(name, lesen(name), doc, v, trust))
     return ArchivVorgang(f"{zip_name}#{uid}", uid, nummer, tuple(checks), facts)
+
+
+def _check_rendering(
+    name: str, data: bytes | None, doc: ParsedDocument, v: Vorlage, trust: TrustSource
+) -> Check:
+    """Whether the archived Vorlage PDF is, byte for byte, the rendering of the sealed
+    record (rendering is deterministic): then what a reader sees is what is verified.
+
+    The signed blocks it marks depend on the trust given when it was made: no marks,
+    the marks *trust* gives, or every intact signature marked."""
+    label = f"{name} (Seiten)"
+    if data is None:
+        return _datei(label, Status.INVALID, "the Vorlage PDF cannot be read from the ZIP")
+    pw = pruefwert(vorlage_element(doc.tree.getroot()))
+    candidates = [signature_marks(doc, trust=trust), {}, {n: pw for n in signed_blocks(doc)}]
+    seen: list[dict[int, str]] = []
+    for marks in candidates:
+        if marks in seen:
+            continue
+        seen.append(marks)
+        if render(v, signiert=marks, standards=ARCHIV) == data:
+            return _datei(
+                label,
+                Status.OK,
+                "identical to the rendering of the sealed ratsdok XML: the pages show what "
+                "is verified",
+            )
+    return _datei(
+        label,
+        Status.CHANGED,
+        "not the rendering of the sealed ratsdok XML: its pages may show something else "
+        "than what is verified",
+    )

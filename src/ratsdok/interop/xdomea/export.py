@@ -169,7 +169,10 @@ def _work(e: _Eingang) -> tuple[bytes | None, bytes]:
     doc, signed = _record(e)
     if e.vorlage.hauptdokument is not None:
         return None, doc.to_bytes()
-    pdf = render_pdfa(e.vorlage, signiert=signature_marks(doc, trust=e.trust) if signed else None)
+    # The record that is archived is rendered, so that verify_archive can render it
+    # again and compare bytes (a signed source file may lack digests e.vorlage has).
+    marks = signature_marks(doc, trust=e.trust) if signed else None
+    pdf = render_pdfa(doc.vorlage, signiert=marks)
     return pdf, doc.to_bytes()
 
 
