@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+import ratsdok
 import ratsdok.xml.mapping
 from ratsdok import Status, TeilArt, VerificationResult, verify
 from ratsdok.cli import main
@@ -29,6 +30,7 @@ from ratsdok.errors import InvalidDocumentError, RatsdokError
 from ratsdok.integrity.seal import seal
 from ratsdok.integrity.sign import sign
 from ratsdok.model.vorlage import Vorlage
+from ratsdok.pdf.bundling import bundle
 from ratsdok.xml.mapping import to_xml
 from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes
 from tests.factories import anlage, make_signer, pki, signed_by, write_ca
@@ -400,10 +402,15 @@ def test_bundle_pdf(signed_copy: Path, trust: list[Path], tmp_path: Path) -> Non
     anlage = (signed_copy.parent / "integrationskonzept.pdf").read_bytes()
     good = tmp_path / "bundle.pdf"
     good.write_bytes(
-        _pdf({"ratsdok.xml": signed_copy.read_bytes(), "integrationskonzept.pdf": anlage})
+        bundle(ratsdok.load(signed_copy), signed_copy.parent, xml=signed_copy.read_bytes())
     )
     result = verify(good, trust=trust)
     assert result.ok, result.to_dict()
+    # a PDF that carries the same files but other pages is not this record's bundle
+    other = _pdf({"ratsdok.xml": signed_copy.read_bytes(), "integrationskonzept.pdf": anlage})
+    seiten = verify(other, trust=trust)
+    assert [c.status for c in seiten.checks if c.label == "Seiten"] == [Status.CHANGED]
+    assert not seiten.ok
     changed = bytearray(anlage)
     changed[100] ^= 0xFF
     bad = _pdf({"ratsdok.xml": signed_copy.read_bytes(), "integrationskonzept.pdf": bytes(changed)})
@@ -421,9 +428,9 @@ def test_bundle_pdf_reports_unlisted_files_and_unchecked_pages(
 ) -> None:
     anlage = (signed_copy.parent / "integrationskonzept.pdf").read_bytes()
     files = {"ratsdok.xml": signed_copy.read_bytes(), "integrationskonzept.pdf": anlage}
-    good = verify(_pdf(files), trust=trust)
-    assert good.ok
-    assert any("pages of the bundle are not verified" in h for h in good.hinweise)
+    handmade = verify(_pdf(files), trust=trust)
+    # the pages are checked now: a PDF that merely carries the files is not its bundle
+    assert [c.status for c in handmade.checks if c.label == "Seiten"] == [Status.CHANGED]
     assert verify(signed_copy, trust=trust).hinweise == ()  # XML: nothing left unchecked
     extra = verify(_pdf({**files, "../../evil.txt": b"x"}), trust=trust)
     assert [(p.label, p.status) for p in extra.parts if p.status is Status.UNLISTED] == [
@@ -433,8 +440,8 @@ def test_bundle_pdf_reports_unlisted_files_and_unchecked_pages(
     assert extra.to_dict()["notes"] == list(extra.hinweise)
     path = tmp_path / "b.pdf"
     path.write_bytes(_pdf(files))
-    assert main(["verify", str(path), "--trust", str(trust[0])]) == 0
-    assert "\n  Hinweis: the pages of the bundle are not verified" in capsys.readouterr().out
+    assert main(["verify", str(path), "--trust", str(trust[0])]) == 1
+    assert "Seiten: changed" in capsys.readouterr().out
 
 
 def test_unreadable_pdf_is_named_in_the_error(tmp_path: Path) -> None:
@@ -1194,3 +1201,24 @@ def test_regression_a_certificate_with_an_unknown_key_algorithm_is_invalid() -> 
     assert sigs[0].status is Status.INVALID
     assert "cannot be read" in sigs[0].reason
     assert not result.ok
+
+
+def test_regression_a_damaged_certificate_subject_is_invalid(trust: list[Path]) -> None:
+    """Found by fuzzing the bundle: the certificate travels outside the signed data,
+    so a damaged subject left the signature intact, and cryptography's ValueError
+    (raised when the subject is first read) escaped verify."""
+    data = _signed_example()
+    root = etree.fromstring(data)
+    node = next(root.iter("{http://www.w3.org/2000/09/xmldsig#}X509Certificate"))
+    assert node.text is not None
+    der = base64.b64decode(node.text)
+    cn = b"Krebs, Landrat"
+    field = bytes([0x0C, len(cn)]) + cn  # UTF8String
+    assert der.count(field) == 1
+    node.text = base64.b64encode(der.replace(field, bytes([0x02, len(cn)]) + cn)).decode()
+    damaged = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    result = verify(damaged)  # no trust: the path that crashed
+    sigs = [c for c in result.checks if c.kind is TeilArt.SIGNATUR]
+    assert sigs[0].status is Status.INVALID
+    assert "certificate cannot be read" in sigs[0].reason
+    assert not verify(damaged, trust=trust).ok  # with trust: it no longer chains

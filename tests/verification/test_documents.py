@@ -75,7 +75,8 @@ def test_each_kind_is_routed_by_its_bytes_not_its_name(
 
     bundle = verify_any(pdf_as_zip)
     assert isinstance(bundle, ratsdok.VerificationResult)
-    assert bundle.notes and "pages of the bundle are not verified" in bundle.notes[0]
+    (seiten,) = [c for c in bundle.checks if c.label == "Seiten"]
+    assert seiten.status is ratsdok.Status.OK  # its pages were rebuilt and compared
     assert bundle.ok
 
     xml = verify_any(xml_as_pdf)
@@ -195,3 +196,57 @@ def test_the_text_pdf_alone_in_a_document_is_no_polyglot() -> None:
     assert polyglot(b"%PDF-1.7 ... startxref", InputKind.PDF) is None
     assert polyglot(b"PK\x03\x04" + b"%PDF-1.7" + b"x" * 10, InputKind.ZIP) is not None
     assert polyglot(b"PK\x03\x04" + b"x" * 2000 + b"%PDF-1.7", InputKind.ZIP) is None
+
+
+# --- verify covers the pages of a bundle (issue #12) ---------------------------------
+
+
+def _signed_bundle(tmp_path: Path) -> tuple[Path, Path]:
+    from tests.factories import signed_by, write_ca
+
+    folder = tmp_path / "v"
+    shutil.copytree(EXAMPLE_DIR, folder)
+    xml = folder / "vorlage.xml"
+    xml.write_bytes(signed_by(xml.read_bytes()))
+    ca = write_ca(tmp_path)
+    path = tmp_path / "b.pdf"
+    assert main(["bundle", str(xml), "-o", str(path), "--trust", str(ca)]) == 0
+    return path, ca
+
+
+def test_a_bundle_whose_first_page_was_replaced_fails(tmp_path: Path) -> None:
+    import pikepdf
+
+    path, ca = _signed_bundle(tmp_path)
+    assert verify(path, trust=[ca]).ok  # the honest bundle verifies, pages included
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[0]
+        page.obj.Contents = pdf.make_stream(b"BT /F1 24 Tf 72 700 Td (Gefaelscht) Tj ET")
+        forged = tmp_path / "forged.pdf"
+        pdf.save(forged)
+    result = verify(forged, trust=[ca])
+    assert not result.ok
+    (seiten,) = [c for c in result.checks if c.label == "Seiten"]
+    assert seiten.status is ratsdok.Status.CHANGED
+    assert main(["verify", str(forged), "--trust", str(ca)]) == 1
+
+
+def test_a_bundle_with_another_signed_vorlage_embedded_fails(tmp_path: Path) -> None:
+    import pikepdf
+
+    from tests.factories import signed_by, vorlage
+
+    path, ca = _signed_bundle(tmp_path)
+    other = signed_by(ratsdok.to_xml(vorlage(nummer="KT 0999/2020")))
+    with pikepdf.open(path) as pdf:
+        spec = pdf.attachments["ratsdok.xml"]
+        pdf.attachments["ratsdok.xml"] = pikepdf.AttachedFileSpec(
+            pdf, other, filename="ratsdok.xml", relationship=spec.relationship
+        )
+        swapped = tmp_path / "swapped.pdf"
+        pdf.save(swapped)
+    result = verify(swapped, trust=[ca])
+    assert not result.ok
+    assert str(result.vorlage.nummer) == "KT 0999/2020"  # the text output names it too
+    (seiten,) = [c for c in result.checks if c.label == "Seiten"]
+    assert seiten.status is ratsdok.Status.CHANGED

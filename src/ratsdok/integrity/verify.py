@@ -324,6 +324,9 @@ def _check_signature(
                 _, own = _verify_untrusted(data, sig, config, within_validity=True)
             except (InvalidSignature, InvalidInput) as inner:
                 return teil(Status.INVALID, f"signature does not verify: {inner}")
+            except (ValueError, TypeError, UnsupportedAlgorithm) as inner:
+                # a damaged certificate (found by fuzzing): unreadable, not a crash
+                return teil(Status.INVALID, f"signature cannot be read: {inner}")
             if (weak := key_problem(own.public_key())) is not None:
                 return teil(Status.INVALID, f"the signer's key is not allowed: {weak}")
             why = (
@@ -357,7 +360,12 @@ def _check_signature(
     )
     if nummer is None or nummer.strip() != str(n):
         return teil(Status.INVALID, f"the signed binding does not name Unterzeichnung {n}")
-    subject = cert.subject.rfc4514_string()
+    try:
+        subject = cert.subject.rfc4514_string()
+    except ValueError as exc:  # cryptography parses the subject when first asked
+        # The certificate sits outside the signed data: a damaged subject does not
+        # break the signature, but names nobody (found by fuzzing).
+        return teil(Status.INVALID, f"the signer's certificate cannot be read: {exc}")
     if ca_file is None:
         return teil(Status.UNTRUSTED, "signature is intact, but no trusted CA was given", subject)
     assert bound is not None  # a signature bound to no Unterzeichnung returned above

@@ -79,6 +79,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from pikepdf import Name, OutlineItem, Pdf
@@ -312,7 +313,11 @@ def _check_names(v: Vorlage) -> None:
 
 
 def _xml_to_embed(
-    v: Vorlage, vv: Vorlage, xml: bytes | ParsedDocument | None, trust: TrustSource = None
+    v: Vorlage,
+    vv: Vorlage,
+    xml: bytes | ParsedDocument | None,
+    trust: TrustSource = None,
+    signiert: Mapping[int, str] | None = None,
 ) -> tuple[bytes, dict[int, str], list[Problem]]:
     """The sealed ratsdok XML to embed, the signed-block marks, and any Hinweis.
 
@@ -342,6 +347,8 @@ def _xml_to_embed(
                 "in from files); a new sealed XML is embedded and signatures are not carried over"
             )
         )
+    if signiert is not None:  # the caller says which blocks are marked (verification)
+        return doc.to_bytes(), dict(signiert) if kept else {}, hinweise
     marks = signature_marks(doc, trust=trust) if kept else {}
     unmarked = sorted(set(signed_blocks(doc) if kept else []) - set(marks))
     if unmarked:
@@ -422,6 +429,7 @@ def build_bundle(
     xml: bytes | ParsedDocument | None = None,
     nichtoeffentlich_freigeben: bool = False,
     trust: TrustSource = None,
+    signiert: Mapping[int, str] | None = None,
 ) -> BundleResult:
     """Build the PDF/A-3b bundle of *v*; Anlage files are looked up in *folder*.
 
@@ -448,7 +456,7 @@ def build_bundle(
     policy = NichtKonform(nicht_konform)
     base = Path(folder) if folder is not None else None
     vv = public_copy(v) if oeffentlich_only else v
-    embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml, trust)
+    embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml, trust, signiert)
     _check_names(vv)
     h = vv.hauptdokument
     haupt, contents = _read_files(vv, base, max_anlage_bytes)
@@ -568,6 +576,7 @@ def bundle_to_file(
     xml: bytes | ParsedDocument | None = None,
     nichtoeffentlich_freigeben: bool = False,
     trust: TrustSource = None,
+    signiert: Mapping[int, str] | None = None,
 ) -> tuple[Problem, ...]:
     """Build the bundle and write it to *out* atomically; return the Hinweise.
 
@@ -593,11 +602,12 @@ def bundle_to_file(
             xml=xml,
             nichtoeffentlich_freigeben=nichtoeffentlich_freigeben,
             trust=trust,
+            signiert=signiert,
         )
         with atomic_output(out) as f:
             f.write(result.data)
         return result.hinweise
-    embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml, trust)
+    embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml, trust, signiert)
     policy = NichtKonform(nicht_konform)
     _check_names(vv)
     haupt: bytes | BigFile | None = None
@@ -628,6 +638,7 @@ def build_barrierefrei(
     xml: bytes | ParsedDocument | None = None,
     nichtoeffentlich_freigeben: bool = False,
     trust: TrustSource = None,
+    signiert: Mapping[int, str] | None = None,
 ) -> BundleResult:
     """The accessible publication variant of the bundle: PDF/A-3a + PDF/UA-1.
 
@@ -641,7 +652,7 @@ def build_barrierefrei(
     freigabe = _freigabe(v, oeffentlich_only, nichtoeffentlich_freigeben)
     base = Path(folder) if folder is not None else None
     vv = public_copy(v) if oeffentlich_only else v
-    embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml, trust)
+    embedded, marks, xml_hinweise = _xml_to_embed(v, vv, xml, trust, signiert)
     _check_names(vv)
     h = vv.hauptdokument
     haupt, contents = _read_files(vv, base, max_anlage_bytes)

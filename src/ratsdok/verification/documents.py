@@ -9,26 +9,39 @@ handed to :func:`ratsdok.integrity.verify.verify_document`.
 
 from __future__ import annotations
 
+import io
+import tempfile
 from pathlib import Path
 
+import pikepdf
+
 from ratsdok._types import PathLike, TrustSource
-from ratsdok.errors import InvalidDocumentError, Problem, UnsafeInputError
-from ratsdok.integrity.verify import VerificationResult, verify_document
+from ratsdok.errors import InvalidDocumentError, Problem, RatsdokError, UnsafeInputError
+from ratsdok.integrity.seal import pruefwert, vorlage_element
+from ratsdok.integrity.verify import (
+    VerificationResult,
+    signature_marks,
+    signed_blocks,
+    verify_document,
+)
 from ratsdok.interop.xdomea.check import verify_archive
+from ratsdok.model.vorlage import Vorlage
+from ratsdok.pdf.assemble import NichtKonform
+from ratsdok.pdf.bundling import (
+    STREAM_THRESHOLD,
+    build_barrierefrei,
+    build_bundle,
+    bundle_to_file,
+)
 from ratsdok.pdf.extraction import embedded_files
 from ratsdok.pdf.names import MAX_PDF_BYTES, SCHRIFTEN_NAME, XML_NAME
-from ratsdok.report import Report
+from ratsdok.report import Check, Kind, Report, Status
 from ratsdok.store.files import read_bytes
 from ratsdok.verification.detect import HEAD_BYTES, InputKind, detect, polyglot
-from ratsdok.xml.mapping import parse_document
+from ratsdok.xml.mapping import ParsedDocument, parse_document
 
 __all__ = ["verify", "verify_any"]
 
-PAGES_NOT_VERIFIED = (
-    "the pages of the bundle are not verified: they are a rendering of the "
-    "embedded ratsdok.xml and Anlagen, which are what is checked here "
-    "(for a fresh rendering: ratsdok extract, then ratsdok bundle)"
-)
 FONTS_ADDED = (
     f"ratsdok added fonts to the merged pages of PDF Anlagen that did not embed theirs; "
     f"{SCHRIFTEN_NAME} records which, and the pages' content streams are unchanged"
@@ -79,11 +92,104 @@ def verify(
         raise InvalidDocumentError(
             Problem(f"no embedded {XML_NAME}; this is not a ratsdok bundle", file=name)
         )
-    doc = parse_document(embedded.pop(XML_NAME), source=f"{name}#{XML_NAME}")
-    notes: tuple[str, ...] = (PAGES_NOT_VERIFIED,)
+    xml = embedded.pop(XML_NAME)
+    doc = parse_document(xml, source=f"{name}#{XML_NAME}")
+    notes: tuple[str, ...] = ()
     if embedded.pop(SCHRIFTEN_NAME, None) is not None:
         notes += (FONTS_ADDED,)
-    return verify_document(doc, source=name, embedded=embedded, trust=trust, notes=notes)
+    result = verify_document(doc, source=name, embedded=embedded, trust=trust, notes=notes)
+    seiten = _check_pages(data, xml, doc, embedded, trust)
+    return VerificationResult(
+        result.source, result.vorlage, (*result.checks, seiten), result.pruefwert, result.notes
+    )
+
+
+def _check_pages(
+    data: bytes, xml: bytes, doc: ParsedDocument, files: dict[str, bytes], trust: TrustSource
+) -> Check:
+    """Whether the bundle is, byte for byte, what ratsdok builds from its embedded
+    record and files (building is deterministic): then every page a reader sees is
+    the rendering of what is verified, and the merged Anlage pages are the files'.
+
+    The signed blocks the pages mark depend on the trust given when it was built:
+    no marks, the marks *trust* gives, or every intact signature marked."""
+    label = "Seiten"
+    v = doc.nachricht.vorlage
+    pw = pruefwert(vorlage_element(doc.tree.getroot()))
+    candidates = [signature_marks(doc, trust=trust), {}, {n: pw for n in signed_blocks(doc)}]
+    with (
+        pikepdf.open(io.BytesIO(data)) as pdf,
+        pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta,
+    ):
+        barrierefrei = meta.get("pdfaid:conformance") == "A"
+    dateien = [a.dateiname for a in v.dateianlagen if a.dateiname is not None]
+    if v.hauptdokument is not None:
+        dateien.append(v.hauptdokument.dateiname)
+    try:
+        with tempfile.TemporaryDirectory(prefix="ratsdok-seiten-") as tmp:
+            folder = Path(tmp)
+            for dateiname in dateien:  # names the model validated, never the PDF's own
+                if dateiname in files:
+                    (folder / dateiname).write_bytes(files[dateiname])
+            # A bundle built on disk ends with an incremental update (the Anlagen
+            # appended); its bytes depend on which files counted as large: the
+            # default threshold first, then each file's size as the threshold.
+            schwellen: list[int | None] = [None]
+            if b"/Prev" in data[-2048:]:
+                sizes = sorted({len(files[d]) for d in dateien if d in files})
+                schwellen = [STREAM_THRESHOLD, *(n for n in sizes if n != STREAM_THRESHOLD)]
+            tried: list[tuple[int | None, dict[int, str]]] = []
+            for schwelle in schwellen:
+                for marks in candidates:
+                    if (schwelle, marks) in tried:
+                        continue
+                    tried.append((schwelle, marks))
+                    if _rebuild(v, folder, xml, marks, barrierefrei, schwelle) == data:
+                        return Check(
+                            Kind.DOKUMENT,
+                            label,
+                            Status.OK,
+                            "the bundle is exactly what ratsdok builds from its embedded "
+                            "ratsdok.xml and files: every page shows what is verified",
+                        )
+    except RatsdokError as exc:
+        return Check(Kind.DOKUMENT, label, Status.INVALID, f"the pages cannot be rebuilt: {exc}")
+    return Check(
+        Kind.DOKUMENT,
+        label,
+        Status.CHANGED,
+        "the bundle is not what ratsdok builds from its embedded ratsdok.xml and files: its "
+        "pages (or other parts) may show something else than what is verified",
+    )
+
+
+def _rebuild(
+    v: Vorlage,
+    folder: Path,
+    xml: bytes,
+    marks: dict[int, str],
+    barrierefrei: bool,
+    schwelle: int | None,
+) -> bytes:
+    """The bundle ratsdok builds of *v* (files in *folder*, the embedded *xml*) with
+    *marks*: accessible, in memory, or on disk with the stream threshold *schwelle*."""
+    if barrierefrei:
+        return build_barrierefrei(v, folder, xml=xml, signiert=marks).data
+    if schwelle is not None:
+        out = folder / ".rebuilt.pdf"
+        bundle_to_file(
+            v,
+            folder,
+            out,
+            nicht_konform=NichtKonform.EINBETTEN,
+            stream_threshold=schwelle,
+            xml=xml,
+            signiert=marks,
+        )
+        return out.read_bytes()
+    return build_bundle(
+        v, folder, nicht_konform=NichtKonform.EINBETTEN, xml=xml, signiert=marks
+    ).data
 
 
 def verify_any(source: PathLike, *, trust: TrustSource = None) -> Report:
