@@ -49,6 +49,8 @@ class Kind(StrEnum):
     """A container as a whole: its structure, name and manifest."""
     WERT = "wert"
     """One value of an imported document (OParl import notes)."""
+    UNTERZEICHNUNG = "unterzeichnung"
+    """An Unterzeichnung (a "gez." block) as such: whether any signature is bound to it."""
 
     SEAL = "pruefsumme"
     """Deprecated name of :attr:`PRUEFSUMME` (``TeilArt.SEAL``)."""
@@ -83,6 +85,9 @@ class Status(StrEnum):
     """An Anlage embedded as a file only, its pages not merged into the bundle."""
     NO_FILE = "no-file"
     """An Anlage known by its title only: there is no file, so no bytes to check."""
+    UNSIGNED = "unsigned"
+    """An Unterzeichnung without an electronic signature: only the seal, which anyone
+    can compute afresh, vouches for it. Fine unless signatures are required."""
     WRONG_SIGNER = "wrong-signer"
     """Verified and trusted, but the certificate names someone other than the
     Unterzeichnung the signature is bound to."""

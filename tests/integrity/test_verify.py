@@ -1222,3 +1222,29 @@ def test_regression_a_damaged_certificate_subject_is_invalid(trust: list[Path]) 
     assert sigs[0].status is Status.INVALID
     assert "certificate cannot be read" in sigs[0].reason
     assert not verify(damaged, trust=trust).ok  # with trust: it no longer chains
+
+
+def test_stripped_signatures_leave_a_trace_and_fail_where_required(
+    signed_copy: Path, trust: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Signatures stripped and the seal refreshed verified OK with no trace that two
+    Unterzeichnungen had been signed (issue #12)."""
+    root = etree.fromstring(signed_copy.read_bytes())
+    sigs = root.find(".//{urn:ratsdok:schema:1}signaturen")
+    parent = None if sigs is None else sigs.getparent()
+    assert sigs is not None
+    assert parent is not None
+    parent.remove(sigs)
+    signed_copy.write_bytes(seal(etree.tostring(root, xml_declaration=True, encoding="UTF-8")))
+    result = verify(signed_copy, trust=trust)
+    unsigned = [c for c in result.checks if c.kind is TeilArt.UNTERZEICHNUNG]
+    assert [(c.label, c.status) for c in unsigned] == [
+        ("Unterzeichnung 1", Status.UNSIGNED),
+        ("Unterzeichnung 2", Status.UNSIGNED),
+    ]
+    assert result.ok  # by default an unsigned block is named, and fine
+    assert main(["verify", str(signed_copy), "--trust", str(trust[0])]) == 0
+    assert "Unterzeichnung 1: unsigned" in capsys.readouterr().out
+    strict = verify(signed_copy, trust=trust, require_signatures=True)
+    assert not strict.ok
+    assert main(["verify", str(signed_copy), "--require-signatures"]) == 1

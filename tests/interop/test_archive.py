@@ -692,6 +692,7 @@ def test_signed_source_is_archived_with_its_signatures(
     assert [(p.label, p.status) for p in inner.parts if p.kind is not TeilArt.ANLAGE] == [
         ("pruefsumme", Status.VALID),
         ("signatur-1", Status.VALID),
+        ("Unterzeichnung 2", Status.UNSIGNED),  # only Krebs signed this source
     ]
     assert inner.pruefwert == verify(doc, trust=[ca]).pruefwert
 

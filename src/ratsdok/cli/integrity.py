@@ -79,7 +79,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     trust = [Path(t) for t in args.trust or []] or None
     for name in args.files:
         try:
-            report = verify_any(Path(name), trust=trust)
+            report = verify_any(Path(name), trust=trust, require_signatures=args.require_signatures)
         except RatsdokError as exc:
             status = 1
             if args.json:
@@ -137,5 +137,11 @@ def add_integrity_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument(
         "-v", "--verbose", action="store_true", help="list every check of an archive's Vorgänge"
+    )
+    p.add_argument(
+        "--require-signatures",
+        action="store_true",
+        help="every Unterzeichnung must carry a signature (default: a block without one is "
+        "listed as unsigned, and fine)",
     )
     p.set_defaults(func=_cmd_verify)

@@ -442,6 +442,7 @@ def verify_document(
     embedded: Mapping[str, bytes] | None = None,
     trust: TrustSource = None,
     notes: tuple[str, ...] = (),
+    require_signatures: bool = False,
 ) -> VerificationResult:
     """Verify the seal, every Anlage and every signature of a parsed document.
 
@@ -449,7 +450,9 @@ def verify_document(
     the Vorlage does not list are reported as ``unlisted``), else from files in
     *folder*. *trust* names the CA certificates (PEM or DER; paths or bytes)
     that signer certificates must be issued by; without it, intact signatures
-    are reported as untrusted. *notes* say what the caller left unchecked.
+    are reported as untrusted. *notes* say what the caller left unchecked. Every
+    Unterzeichnung without a signature gets an ``unsigned`` check, which fails
+    only with *require_signatures*.
     Raises a :class:`~ratsdok.errors.RatsdokError`
     when the document's structure leaves no verdict possible (its Vorlage
     cannot be located, or its id is not unique).
@@ -489,7 +492,30 @@ def verify_document(
                 Path(ca_file).write_bytes(pem)
             for i, sig in enumerate(sigs):
                 checks.append(_check_signature(root, vorlage, model, i, sig, ca_file))
+    checks.extend(_unsigned(model, checks, require_signatures))
     return VerificationResult(name, model, tuple(checks), pruefwert(vorlage), notes)
+
+
+def _unsigned(model: Vorlage, checks: list[Check], require_signatures: bool) -> list[Check]:
+    """A check for every Unterzeichnung no signature is bound to, so that a block
+    whose signature was stripped (and the seal computed afresh) is named, not
+    silently fine; failing where signatures are required."""
+    bound = {
+        c.signer.unterzeichnung for c in checks if c.kind is Kind.SIGNATUR and c.signer is not None
+    }
+    reason = "no electronic signature: only the seal, which anyone can compute afresh, vouches"
+    return [
+        Check(
+            Kind.UNTERZEICHNUNG,
+            f"Unterzeichnung {n}",
+            Status.UNSIGNED,
+            reason + (" (signatures are required)" if require_signatures else ""),
+            ok=not require_signatures,
+            signer=Signer(n, u.name, u.funktion),
+        )
+        for n, u in enumerate(model.unterzeichnungen, 1)
+        if n not in bound
+    ]
 
 
 _INTACT: Final = frozenset({Status.VALID, Status.UNTRUSTED, Status.EXPIRED})

@@ -53,6 +53,7 @@ def verify(
     *,
     trust: TrustSource = None,
     folder: PathLike | None = None,
+    require_signatures: bool = False,
 ) -> VerificationResult:
     """Verify the seal, every Anlage and every signature of a document or bundle.
 
@@ -86,7 +87,9 @@ def verify(
         )
     if kind is InputKind.XML:
         doc = parse_document(data, source=name)
-        return verify_document(doc, source=name, folder=base, trust=trust)
+        return verify_document(
+            doc, source=name, folder=base, trust=trust, require_signatures=require_signatures
+        )
     embedded = embedded_files(data, name=name)
     if XML_NAME not in embedded:
         raise InvalidDocumentError(
@@ -97,7 +100,14 @@ def verify(
     notes: tuple[str, ...] = ()
     if embedded.pop(SCHRIFTEN_NAME, None) is not None:
         notes += (FONTS_ADDED,)
-    result = verify_document(doc, source=name, embedded=embedded, trust=trust, notes=notes)
+    result = verify_document(
+        doc,
+        source=name,
+        embedded=embedded,
+        trust=trust,
+        notes=notes,
+        require_signatures=require_signatures,
+    )
     seiten = _check_pages(data, xml, doc, embedded, trust)
     return VerificationResult(
         result.source, result.vorlage, (*result.checks, seiten), result.pruefwert, result.notes
@@ -192,7 +202,9 @@ def _rebuild(
     ).data
 
 
-def verify_any(source: PathLike, *, trust: TrustSource = None) -> Report:
+def verify_any(
+    source: PathLike, *, trust: TrustSource = None, require_signatures: bool = False
+) -> Report:
     """Verify any ratsdok input file: XML, bundle PDF or xdomea 0503 archive ZIP.
 
     The kind is told from the file's first bytes, never from its name. Returns
@@ -206,5 +218,5 @@ def verify_any(source: PathLike, *, trust: TrustSource = None) -> Report:
         reason = polyglot(head, InputKind.ZIP)
         if reason is not None:
             raise UnsafeInputError(Problem(reason, file=str(source)))
-        return verify_archive(source, trust=trust)
-    return verify(source, trust=trust)
+        return verify_archive(source, trust=trust, require_signatures=require_signatures)
+    return verify(source, trust=trust, require_signatures=require_signatures)

@@ -169,6 +169,7 @@ def verify_archive(
     *,
     trust: TrustSource = None,
     max_xml: int = 512 << 20,
+    require_signatures: bool = False,
 ) -> ArchiveResult:
     """Check an archive ZIP: every file against the manifest and the ratsdok digests,
     and each embedded Vorlage's seal and signatures (see :func:`ratsdok.verify`;
@@ -256,7 +257,11 @@ def verify_archive(
     vorgaenge: list[ArchivVorgang] = []
     referenced: set[str] = {xml_name}
     for vg in root.iterfind(f"{X}Schriftgutobjekt/{X}Vorgang"):
-        vorgaenge.append(_check_vorgang(str(path), vg, ist, ok_manifest, referenced, trust, lesen))
+        vorgaenge.append(
+            _check_vorgang(
+                str(path), vg, ist, ok_manifest, referenced, trust, lesen, require_signatures
+            )
+        )
     for n in sorted(set(ist) - referenced):
         allgemein.append(_datei(n, Status.UNLISTED, "not referenced by any Vorgang"))
     if not vorgaenge:
@@ -304,6 +309,7 @@ def _check_vorgang(
     referenced: set[str],
     trust: TrustSource,
     lesen: Callable[[str], bytes | None],
+    require_signatures: bool = False,
 ) -> ArchivVorgang:
     uid = vg.findtext(f"{X}Identifikation/{X}ID") or "?"
     kennzeichen = vg.findtext(f"{X}AllgemeineMetadaten/{X}Kennzeichen") or "?"
@@ -321,7 +327,7 @@ def _check_vorgang(
         try:
             # Anlagen are checked below against the ZIP; here the seal and signatures.
             doc = parse_document(etree.tostring(block[0]), source=f"{zip_name}#{uid}")
-            result = verify_document(doc, trust=trust)
+            result = verify_document(doc, trust=trust, require_signatures=require_signatures)
         except RatsdokError as exc:
             checks.append(
                 Check(
