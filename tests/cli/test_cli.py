@@ -231,3 +231,63 @@ def test_archive_creates_its_output_folder(
     assert made.name.endswith("_Aussonderung.Aussonderung.0503.zip")
     assert main(["verify", str(made)]) == 0
     assert capsys.readouterr().out.startswith(f"{made}: xdomea 0503 archive\n")
+
+
+# --- bad option values give a one-line error, never a traceback (issue #13) --------
+
+
+def _value_options() -> list[tuple[str, str, list[str], list[str]]]:
+    """(command, option, positional arguments, required options) for every option
+    that takes a value."""
+    import argparse
+
+    from ratsdok.cli import build_parser
+
+    out = []
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, p in sub.choices.items():
+        positionals = [a for a in p._actions if not a.option_strings]
+        if any(isinstance(a, argparse._SubParsersAction) for a in positionals):
+            continue  # a command group (oparl): its commands are listed as their own
+        args = ["nicht-da.xml" for _ in positionals]
+        required = [a.option_strings[-1] for a in p._actions if a.option_strings and a.required]
+        for action in p._actions:
+            if action.option_strings and action.nargs != 0 and action.dest != "help":
+                out.append((name, action.option_strings[-1], args, required))
+    return out
+
+
+@pytest.mark.parametrize("value", ["gestern", "", "\udcff"])
+def test_every_option_with_a_bad_value_gives_no_traceback(
+    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found: archive --zeitpunkt gestern and --prozess-id xyz printed tracebacks.
+    Each command runs with a bad value for one option (the other required options
+    given), so that the command itself, not just the parser, sees the value."""
+    cases = _value_options()
+    assert len(cases) >= 10
+    for command, option, positionals, required in cases:
+        argv = [command, *positionals, option, value]
+        for other in required:
+            if other != option:
+                argv += [other, str(tmp_path / "out")]
+        try:
+            status = main(argv)
+        except SystemExit as exc:  # argparse's own error exit
+            status = exc.code if isinstance(exc.code, int) else 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err, (argv, err)
+        assert status != 0, (argv, err)
+
+
+def test_archive_to_an_existing_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import EXAMPLE_XML
+
+    target = tmp_path / "datei.txt"
+    target.write_text("x")
+    assert main(["archive", str(EXAMPLE_XML), "-o", str(target)]) == 1
+    assert "not a folder" in capsys.readouterr().err
+    assert target.read_text() == "x"

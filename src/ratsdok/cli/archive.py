@@ -9,22 +9,43 @@ from pathlib import Path
 from uuid import UUID
 
 from ratsdok.cli._output import print_reports
+from ratsdok.errors import OutputError, Problem
 
 __all__ = ["add_archive_commands"]
+
+
+def _uuid(text: str) -> UUID:
+    """``--prozess-id``: a UUID, or argparse's one-line error naming the option."""
+    try:
+        return UUID(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a UUID: {text!r}") from None
+
+
+def _zeitpunkt(text: str) -> datetime:
+    """``--zeitpunkt``: an ISO 8601 date and time (UTC where no offset is given)."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 date and time: {text!r} (e.g. 2026-01-31T12:00:00+01:00)"
+        ) from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _cmd_archive(args: argparse.Namespace) -> int:
     from ratsdok.interop.xdomea import archive
 
-    zeitpunkt = None
-    if args.zeitpunkt is not None:
-        zeitpunkt = datetime.fromisoformat(args.zeitpunkt)
-        if zeitpunkt.tzinfo is None:
-            zeitpunkt = zeitpunkt.replace(tzinfo=UTC)
-    prozess_id = UUID(args.prozess_id) if args.prozess_id is not None else None
-    Path(args.output).mkdir(parents=True, exist_ok=True)  # like extract -d
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise OutputError(
+            Problem("not a folder (-o names the folder the ZIP goes into)", file=str(out))
+        )
+    out.mkdir(parents=True, exist_ok=True)  # like extract -d
     trust = [Path(t) for t in args.trust or []] or None
-    path = archive(args.files, args.output, prozess_id=prozess_id, zeitpunkt=zeitpunkt, trust=trust)
+    path = archive(
+        args.files, out, prozess_id=args.prozess_id, zeitpunkt=args.zeitpunkt, trust=trust
+    )
     sys.stdout.write(f"{path}\n")
     return 0
 
@@ -48,8 +69,16 @@ def add_archive_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR")
-    p.add_argument("--prozess-id", metavar="UUID", help="fix the ProzessID (default: random)")
-    p.add_argument("--zeitpunkt", metavar="ISO", help="fix the creation time (default: now)")
+    p.add_argument(
+        "--prozess-id", metavar="UUID", type=_uuid, help="fix the ProzessID (default: random)"
+    )
+    p.add_argument(
+        "--zeitpunkt",
+        metavar="ISO",
+        type=_zeitpunkt,
+        help="fix the creation time, ISO 8601 like 2026-01-31T12:00:00+01:00 (default: now; "
+        "without an offset: UTC)",
+    )
     p.add_argument(
         "--trust",
         action="append",
