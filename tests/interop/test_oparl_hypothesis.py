@@ -440,6 +440,9 @@ def test_regression_odd_values_are_reported_not_raised(extra: dict[Any, Any]) ->
         (b'{"id": "x", "ris:x": NaN}', "NaN"),
         (b'{"id": "x", "ris:x": -Infinity}', "Infinity"),
         (b'{"id": "x", "foo": ' + b"[" * 900 + b"]" * 900 + b"}", "nested"),  # RecursionError
+        # issue #13: two "name" keys; Python kept the last silently, other readers the first
+        (b'{"id": "x", "name": "Echt", "name": "Fake"}', "'name' occurs twice"),
+        (b'{"id": "x", "consultation": [{"role": "a", "role": "b"}]}', "'role' occurs twice"),
     ],
 )
 def test_regression_bad_json_values_are_ratsdok_errors(text: bytes, message: str) -> None:

@@ -29,16 +29,29 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class NotJsonError(ValueError):
-    """``NaN``, ``Infinity`` or ``-Infinity``: Python's parser accepts them, JSON does not."""
+    """``NaN``, ``Infinity`` or ``-Infinity`` (Python's parser accepts them, JSON does
+    not), or a key that occurs twice in one object."""
 
 
 def _no_constant(word: str) -> Any:
     raise NotJsonError(f"{word} is not a JSON value")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            # RFC 8259 4: names SHOULD be unique; where they are not, readers differ
+            # (Python keeps the last, others the first): refused, not guessed.
+            raise NotJsonError(f"the key {key!r} occurs twice in one object")
+        seen[key] = value
+    return seen
+
+
 def load_json_text(text: str) -> Any:
-    """``json.loads`` without the non-JSON constants (raises :class:`NotJsonError`)."""
-    return json.loads(text, parse_constant=_no_constant)
+    """``json.loads`` without the non-JSON constants and without duplicate keys in an
+    object (raises :class:`NotJsonError`)."""
+    return json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
 
 
 def is_vendor_key(key: object) -> bool:
