@@ -81,3 +81,46 @@ def test_no_partial_file_visible_during_write(tmp_path: Path) -> None:
         assert tmp.name.startswith(".a.bin.") and tmp.name.endswith(".part")
     assert out.read_bytes() == b"data"
     assert [p.name for p in tmp_path.iterdir()] == ["a.bin"]
+
+
+# --- outputs keep their guard (issue #13) ---------------------------------------
+
+
+def test_replacing_a_private_file_keeps_it_private(tmp_path: Path) -> None:
+    """chmod 600 v.xml; ratsdok seal v.xml -o v.xml left it 0644."""
+    from ratsdok.cli import main
+    from tests.conftest import EXAMPLE_XML
+
+    target = tmp_path / "v.xml"
+    target.write_bytes(EXAMPLE_XML.read_bytes())
+    target.chmod(0o600)
+    assert main(["seal", str(target), "-o", str(target)]) == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    new = tmp_path / "neu.xml"
+    write_atomic(new, b"x")
+    assert stat.S_IMODE(new.stat().st_mode) & 0o077 == 0o666 & ~_current_umask() & 0o077
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo", "folder"])
+def test_links_fifos_and_folders_are_not_replaced(tmp_path: Path, kind: str) -> None:
+    real = tmp_path / "real.pdf"
+    real.write_bytes(b"original")
+    target = tmp_path / "out.pdf"
+    if kind == "symlink":
+        target.symlink_to(real)
+    elif kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.mkdir()
+    why = {"symlink": "symbolic link", "fifo": "FIFO", "folder": "folder"}[kind]
+    with pytest.raises(OutputError, match=why):
+        write_atomic(target, b"neu")
+    assert real.read_bytes() == b"original"
+    assert target.is_symlink() == (kind == "symlink")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,8 +32,7 @@ _UMASK = _umask()
 def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     """Open a binary file that appears at *path* only if the block succeeds."""
     target = Path(path)
-    if target.is_dir():
-        raise OutputError(Problem("is a folder, not a file", file=str(target)))
+    old = _existing(target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
@@ -44,7 +44,14 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
             yield f
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)
+        if old is None:
+            os.chmod(tmp, 0o666 & ~_UMASK)
+        else:
+            # Replacing a file keeps its mode and group: a file someone made private
+            # (chmod 600, a nichtöffentliche Vorlage) must not become world-readable.
+            os.chmod(tmp, stat.S_IMODE(old.st_mode))
+            with contextlib.suppress(OSError):  # only its owner or root may set the group
+                os.chown(tmp, -1, old.st_gid)
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -54,6 +61,34 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
                 Problem(f"writing failed: {exc.strerror or exc}", file=str(target))
             ) from None
         raise
+
+
+def _existing(target: Path) -> os.stat_result | None:
+    """The status of the regular file *target* is to replace (None: there is none).
+
+    A folder, a symbolic link, a FIFO, a device or a socket is refused: replacing it
+    with a regular file would silently drop what it was (a link's target left
+    unchanged, a pipe's reader never fed, a device node lost)."""
+    try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(
+            Problem(f"cannot check: {exc.strerror or exc}", file=str(target))
+        ) from None
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return st
+    if stat.S_ISDIR(mode):
+        why = "is a folder, not a file"
+    elif stat.S_ISLNK(mode):
+        why = "is a symbolic link; write to the file it points to, or to another name"
+    elif stat.S_ISFIFO(mode):
+        why = "is a FIFO (named pipe), not a file"
+    else:
+        why = "is a device or socket, not a file"
+    raise OutputError(Problem(why, file=str(target)))
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
