@@ -350,8 +350,14 @@ def test_verify_refuses_zip_bomb(tmp_path: Path) -> None:
             zout.writestr(info.filename, zin.read(info))
         zout.writestr("bombe.bin", b"\0" * (64 << 20))
     result = verify_archive(bad)
-    assert not result.ok
-    assert "zip bomb" in result.allgemein[0].reason
+    assert not result.ok  # the extra entry is not in the manifest
+    assert {c.label for c in result.failures()} == {"bombe.bin"}  # not in manifest nor message
+    # absolute limits (issue #13), checked before anything is read
+    capped = verify_archive(bad, max_total=32 << 20)
+    assert not capped.ok
+    assert "zip bomb" in capped.allgemein[0].reason
+    entry = verify_archive(bad, max_entry=16 << 20)
+    assert "declared size above" in entry.allgemein[0].reason
 
 
 def test_cli_archive_and_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -854,3 +860,37 @@ def test_a_forged_vorlage_pdf_with_forged_metadata_is_caught(tmp_path: Path) -> 
     assert by_label[f"{pdf_name} (Seiten)"].status is Status.CHANGED
     assert by_label["Kennzeichen"].status is Status.INVALID
     assert "KT 0999/2020" in by_label["Kennzeichen"].reason
+
+
+def test_an_archive_with_a_highly_compressible_anlage_verifies(tmp_path: Path) -> None:
+    """Issue #13: a 16 MiB CSV of repeated rows failed the archive's own verify as a
+    "zip bomb" (a 200:1 ratio limit). The limits are absolute now."""
+    folder = tmp_path / "v"
+    folder.mkdir()
+    csv = b"Flurstueck;Flaeche\n" + b"12/3;2600\n" * (16 * 1024 * 1024 // 10)
+    (folder / "liste.csv").write_bytes(csv)
+    v = vorlage(
+        anlagen=[
+            ratsdok.Anlage(
+                nummer=1,
+                titel="Liste",
+                oeffentlich=True,
+                dateiname="liste.csv",
+                medientyp="text/csv",
+                sha256=hashlib.sha256(csv).hexdigest(),
+                groesse=len(csv),
+            )
+        ]
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    path = archive([(v, folder)], out, prozess_id=PID, zeitpunkt=WHEN, workers=1)
+    with zipfile.ZipFile(path) as zf:
+        info = next(i for i in zf.infolist() if i.filename.endswith(".csv"))
+        assert info.file_size / info.compress_size > 200  # what the ratio refused
+    assert verify_archive(path).ok
+    small = verify_archive(path, max_entry=1 << 20)
+    assert not small.ok
+    assert "declared size above 1048576 bytes" in str(small.to_dict())
+    assert main(["archive-verify", str(path), "--max-entry-bytes", str(1 << 20)]) == 1
+    assert main(["archive-verify", str(path)]) == 0

@@ -22,6 +22,17 @@ def _uuid(text: str) -> UUID:
         raise argparse.ArgumentTypeError(f"not a UUID: {text!r}") from None
 
 
+def _positive(text: str) -> int:
+    """A limit in bytes: a positive whole number."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {value}")
+    return value
+
+
 def _zeitpunkt(text: str) -> datetime:
     """``--zeitpunkt``: an ISO 8601 date and time (UTC where no offset is given)."""
     try:
@@ -53,7 +64,12 @@ def _cmd_archive(args: argparse.Namespace) -> int:
 def _cmd_archive_verify(args: argparse.Namespace) -> int:
     from ratsdok.interop.xdomea import verify_archive
 
-    result = verify_archive(args.zip, trust=[Path(t) for t in args.trust or []] or None)
+    limits = {
+        k: v
+        for k, v in (("max_entry", args.max_entry_bytes), ("max_total", args.max_total_bytes))
+        if v is not None
+    }
+    result = verify_archive(args.zip, trust=[Path(t) for t in args.trust or []] or None, **limits)
     print_reports([result], as_json=args.json, verbose=args.verbose)
     return 0 if result.ok else 1
 
@@ -100,4 +116,16 @@ def add_archive_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
         "--trust", action="append", metavar="CA.pem", help="trusted CA certificate (repeatable)"
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "--max-entry-bytes",
+        type=_positive,
+        metavar="N",
+        help="largest uncompressed entry accepted, in bytes (default 4 GiB)",
+    )
+    p.add_argument(
+        "--max-total-bytes",
+        type=_positive,
+        metavar="N",
+        help="largest uncompressed total of all entries, in bytes (default 64 GiB)",
+    )
     p.set_defaults(func=_cmd_archive_verify)

@@ -41,9 +41,12 @@ from ratsdok.xml.parser import parse_xml
 __all__ = ["ArchivTeil", "ArchivVorgang", "ArchiveResult", "verify_archive"]
 
 _CHUNK = 1 << 16
-_MAX_ENTRY = 4 << 30  # 4 GiB per entry
-_MAX_TOTAL = 64 << 30
-_MAX_RATIO = 200  # uncompressed / compressed beyond which an entry counts as a bomb
+MAX_ENTRY = 4 << 30
+"""Default limit of one entry's uncompressed size (4 GiB)."""
+MAX_TOTAL = 64 << 30
+"""Default limit of all entries' uncompressed size together (64 GiB)."""
+MAX_ENTRIES = 1_000_000
+"""Default limit of the number of entries."""
 
 
 @dataclass(frozen=True)
@@ -137,10 +140,13 @@ class _BombError(Exception):
     pass
 
 
-def _hash_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, int]:
+def _hash_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> tuple[str, int]:
+    """SHA-256 and size of an entry, read in chunks and stopped beyond *limit* bytes
+    or beyond its declared size (absolute limits: a ratio of compressed to
+    uncompressed size refused real archives, a CSV of repeated rows among them)."""
     h = hashlib.sha256()
     n = 0
-    limit = min(_MAX_ENTRY, max(info.compress_size, 1) * _MAX_RATIO + (1 << 20))
+    limit = min(limit, info.file_size)
     with zf.open(info) as src:
         while chunk := src.read(_CHUNK):
             n += len(chunk)
@@ -169,11 +175,18 @@ def verify_archive(
     *,
     trust: TrustSource = None,
     max_xml: int = 512 << 20,
+    max_entry: int = MAX_ENTRY,
+    max_total: int = MAX_TOTAL,
+    max_entries: int = MAX_ENTRIES,
     require_signatures: bool = False,
 ) -> ArchiveResult:
     """Check an archive ZIP: every file against the manifest and the ratsdok digests,
     and each embedded Vorlage's seal and signatures (see :func:`ratsdok.verify`;
     *trust* names the CA certificates, without it signatures count as untrusted).
+
+    Entries are read in chunks within absolute limits (*max_entry* bytes each,
+    *max_total* in all, *max_entries* entries; defaults sized for real Kreis
+    archives): beyond them, or beyond an entry's declared size, the ZIP is refused.
     """
     path = Path(zip_path)
     try:
@@ -188,8 +201,13 @@ def verify_archive(
         names = [i.filename for i in infos]
         if len(set(names)) != len(names):
             return _fail(path, "duplicate entry names")
-        if sum(i.file_size for i in infos) > _MAX_TOTAL:
-            return _fail(path, "declared size too large (zip bomb?)")
+        if len(infos) > max_entries:
+            return _fail(path, f"more than {max_entries} entries")
+        if sum(i.file_size for i in infos) > max_total:
+            return _fail(path, f"declared size above {max_total} bytes (zip bomb?)")
+        for info in infos:
+            if info.file_size > max_entry:
+                return _fail(path, f"declared size above {max_entry} bytes", info.filename)
         by_name = {i.filename: i for i in infos}
         xml_names = [n for n in names if n.endswith(MESSAGE_SUFFIX)]
         if len(xml_names) != 1 or MANIFEST not in by_name:
@@ -216,7 +234,7 @@ def verify_archive(
             ist: dict[str, tuple[str, int]] = {}
             for info in infos:
                 if info.filename != MANIFEST:
-                    ist[info.filename] = _hash_entry(zf, info)
+                    ist[info.filename] = _hash_entry(zf, info, max_entry)
             xml = _read_small(zf, by_name[xml_names[0]], max_xml)
         except (
             _BombError,
