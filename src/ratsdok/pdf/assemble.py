@@ -45,6 +45,7 @@ from pikepdf import Array, Dictionary, Name, NumberTree, OutlineItem, Pdf, Strin
 
 from ratsdok.errors import AnlagenError, Problem
 from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
+from ratsdok.pdf.links import strip_links
 from ratsdok.pdf.names import JSON_MEDIENTYP, SCHRIFTEN_NAME, XML_MEDIENTYP, XML_NAME
 from ratsdok.pdf.pdfa import make_pdfa, probe_conforms, sanitize_pages
 from ratsdok.pdf.render import vermerk_pdf
@@ -248,6 +249,8 @@ class Assembly:
     """The Anlagen merged with fonts added (:mod:`ratsdok.pdf.schriften`), in order."""
     _labels: NumberTree | None = field(default=None, init=False, repr=False)
     _saved: dict[str, Path] = field(default_factory=dict, init=False, repr=False)
+    _links: set[str] = field(default_factory=set, init=False, repr=False)
+    """Anlage files whose merged copy had links removed (:mod:`ratsdok.pdf.links`)."""
 
     @property
     def pages(self) -> int:
@@ -287,6 +290,19 @@ class Assembly:
         # Only Anlagen with a file come here (the model requires a medientyp with a file).
         assert a.dateiname is not None
         assert a.medientyp is not None
+        if src is not None:
+            entfernt = strip_links(src)
+            if entfernt:
+                self._links.add(a.dateiname)
+                self.hinweise.append(
+                    Problem(
+                        f"Anlage {a.nummer}: links that leave the web or mail removed from the "
+                        f"merged pages ({'; '.join(entfernt[:5])}"
+                        + (f"; {len(entfernt) - 5} more" if len(entfernt) > 5 else "")
+                        + "); the embedded original keeps them",
+                        file=a.dateiname,
+                    )
+                )
         if src is not None and self._mergeable(f"Anlage {a.nummer}", a.dateiname, src, work, a):
             section = self.add_pages(a.bezeichnung, len(src.pages), f"A{a.nummer}-")
         rel = AFRelationship.SUPPLEMENT if section is None else AFRelationship.SOURCE
@@ -396,9 +412,10 @@ class Assembly:
 
     def merge_file(self, a: Anlage, src: Pdf, path: Path, work: Path) -> Path:
         """The file the streamed path merges Anlage *a*'s pages from: its file *path*,
-        or, when fonts were added, the merged copy *src* saved in *work*."""
+        or, when fonts were added or links removed, the merged copy *src* saved in
+        *work*."""
         assert a.dateiname is not None
-        if self.ergaenzung(a.dateiname) is None:
+        if self.ergaenzung(a.dateiname) is None and a.dateiname not in self._links:
             return path
         saved = self._saved.get(a.dateiname)
         if saved is None:
