@@ -250,3 +250,36 @@ def test_a_bundle_with_another_signed_vorlage_embedded_fails(tmp_path: Path) -> 
     assert str(result.vorlage.nummer) == "KT 0999/2020"  # the text output names it too
     (seiten,) = [c for c in result.checks if c.label == "Seiten"]
     assert seiten.status is ratsdok.Status.CHANGED
+
+
+def test_a_file_attached_to_a_page_outside_the_name_tree_is_reported(tmp_path: Path) -> None:
+    """Issue #13: a FileAttachment annotation with an .exe on page 1: pdfdetach lists
+    it, verify said OK."""
+    import pikepdf
+
+    path, ca = _signed_bundle(tmp_path)
+    from ratsdok.pdf.extraction import hidden_files
+
+    assert hidden_files(path) == []  # an honest bundle has none
+    with pikepdf.open(path) as pdf:
+        spec = pikepdf.AttachedFileSpec(pdf, b"MZ\x90\x00", filename="rechnung.exe")
+        annot = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.FileAttachment,
+                Rect=[10, 10, 30, 30],
+                FS=spec.obj,
+            )
+        )
+        pdf.pages[0].obj.Annots = pikepdf.Array([annot])
+        forged = tmp_path / "forged.pdf"
+        pdf.save(forged)
+    listed = subprocess.run(
+        [require_tool("pdfdetach"), "-list", str(forged)], capture_output=True, text=True
+    ).stdout
+    assert "rechnung.exe" in listed  # what another reader sees
+    result = verify(forged, trust=[ca])
+    assert not result.ok
+    hidden = [c for c in result.checks if "outside the name tree" in c.label]
+    assert [c.status for c in hidden] == [ratsdok.Status.UNLISTED]
+    assert "rechnung.exe" in hidden[0].label

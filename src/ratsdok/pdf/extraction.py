@@ -30,7 +30,7 @@ from ratsdok.store.files import read_bytes
 from ratsdok.store.hashing import digest_bytes
 from ratsdok.xml.mapping import from_xml
 
-__all__ = ["ExtractResult", "embedded_files", "extract", "from_pdf"]
+__all__ = ["ExtractResult", "embedded_files", "extract", "from_pdf", "hidden_files"]
 
 
 class ExtractResult(Report):
@@ -110,6 +110,37 @@ def embedded_files(source: PathLike | bytes, *, name: str | None = None) -> dict
                     Problem(f"embedded file {key!r} cannot be read ({exc})", file=name)
                 ) from None
         return out
+
+
+def hidden_files(source: PathLike | bytes, *, name: str | None = None) -> list[str]:
+    """Embedded file streams outside the EmbeddedFiles name tree, where other readers
+    find them (``pdfdetach`` lists file-attachment annotations): a description each,
+    "page 1: file attachment 'x.exe'". A bundle ratsdok wrote has none."""
+    pdf, name = _open(source, name)
+    out: list[str] = []
+    with pdf:
+        try:
+            in_tree = {spec.obj.objgen for spec in pdf.attachments.values() if spec.obj.is_indirect}
+        except (pikepdf.PdfError, ValueError, KeyError, TypeError):
+            in_tree = set()
+
+        def beschreiben(spec: object, where: str) -> None:
+            if not isinstance(spec, pikepdf.Dictionary) or "/EF" not in spec:
+                return
+            if spec.is_indirect and spec.objgen in in_tree:
+                return
+            fname = str(spec.get("/UF", spec.get("/F", "?")))
+            out.append(f"{where}: file {fname!r}")
+
+        for number, page in enumerate(pdf.pages, 1):
+            for annot in page.obj.get("/Annots", pikepdf.Array()):
+                if isinstance(annot, pikepdf.Dictionary):
+                    beschreiben(annot.get("/FS"), f"page {number}: file attachment")
+            for spec in page.obj.get("/AF", pikepdf.Array()):
+                beschreiben(spec, f"page {number}: associated")
+        for spec in pdf.Root.get("/AF", pikepdf.Array()):
+            beschreiben(spec, "document: associated")
+    return out
 
 
 def _xml_of(found: dict[str, bytes], name: str) -> bytes:

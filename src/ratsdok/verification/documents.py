@@ -33,7 +33,7 @@ from ratsdok.pdf.bundling import (
     build_bundle,
     bundle_to_file,
 )
-from ratsdok.pdf.extraction import embedded_files
+from ratsdok.pdf.extraction import embedded_files, hidden_files
 from ratsdok.pdf.names import MAX_PDF_BYTES, SCHRIFTEN_NAME, XML_NAME
 from ratsdok.report import Check, Kind, Report, Status
 from ratsdok.store.files import read_bytes
@@ -109,8 +109,21 @@ def verify(
         require_signatures=require_signatures,
     )
     seiten = _check_pages(data, xml, doc, embedded, trust)
+    versteckt = tuple(
+        Check(
+            Kind.DATEI,
+            f"embedded file outside the name tree ({where})",
+            Status.UNLISTED,
+            "other readers (pdfdetach, viewers) show it; ratsdok lists none there",
+        )
+        for where in hidden_files(data, name=name)
+    )
     return VerificationResult(
-        result.source, result.vorlage, (*result.checks, seiten), result.pruefwert, result.notes
+        result.source,
+        result.vorlage,
+        (*result.checks, seiten, *versteckt),
+        result.pruefwert,
+        result.notes,
     )
 
 
