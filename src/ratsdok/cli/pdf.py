@@ -18,7 +18,7 @@ _TRUST_HELP = (
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from ratsdok.integrity.verify import signature_marks, signed_blocks
+    from ratsdok.integrity.verify import signature_marks, unmarked_note
     from ratsdok.pdf.ansicht import tabellen_ohne_kopf
     from ratsdok.pdf.render import render_pdf
     from ratsdok.pdf.validation import gate_tagged
@@ -26,14 +26,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
     doc, v = read_document(Path(args.file), anlagen=AnlagenCheck.IGNORE)
     marks = signature_marks(doc, trust=args.trust)
-    unmarked = sorted(set(signed_blocks(doc)) - set(marks))
-    if unmarked:
-        why = "no --trust given" if args.trust is None else "not valid and trusted"
-        print(
-            f"Hinweis: Unterzeichnung {', '.join(map(str, unmarked))} signed, but not marked "
-            f"as signed on the pages: {why} (ratsdok verify says why)",
-            file=sys.stderr,
-        )
+    note = unmarked_note(doc, marks, trusted=args.trust is not None)
+    if note is not None:
+        print(f"Hinweis: {note}", file=sys.stderr)
     data = render_pdf(v, signiert=marks)
     # Checked before it is written: what the CLI writes is what it claims.
     gate_tagged(

@@ -59,9 +59,11 @@ __all__ = [
     "Teil",
     "TeilArt",
     "VerificationResult",
+    "mark_candidates",
     "names_match",
     "signature_marks",
     "signed_blocks",
+    "unmarked_note",
     "verify_document",
 ]
 
@@ -519,6 +521,41 @@ def _unsigned(model: Vorlage, checks: list[Check], require_signatures: bool) -> 
 
 
 _INTACT: Final = frozenset({Status.VALID, Status.UNTRUSTED, Status.EXPIRED})
+
+
+def mark_candidates(result: VerificationResult) -> list[dict[int, str]]:
+    """The signed-block marks the pages of *result*'s document may carry, each once:
+    those :func:`signature_marks` gives with the trust *result* was verified with,
+    none, and every intact signature marked (a PDF made with a trust the verifier
+    does not have). Taken from *result*'s checks: nothing is verified again."""
+    intact = _INTACT | {Status.WRONG_SIGNER}
+    bound = [
+        (c.signer.unterzeichnung, c.status)
+        for c in result.checks
+        if c.kind is Kind.SIGNATUR and c.signer is not None and c.signer.unterzeichnung is not None
+    ]
+    out: list[dict[int, str]] = []
+    for marks in (
+        {n: result.pruefwert for n, status in bound if status is Status.VALID},
+        {},
+        {n: result.pruefwert for n, status in bound if status in intact},
+    ):
+        if marks not in out:
+            out.append(marks)
+    return out
+
+
+def unmarked_note(doc: ParsedDocument, marks: Mapping[int, str], *, trusted: bool) -> str | None:
+    """The note for blocks *doc* signs that *marks* leave unmarked on the pages (None:
+    there are none); *trusted* says whether a trust anchor was given."""
+    unmarked = sorted(set(signed_blocks(doc)) - set(marks))
+    if not unmarked:
+        return None
+    why = "they are not valid and trusted" if trusted else "no trusted CA was given (--trust)"
+    return (
+        f"Unterzeichnung {', '.join(map(str, unmarked))} signed, but not marked as signed on "
+        f"the pages: {why} (ratsdok verify says why)"
+    )
 
 
 def signed_blocks(doc: ParsedDocument | bytes) -> list[int]:

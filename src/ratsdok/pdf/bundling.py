@@ -88,7 +88,7 @@ from ratsdok._types import TrustSource
 from ratsdok.errors import AnlagenError, InvalidDocumentError, Problem
 from ratsdok.integrity.record import Keep, sealed_record
 from ratsdok.integrity.seal import seal_document
-from ratsdok.integrity.verify import signature_marks, signed_blocks
+from ratsdok.integrity.verify import signature_marks, signed_blocks, unmarked_note
 from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
 from ratsdok.pdf.ansicht import seitenvermerk, tabellen_ohne_kopf
 from ratsdok.pdf.assemble import (
@@ -350,15 +350,9 @@ def _xml_to_embed(
     if signiert is not None:  # the caller says which blocks are marked (verification)
         return doc.to_bytes(), dict(signiert) if kept else {}, hinweise
     marks = signature_marks(doc, trust=trust) if kept else {}
-    unmarked = sorted(set(signed_blocks(doc) if kept else []) - set(marks))
-    if unmarked:
-        why = "no trusted CA was given" if trust is None else "they are not valid and trusted"
-        hinweise.append(
-            Problem(
-                f"the signatures of Unterzeichnung {', '.join(map(str, unmarked))} are embedded "
-                f"but not marked as signed on the pages: {why} (ratsdok verify says why)"
-            )
-        )
+    note = unmarked_note(doc, marks, trusted=trust is not None) if kept else None
+    if note is not None:
+        hinweise.append(Problem(note))
     return doc.to_bytes(), marks, hinweise
 
 

@@ -17,11 +17,9 @@ import pikepdf
 
 from ratsdok._types import PathLike, TrustSource
 from ratsdok.errors import InvalidDocumentError, Problem, RatsdokError, UnsafeInputError
-from ratsdok.integrity.seal import pruefwert, vorlage_element
 from ratsdok.integrity.verify import (
     VerificationResult,
-    signature_marks,
-    signed_blocks,
+    mark_candidates,
     verify_document,
 )
 from ratsdok.interop.xdomea.check import verify_archive
@@ -108,7 +106,7 @@ def verify(
         notes=notes,
         require_signatures=require_signatures,
     )
-    seiten = _check_pages(data, xml, doc, embedded, trust)
+    seiten = _check_pages(data, xml, doc, embedded, mark_candidates(result))
     versteckt = tuple(
         Check(
             Kind.DATEI,
@@ -128,18 +126,20 @@ def verify(
 
 
 def _check_pages(
-    data: bytes, xml: bytes, doc: ParsedDocument, files: dict[str, bytes], trust: TrustSource
+    data: bytes,
+    xml: bytes,
+    doc: ParsedDocument,
+    files: dict[str, bytes],
+    candidates: list[dict[int, str]],
 ) -> Check:
     """Whether the bundle is, byte for byte, what ratsdok builds from its embedded
     record and files (building is deterministic): then every page a reader sees is
     the rendering of what is verified, and the merged Anlage pages are the files'.
 
     The signed blocks the pages mark depend on the trust given when it was built:
-    no marks, the marks *trust* gives, or every intact signature marked."""
+    *candidates* (:func:`~ratsdok.integrity.verify.mark_candidates`)."""
     label = "Seiten"
     v = doc.nachricht.vorlage
-    pw = pruefwert(vorlage_element(doc.tree.getroot()))
-    candidates = [signature_marks(doc, trust=trust), {}, {n: pw for n in signed_blocks(doc)}]
     with (
         pikepdf.open(io.BytesIO(data)) as pdf,
         pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta,
@@ -161,12 +161,8 @@ def _check_pages(
             if b"/Prev" in data[-2048:]:
                 sizes = sorted({len(files[d]) for d in dateien if d in files})
                 schwellen = [STREAM_THRESHOLD, *(n for n in sizes if n != STREAM_THRESHOLD)]
-            tried: list[tuple[int | None, dict[int, str]]] = []
             for schwelle in schwellen:
                 for marks in candidates:
-                    if (schwelle, marks) in tried:
-                        continue
-                    tried.append((schwelle, marks))
                     if _rebuild(v, folder, xml, marks, barrierefrei, schwelle) == data:
                         return Check(
                             Kind.DOKUMENT,

@@ -21,8 +21,7 @@ from lxml import etree
 
 from ratsdok._types import PathLike, TrustSource
 from ratsdok.errors import RatsdokError
-from ratsdok.integrity.seal import pruefwert, vorlage_element
-from ratsdok.integrity.verify import signature_marks, signed_blocks, verify_document
+from ratsdok.integrity.verify import mark_candidates, verify_document
 from ratsdok.interop.xdomea.names import (
     MANIFEST,
     MESSAGE_SUFFIX,
@@ -35,7 +34,7 @@ from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
 from ratsdok.pdf.names import MAX_PDF_BYTES
 from ratsdok.pdf.render import ARCHIV, render
 from ratsdok.report import Check, Kind, Report, Status
-from ratsdok.xml.mapping import ParsedDocument, parse_document
+from ratsdok.xml.mapping import parse_document
 from ratsdok.xml.parser import parse_xml
 
 __all__ = ["ArchivTeil", "ArchivVorgang", "ArchiveResult", "verify_archive"]
@@ -333,7 +332,7 @@ def _check_vorgang(
     kennzeichen = vg.findtext(f"{X}AllgemeineMetadaten/{X}Kennzeichen") or "?"
     nummer = kennzeichen
     checks: list[Check] = []
-    doc: ParsedDocument | None = None
+    marks: list[dict[int, str]] | None = None
     block = vg.find(f"{X}AnwendungsspezifischeErweiterungXML")
     v: Vorlage | None = None
     facts: tuple[tuple[str, str], ...] = ()
@@ -357,6 +356,7 @@ def _check_vorgang(
             )
         else:
             v = result.vorlage
+            marks = mark_candidates(result)
             facts = result.facts
             # The label comes from the sealed record, never from unverified metadata.
             nummer = str(v.nummer)
@@ -415,31 +415,25 @@ def _check_vorgang(
             checks.append(_check_file(name, ist, ok_manifest))
     for name, (_, missing) in dateien.items():
         checks.append(_datei(name, Status.MISSING, missing))
-    if doc is not None and v is not None and v.hauptdokument is None:
+    if marks is not None and v is not None and v.hauptdokument is None:
         name = vorlage_pdf_name(v)
         if name in ist:
-            checks.append(_check_rendering(name, lesen(name), doc, v, trust))
+            checks.append(_check_rendering(name, lesen(name), v, marks))
     return ArchivVorgang(f"{zip_name}#{uid}", uid, nummer, tuple(checks), facts)
 
 
 def _check_rendering(
-    name: str, data: bytes | None, doc: ParsedDocument, v: Vorlage, trust: TrustSource
+    name: str, data: bytes | None, v: Vorlage, candidates: list[dict[int, str]]
 ) -> Check:
     """Whether the archived Vorlage PDF is, byte for byte, the rendering of the sealed
     record (rendering is deterministic): then what a reader sees is what is verified.
 
-    The signed blocks it marks depend on the trust given when it was made: no marks,
-    the marks *trust* gives, or every intact signature marked."""
+    The signed blocks it marks depend on the trust given when it was made:
+    *candidates* (:func:`~ratsdok.integrity.verify.mark_candidates`)."""
     label = f"{name} (Seiten)"
     if data is None:
         return _datei(label, Status.INVALID, "the Vorlage PDF cannot be read from the ZIP")
-    pw = pruefwert(vorlage_element(doc.tree.getroot()))
-    candidates = [signature_marks(doc, trust=trust), {}, {n: pw for n in signed_blocks(doc)}]
-    seen: list[dict[int, str]] = []
     for marks in candidates:
-        if marks in seen:
-            continue
-        seen.append(marks)
         if render(v, signiert=marks, standards=ARCHIV) == data:
             return _datei(
                 label,
