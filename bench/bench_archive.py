@@ -15,6 +15,7 @@ examples), papers per second.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
@@ -43,49 +44,48 @@ NS = UUID("5b0f6a52-3c1e-4e0a-9d7e-2a1b3c4d5e6f")
 
 def generate(n: int, folder: Path) -> list[tuple[ratsdok.Vorlage, Path | None]]:
     """N Vorlagen with 3 Anlage files each (PDF-ish, CSV, text; 4–40 KiB)."""
-    out: list[tuple[ratsdok.Vorlage, Path | None]] = []
-    for i in range(n):
-        anlagen = []
-        for k, (ext, mime) in enumerate(
-            [("pdf", "application/pdf"), ("csv", "text/csv"), ("txt", "text/plain")], 1
-        ):
-            name = f"v{i:05d}-a{k}.{ext}"
-            data = (f"Vorlage {i} Anlage {k}\n" * (200 * k + i % 50)).encode()
-            (folder / name).write_bytes(data)
-            anlagen.append(
-                ratsdok.Anlage(
-                    nummer=k,
-                    titel=f"Anlage {k}",
-                    dateiname=name,
-                    medientyp=mime,
-                    groesse=len(data),
-                    sha256=__import__("hashlib").sha256(data).hexdigest(),
-                    oeffentlich=True,
-                )
+    return [(make_vorlage(i, folder), folder) for i in range(n)]
+
+
+def make_vorlage(i: int, folder: Path) -> ratsdok.Vorlage:
+    """Vorlage number *i*, its 3 Anlage files written into *folder*."""
+    anlagen = []
+    for k, (ext, mime) in enumerate(
+        [("pdf", "application/pdf"), ("csv", "text/csv"), ("txt", "text/plain")], 1
+    ):
+        name = f"v{i:05d}-a{k}.{ext}"
+        data = (f"Vorlage {i} Anlage {k}\n" * (200 * k + i % 50)).encode()
+        (folder / name).write_bytes(data)
+        anlagen.append(
+            ratsdok.Anlage(
+                nummer=k,
+                titel=f"Anlage {k}",
+                dateiname=name,
+                medientyp=mime,
+                groesse=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                oeffentlich=True,
             )
-        v = ratsdok.Vorlage(
-            uuid=uuid5(NS, str(i)),
-            nummer=f"KT {i + 1:04d}/2025",
-            art=ratsdok.Vorlagenart.BESCHLUSSVORLAGE,
-            betreff=f"Beschluss Nummer {i} über die Maßnahme",
-            datum=date(2025, 1 + i % 12, 1 + i % 28),
-            koerperschaft="Wartburgkreis",
-            beratungsfolge=[
-                ratsdok.Beratung(
-                    gremium="Kreisausschuss", sitzungstermin=date(2025, 1 + i % 12, 1)
-                ),
-                ratsdok.Beratung(gremium="Kreistag", sitzungstermin=date(2025, 1 + i % 12, 20)),
-            ],
-            abschnitte=[
-                ratsdok.Abschnitt(
-                    art=ratsdok.Abschnittsart.BESCHLUSSVORSCHLAG,
-                    absaetze=[f"Der Kreistag beschließt Maßnahme {i}."],
-                )
-            ],
-            anlagen=anlagen,
         )
-        out.append((v, folder))
-    return out
+    return ratsdok.Vorlage(
+        uuid=uuid5(NS, str(i)),
+        nummer=f"KT {i + 1:04d}/2025",
+        art=ratsdok.Vorlagenart.BESCHLUSSVORLAGE,
+        betreff=f"Beschluss Nummer {i} über die Maßnahme",
+        datum=date(2025, 1 + i % 12, 1 + i % 28),
+        koerperschaft="Wartburgkreis",
+        beratungsfolge=[
+            ratsdok.Beratung(gremium="Kreisausschuss", sitzungstermin=date(2025, 1 + i % 12, 1)),
+            ratsdok.Beratung(gremium="Kreistag", sitzungstermin=date(2025, 1 + i % 12, 20)),
+        ],
+        abschnitte=[
+            ratsdok.Abschnitt(
+                art=ratsdok.Abschnittsart.BESCHLUSSVORSCHLAG,
+                absaetze=[f"Der Kreistag beschließt Maßnahme {i}."],
+            )
+        ],
+        anlagen=anlagen,
+    )
 
 
 def zip_floor(items: list[tuple[ratsdok.Vorlage, Path | None]], out: Path, pdf_size: int) -> float:

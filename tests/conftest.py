@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import shutil
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import strategies as st
 
 import ratsdok
+from tests.pki import pki
+from tests.tsa import LoopbackTsa
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = ROOT / "examples" / "kt-0134-2020"
@@ -45,6 +51,15 @@ def require_tool(name: str) -> str:
     return path
 
 
+def require_module(name: str) -> None:
+    """Skip locally when the optional module *name* is missing, fail in CI (CI=true)."""
+    if importlib.util.find_spec(name) is None:
+        message = f"optional module {name!r} is not installed"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI installs the dev extra, see .ci/run)")
+        pytest.skip(message)
+
+
 def require_corpus(relative: str) -> Path:
     """A file or folder of ../shared/corpus; skip locally when absent, fail in CI."""
     path = CORPUS / relative
@@ -76,6 +91,15 @@ def example_copy(tmp_path: Path) -> Path:
     return target / "vorlage.xml"
 
 
+def readme_sh_block(after: str) -> str:
+    """The first ```sh block of the README after the text *after* (tests run such
+    blocks as printed)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"```sh\n(.*?)```", readme[readme.index(after) :], re.S)
+    assert m is not None, f"README lost its sh block after {after!r}"
+    return m.group(1)
+
+
 def line_of(text: str, needle: str, start: int = 1) -> int:
     """1-based number of the first line at or after *start* that contains *needle*."""
     for number, line in enumerate(text.splitlines(), 1):
@@ -88,3 +112,20 @@ def line_of(text: str, needle: str, start: int = 1) -> int:
 def example_text() -> str:
     """The example XML as text (edit it with str.replace to build bad inputs)."""
     return EXAMPLE_XML.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackTsa]:
+    """A loopback RFC 3161 TSA (``openssl ts -reply``) with the test PKI's TSA certificate."""
+    server = LoopbackTsa(require_tool("openssl"), pki()["tsa"], tmp_path_factory.mktemp("tsa"))
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def tsa_down() -> str:
+    """The URL of a TSA that is not there: a loopback port nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/tsa"

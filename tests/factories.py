@@ -14,15 +14,19 @@ import io
 import json
 import os
 import re
+import shutil
+import struct
 import subprocess
 import sys
 import zipfile
+import zlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 from uuid import UUID
+from xml.sax.saxutils import escape as xml_escape
 
 import jsonschema  # type: ignore[import-untyped,unused-ignore]
 import pikepdf
@@ -54,6 +58,7 @@ from ratsdok import (
 from ratsdok.integrity.sign import sign
 from ratsdok.interop.oparl.common import is_vendor_key
 from ratsdok.interop.xdomea import XDOMEA_NS, archive
+from ratsdok.model._base import GELESEN
 from ratsdok.oparl import EXTENSION_KEY
 from ratsdok.pdf.render import render_pdf
 from ratsdok.xml.schema import schema_problems
@@ -283,8 +288,13 @@ def full_vorlage() -> Vorlage:
     )
 
 
-def anlage(nummer: int = 1, dateiname: str = "a.pdf", **changes: Any) -> Anlage:
-    """A public PDF Anlage with neither size nor digest; keyword arguments replace fields."""
+def anlage(
+    nummer: int = 1, dateiname: str = "a.pdf", *, gelesen: bool = False, **changes: Any
+) -> Anlage:
+    """A public PDF Anlage with neither size nor digest; keyword arguments replace fields.
+
+    *gelesen*: as read from an existing document, which may keep a file name a new
+    one may not have (``RATSDOK.XML``, ``CON.pdf``)."""
     data: dict[str, Any] = {
         "nummer": nummer,
         "titel": "Anlage",
@@ -293,7 +303,7 @@ def anlage(nummer: int = 1, dateiname: str = "a.pdf", **changes: Any) -> Anlage:
         "oeffentlich": True,
     }
     data.update(changes)
-    return Anlage(**data)
+    return Anlage.model_validate(data, context=GELESEN if gelesen else None)
 
 
 def with_anlagen() -> ratsdok.Vorlage:
@@ -772,6 +782,109 @@ def rewrite_zip(
             res = change(info.filename, zin.read(info))
             if res is not None:
                 zout.writestr(res[0], res[1])
+
+
+def altes_dokument(folder: Path, dateiname: str = "CON.pdf") -> Path:
+    """The example (format 1.0.0, which allowed any safe file name) copied into
+    *folder* with its Anlage file named *dateiname*, which is not portable."""
+    shutil.copytree(EXAMPLE_XML.parent, folder)
+    (folder / "integrationskonzept.pdf").rename(folder / dateiname)
+    doc = folder / EXAMPLE_XML.name
+    old = b"<ratsdok:dateiname>integrationskonzept.pdf</ratsdok:dateiname>"
+    new = f"<ratsdok:dateiname>{xml_escape(dateiname)}</ratsdok:dateiname>".encode()
+    assert doc.read_bytes().count(old) == 1 and b'version="1.0.0"' in doc.read_bytes()
+    doc.write_bytes(doc.read_bytes().replace(old, new))
+    return doc
+
+
+# ZIP byte surgery, as an attacker does it (no ZIP64, no comment: ratsdok's small archives).
+
+
+def zip_end(data: bytes) -> tuple[int, int]:
+    """Offset of the central directory and its number of records, from the end record."""
+    assert data[-22:-18] == b"PK\x05\x06" and b"PK\x06\x07" not in data[-42:-22]
+    return int.from_bytes(data[-6:-2], "little"), int.from_bytes(data[-12:-10], "little")
+
+
+def local_offsets(data: bytes) -> dict[str, int]:
+    """Name → offset of its local record, as the central directory lists them."""
+    pos, count = zip_end(data)
+    out: dict[str, int] = {}
+    for _ in range(count):
+        assert data[pos : pos + 4] == b"PK\x01\x02"
+        n, m, k = (int.from_bytes(data[pos + i : pos + i + 2], "little") for i in (28, 30, 32))
+        out[data[pos + 46 : pos + 46 + n].decode()] = int.from_bytes(
+            data[pos + 42 : pos + 46], "little"
+        )
+        pos += 46 + n + m + k
+    return out
+
+
+def splice_zip(data: bytes, at: int, insert: bytes, *, move_offsets: bool = True) -> bytes:
+    """*data* with *insert* at offset *at*; with *move_offsets*, every offset the central
+    directory and the end record give at or after *at* is moved along, so that
+    :mod:`zipfile` reads the same entries as before."""
+    cd, count = zip_end(data)
+    out = bytearray(data[:at] + insert + data[at:])
+    if not move_offsets:
+        return bytes(out)
+    shift = len(insert)
+    pos = cd + shift if at <= cd else cd
+    for _ in range(count):
+        n, m, k = (int.from_bytes(out[pos + i : pos + i + 2], "little") for i in (28, 30, 32))
+        offset = int.from_bytes(out[pos + 42 : pos + 46], "little")
+        if offset >= at:
+            out[pos + 42 : pos + 46] = (offset + shift).to_bytes(4, "little")
+        pos += 46 + n + m + k
+    if at <= cd:
+        out[-6:-2] = (cd + shift).to_bytes(4, "little")
+    return bytes(out)
+
+
+def stored_local_record(name: str, content: bytes) -> bytes:
+    """A local file record (header and data, stored) for *name*."""
+    raw = name.encode()
+    crc = zlib.crc32(content)
+    head = struct.pack(
+        "<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0x800, 0, 0, 0x21, crc, len(content),
+        len(content), len(raw), 0,
+    )  # fmt: skip
+    return head + raw + content
+
+
+class Pipe(io.RawIOBase):
+    """A write-only stream that cannot seek, as a pipe: zipfile writes CRC and sizes
+    into data descriptors after each entry's data there."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        self.data += b
+        return len(b)
+
+
+def streamed_entries(data: bytes) -> dict[str, bytes]:
+    """The entries a streaming reader (Java's ZipInputStream, ``unzip -`` and the like)
+    extracts: local records read from offset 0 in order, a later one of the same
+    name overwriting an earlier one (no data descriptors)."""
+    out: dict[str, bytes] = {}
+    pos = 0
+    while data[pos : pos + 4] == b"PK\x03\x04":
+        method, size = struct.unpack("<H8xI", data[pos + 8 : pos + 22])
+        n, m = struct.unpack("<HH", data[pos + 26 : pos + 30])
+        name = data[pos + 30 : pos + 30 + n].decode()
+        if size == 0xFFFFFFFF:  # ZIP64: both sizes in the extra field, which comes first
+            assert data[pos + 30 + n : pos + 32 + n] == b"\x01\x00"
+            size = int.from_bytes(data[pos + 42 + n : pos + 50 + n], "little")
+        start = pos + 30 + n + m
+        body = data[start : start + size]
+        out[name] = zlib.decompress(body, -15) if method == 8 else body
+        pos = start + size
+    return out
 
 
 # --------------------------------------------------------------------------- text source

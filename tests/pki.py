@@ -1,16 +1,17 @@
-"""A tiny test PKI made with cryptography: a CA and signer certificates."""
+"""A tiny test PKI made with cryptography: a CA, signer certificates and a TSA."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
@@ -93,6 +94,7 @@ def make_signer(
     ecdsa: bool = False,
     key: PrivateKey | None = None,
     days: tuple[int, int] = (-1, 365),
+    extended_key_usage: Sequence[x509.ObjectIdentifier] = (),
 ) -> Identity:
     if key is None:
         key = (
@@ -101,7 +103,7 @@ def make_signer(
             else rsa.generate_private_key(public_exponent=65537, key_size=3072)
         )
     ca_ski = ca.cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(_name(cn))
         .issuer_name(ca.cert.subject)
@@ -128,14 +130,23 @@ def make_signer(
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
         )
-        .sign(ca.key, hashes.SHA256())
     )
-    return Identity(key, cert)
+    if extended_key_usage:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage(list(extended_key_usage)), critical=True
+        )
+    return Identity(key, builder.sign(ca.key, hashes.SHA256()))
+
+
+def make_tsa(ca: Identity, cn: str = "ratsdok Test-TSA") -> Identity:
+    """A time stamp authority: extendedKeyUsage timeStamping, critical (RFC 3161
+    section 2.3; OpenSSL and pyHanko both require it)."""
+    return make_signer(ca, cn, extended_key_usage=[ExtendedKeyUsageOID.TIME_STAMPING])
 
 
 @functools.cache
 def pki() -> dict[str, Identity]:
-    """One test PKI per session: CA, RSA and ECDSA signers, a foreign CA's signer."""
+    """One test PKI per session: CA, RSA and ECDSA signers, a foreign CA's signer, a TSA."""
     ca = make_ca()
     other = make_ca("Fremde Test-CA")
     return {
@@ -144,4 +155,34 @@ def pki() -> dict[str, Identity]:
         "beigeordneter": make_signer(ca, "Rosenstengel, Kreisbeigeordneter", ecdsa=True),
         "fremd": make_signer(other, "Mallory, Fälscher"),
         "abgelaufen": make_signer(ca, "Alt, Landrat", ecdsa=True, days=(-30, -1)),
+        "tsa": make_tsa(ca),
+        # PAdES signs with RSA only (ECDSA makes pyHanko declare PDF 2.0)
+        "beigeordneter_rsa": make_signer(ca, "Rosenstengel, Kreisbeigeordneter"),
+        "widerrufen": make_signer(ca, "Krebs, Landrat"),
     }
+
+
+def make_crl(ca: Identity, revoked: list[x509.Certificate]) -> bytes:
+    """A DER CRL of *ca* listing *revoked*, valid from yesterday for a week."""
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca.cert.subject)
+        .last_update(NOW - dt.timedelta(days=1))
+        .next_update(NOW + dt.timedelta(days=7))
+        .add_extension(x509.CRLNumber(1), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
+                ca.cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+            ),
+            critical=False,
+        )
+    )
+    for cert in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(cert.serial_number)
+            .revocation_date(NOW - dt.timedelta(hours=12))
+            .build()
+        )
+    assert isinstance(ca.key, rsa.RSAPrivateKey)
+    return builder.sign(ca.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)

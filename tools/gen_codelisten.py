@@ -23,9 +23,11 @@ BESCHREIBUNG = (
 )
 
 VERSION_BESCHREIBUNG = (
-    "Strukturierte Abschnitte (Listen, Zwischenüberschriften, Tabellen), finanzielle "
+    "Ein Zeitstempel nach RFC 3161 über das Siegel (zeitstempel). Version 1.1.0 brachte "
+    "strukturierte Abschnitte (Listen, Zwischenüberschriften, Tabellen), finanzielle "
     "Auswirkungen, Abstimmungen im Wortlaut, Beteiligte, Öffentlichkeit, Hauptdokument "
-    "und Anlagen ohne Datei. Jedes Dokument der Version 1.0.0 ist auch nach 1.1.0 gültig."
+    "und Anlagen ohne Datei. Jedes Dokument der Versionen 1.0.0 und 1.1.0 ist auch nach "
+    "1.2.0 gültig."
 )
 
 APPINFO = f"""   <xs:annotation>

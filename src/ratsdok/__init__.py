@@ -81,10 +81,17 @@ TeilArt = Kind
 """Deprecated name of :class:`Kind` (ratsdok 0.1)."""
 
 if TYPE_CHECKING:
+    from ratsdok.integrity.bindung import Bindungen
     from ratsdok.integrity.seal import seal
     from ratsdok.integrity.sign import load_certificate, load_private_key, sign
     from ratsdok.integrity.verify import VerificationResult
-    from ratsdok.interop.xdomea import ArchiveResult, archive, verify_archive
+    from ratsdok.interop.xdomea import (
+        ArchiveResult,
+        ArchivLauf,
+        archive,
+        archive_batch,
+        verify_archive,
+    )
     from ratsdok.pdf.bundling import (
         BundleResult,
         NichtKonform,
@@ -94,7 +101,8 @@ if TYPE_CHECKING:
     )
     from ratsdok.pdf.extraction import ExtractResult, extract, from_pdf
     from ratsdok.pdf.render import render_pdf
-    from ratsdok.verification import InputKind, detect, verify, verify_any
+    from ratsdok.pdf.signieren import Unterzeichner
+    from ratsdok.verification import InputKind, detect, sign_pdf, verify, verify_any
 
 # The PDF, signature and archive side (pikepdf, ReportLab, signxml) loads on first use,
 # so `import ratsdok` stays light.
@@ -108,6 +116,9 @@ _LAZY = {
     "extract": "ratsdok.pdf.extraction",
     "from_pdf": "ratsdok.pdf.extraction",
     "render_pdf": "ratsdok.pdf.render",
+    "Unterzeichner": "ratsdok.pdf.signieren",
+    "sign_pdf": "ratsdok.verification",
+    "Bindungen": "ratsdok.integrity.bindung",
     "seal": "ratsdok.integrity.seal",
     "sign": "ratsdok.integrity.sign",
     "load_certificate": "ratsdok.integrity.sign",
@@ -118,6 +129,8 @@ _LAZY = {
     "detect": "ratsdok.verification",
     "InputKind": "ratsdok.verification",
     "archive": "ratsdok.interop.xdomea",
+    "archive_batch": "ratsdok.interop.xdomea",
+    "ArchivLauf": "ratsdok.interop.xdomea",
     "verify_archive": "ratsdok.interop.xdomea",
     "ArchiveResult": "ratsdok.interop.xdomea",
 }
@@ -146,6 +159,7 @@ __all__ = [
     "AnlagenError",
     "AnlagenPruefung",
     "AnlagenStatus",
+    "ArchivLauf",
     "ArchiveResult",
     "Ausrichtung",
     "Bearbeitungsstand",
@@ -155,6 +169,7 @@ __all__ = [
     "Beteiligung",
     "Bezug",
     "Bezugsart",
+    "Bindungen",
     "BundleResult",
     "Check",
     "Drucksachennummer",
@@ -196,6 +211,7 @@ __all__ = [
     "Teil",
     "TeilArt",
     "UnsafeInputError",
+    "Unterzeichner",
     "Unterzeichnung",
     "VerificationResult",
     "Vermerk",
@@ -206,6 +222,7 @@ __all__ = [
     "Zwischenueberschrift",
     "__version__",
     "archive",
+    "archive_batch",
     "bloecke_aus_markdown",
     "build_bundle",
     "bundle",
@@ -226,6 +243,7 @@ __all__ = [
     "schema_dir",
     "seal",
     "sign",
+    "sign_pdf",
     "to_xml",
     "validate_xml",
     "verify",

@@ -20,6 +20,7 @@ __all__ = [
     "SchemaError",
     "UnsafeInputError",
     "XmlSyntaxError",
+    "ZeitstempelError",
 ]
 
 
@@ -82,3 +83,8 @@ class AnlagenError(RatsdokError):
 
 class OutputError(RatsdokError):
     """An output could not be written; nothing partial was left behind."""
+
+
+class ZeitstempelError(RatsdokError):
+    """A time stamp authority could not be reached or gave no usable time stamp;
+    nothing was written."""

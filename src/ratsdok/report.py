@@ -51,6 +51,12 @@ class Kind(StrEnum):
     """One value of an imported document (OParl import notes)."""
     UNTERZEICHNUNG = "unterzeichnung"
     """An Unterzeichnung (a "gez." block) as such: whether any signature is bound to it."""
+    PADES = "pades"
+    """A PAdES signature in a PDF (a signature field of an Unterzeichnung)."""
+    SEITEN = "seiten"
+    """Pages of a PDF: whether what a reader sees is signed, proven or unchecked."""
+    ZEITSTEMPEL = "zeitstempel"
+    """An RFC 3161 time stamp over the seal's digest (format 1.2)."""
 
     SEAL = "pruefsumme"
     """Deprecated name of :attr:`PRUEFSUMME` (``TeilArt.SEAL``)."""
@@ -64,7 +70,7 @@ class Status(StrEnum):
     OK = "ok"
     """Bytes match every recorded value; a value was taken over."""
     BROKEN = "broken"
-    """The seal does not match the Vorlage."""
+    """The seal, or the time stamp over it, does not match the Vorlage."""
     MISSING = "missing"
     """Something that should be there is not (seal, file, bytes of an Anlage)."""
     CHANGED = "changed"
@@ -91,6 +97,17 @@ class Status(StrEnum):
     WRONG_SIGNER = "wrong-signer"
     """Verified and trusted, but the certificate names someone other than the
     Unterzeichnung the signature is bound to."""
+    SIGNED = "signed"
+    """Pages under a valid PAdES signature, unchanged since but for what later
+    signatures and revocation data may add."""
+    PROVEN = "proven"
+    """Pages identical to what ratsdok makes afresh from the verified record (the
+    Vorlage re-rendered by the same renderer version, the Anlage files' pages)."""
+    UNCHECKED = "unchecked"
+    """Could not be checked (pages made by another renderer version, or before
+    ratsdok recorded it). Not a failure, not fine either: ``verify`` exits 3."""
+    FAILED = "failed"
+    """Pages that differ from what ratsdok makes afresh from the verified record."""
 
     @property
     def fine(self) -> bool:
@@ -99,7 +116,7 @@ class Status(StrEnum):
 
 
 # NO_FILE is fine: the Vorlage says there is no file, and its title is in the sealed XML.
-_FINE = frozenset({Status.VALID, Status.OK, Status.NO_FILE})
+_FINE = frozenset({Status.VALID, Status.OK, Status.NO_FILE, Status.SIGNED, Status.PROVEN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +247,13 @@ class Report:
         if not self.checks and not self.sections:
             return False
         return all(c.ok for c in self.checks) and all(s.ok for s in self.sections)
+
+    @property
+    def unchecked(self) -> bool:
+        """True when nothing failed but something could not be checked (``verify``
+        exits 3 then, not 1): every check that is not fine is ``unchecked``."""
+        bad = list(self.failures())
+        return bool(bad) and all(c.status is Status.UNCHECKED for c in bad)
 
     def failures(self) -> Iterator[Check]:
         """Every check that is not fine, sections included."""

@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 STANDARD = "ratsdok"
 """Name of the XML standard, written to the ``standard`` attribute."""
 
-FORMAT_VERSIONS = ("1.0.0", "1.1.0")
+FORMAT_VERSIONS = ("1.0.0", "1.1.0", "1.2.0")
 """The format versions this library reads and writes, oldest first. A document is
 written in the lowest one whose features it uses (see the README's compatibility rule)."""
 

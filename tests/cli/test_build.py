@@ -146,3 +146,21 @@ def test_the_hauptdokument_gets_its_digest_too(quelle: Path, tmp_path: Path) -> 
     assert h is not None
     assert (h.medientyp, h.groesse) == ("application/pdf", 12)
     assert h.sha256 == hashlib.sha256(b"%PDF-1.4 alt").hexdigest()
+
+
+@pytest.mark.parametrize("name", ["CON.pdf", "a.pdf:Zone.Identifier", "RATSDOK.XML"])
+def test_a_file_name_that_is_not_portable_is_refused(
+    quelle: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """Issue #13: a new document never gets a name that breaks on Windows or on a
+    case-insensitive disk; the error names the line and the field."""
+    text = BEISPIEL.replace('dateiname = "jahresabschluss.pdf"', f'dateiname = "{name}"')
+    quelle.write_text(text, encoding="utf-8")
+    out = tmp_path / "v.xml"
+    assert main(["build", str(quelle), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    zeile = line_of(text, f'dateiname = "{name}"')
+    assert err.startswith(
+        f"{quelle}:{zeile}: anlage[0].dateiname: file name {name!r} is not portable: "
+    )
+    assert not out.exists()

@@ -12,6 +12,7 @@ import pytest
 
 from ratsdok.cli import main
 from tests.conftest import line_of
+from tests.factories import altes_dokument
 
 PROBLEM_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<message>\S.*)$")
 
@@ -226,7 +227,7 @@ def test_archive_creates_its_output_folder(
 
     out = tmp_path / "neu" / "abgabe"
     assert main(["archive", str(EXAMPLE_XML), "-o", str(out)]) == 0
-    (made,) = out.iterdir()
+    (made,) = out.glob("*.zip")  # beside it the run's state and index (issue #14)
     assert capsys.readouterr().out.strip() == str(made)
     assert made.name.endswith("_Aussonderung.Aussonderung.0503.zip")
     assert main(["verify", str(made)]) == 0
@@ -260,11 +261,12 @@ def _value_options() -> list[tuple[str, str, list[str], list[str]]]:
 
 @pytest.mark.parametrize("value", ["gestern", "", "\udcff"])
 def test_every_option_with_a_bad_value_gives_no_traceback(
-    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Found: archive --zeitpunkt gestern and --prozess-id xyz printed tracebacks.
     Each command runs with a bad value for one option (the other required options
     given), so that the command itself, not just the parser, sees the value."""
+    monkeypatch.chdir(tmp_path)  # "-o gestern" is a folder name: never in the checkout
     cases = _value_options()
     assert len(cases) >= 10
     for command, option, positionals, required in cases:
@@ -291,3 +293,18 @@ def test_archive_to_an_existing_file_is_a_clear_error(
     assert main(["archive", str(EXAMPLE_XML), "-o", str(target)]) == 1
     assert "not a folder" in capsys.readouterr().err
     assert target.read_text() == "x"
+
+
+def test_validate_warns_about_a_file_name_that_is_not_portable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue #13: an old document with CON.pdf is valid; validate says why it would
+    not be as a new one, on stderr, and exits 0."""
+    doc = altes_dokument(tmp_path / "alt", "CON.pdf")
+    assert main(["validate", "--anlagen", "require", str(doc)]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    first, second = err.splitlines()
+    assert first.startswith(f"Hinweis: {doc}:")
+    assert "anlagen[0].dateiname: the file name 'CON.pdf' is not portable" in first
+    assert second == f"{doc}: valid"

@@ -14,7 +14,7 @@ import ratsdok
 import ratsdok.oparl
 from ratsdok.cli import main
 from tests.conftest import ROOT
-from tests.factories import BASE, minimal_vorlage
+from tests.factories import BASE, minimal_vorlage, paper
 
 
 def _undated(tmp_path: Path) -> Path:
@@ -139,3 +139,17 @@ def test_release_option_is_in_the_help(capsys: pytest.CaptureFixture[str]) -> No
     with pytest.raises(SystemExit):
         main(["oparl", "export", "--help"])
     assert "--nichtoeffentlich-freigeben" in capsys.readouterr().out
+
+
+def test_import_of_a_name_too_long_for_xml_fails_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # issue #13: an 11 MB name was written as XML that validate then refused
+    source = tmp_path / "paper.json"
+    source.write_text(json.dumps(paper(name="N" * 11_000_000)), encoding="utf-8")
+    out = tmp_path / "vorlage.xml"
+    assert main(["oparl", "import", str(source), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{source}: $.name: a string of 11,000,000 bytes" in err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["paper.json"]

@@ -17,7 +17,7 @@ from ratsdok import Status, TeilArt, verify
 from ratsdok.errors import RatsdokError
 from ratsdok.integrity.seal import seal, stale_signatures, vorlage_digest, vorlage_element
 from ratsdok.xml.mapping import to_xml
-from tests.conftest import ROOT, require_tool
+from tests.conftest import ROOT, readme_sh_block, require_tool
 from tests.factories import pki, signed_by, write_ca
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
@@ -156,7 +156,7 @@ def test_seal_refuses_invalid_documents(example_xml: Path) -> None:
 
 def test_resealing_keeps_existing_signatures_valid(example_xml: Path) -> None:
     p = pki()
-    signed = signed_by(example_xml.read_bytes(), 1)
+    signed = signed_by(example_xml.read_bytes())
     # a re-sent message: new header, a comment outside the Vorlage, single quotes
     resent = signed.replace(
         b"<ratsdok:nachrichtenkopf.g2g>", b"<!-- erneut gesendet --><ratsdok:nachrichtenkopf.g2g>"
@@ -167,14 +167,6 @@ def test_resealing_keeps_existing_signatures_valid(example_xml: Path) -> None:
     assert b"signatur-1" in resealed
     result = verify(resealed, trust=[p["ca"].cert_pem], folder=example_xml.parent)
     assert result.ok, result.to_dict()
-
-
-def _readme_check_block() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    after = readme[readme.index("Checking with standard tools") :]
-    m = re.search(r"```sh\n(.*?)```", after, re.S)
-    assert m is not None, "README lost its standard-tools block"
-    return m.group(1)
 
 
 @pytest.mark.parametrize(
@@ -194,7 +186,7 @@ def test_readme_standard_tool_check_works(
     doc = tmp_path / "vorlage.xml"
     doc.write_bytes(signed_by(seal(v), 1))
     vorlage = vorlage_element(etree.parse(str(doc)).getroot())
-    block = _readme_check_block()
+    block = readme_sh_block("Checking with standard tools")
 
     def run() -> tuple[int, list[str]]:
         done = subprocess.run(

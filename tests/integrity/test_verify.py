@@ -24,7 +24,7 @@ from lxml import etree
 
 import ratsdok
 import ratsdok.xml.mapping
-from ratsdok import Status, TeilArt, VerificationResult, verify
+from ratsdok import Kind, Status, TeilArt, VerificationResult, verify
 from ratsdok.cli import main
 from ratsdok.errors import InvalidDocumentError, RatsdokError
 from ratsdok.integrity.seal import seal
@@ -33,7 +33,7 @@ from ratsdok.model.vorlage import Vorlage
 from ratsdok.pdf.bundling import bundle
 from ratsdok.xml.mapping import to_xml
 from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes
-from tests.factories import anlage, make_signer, pki, signed_by, write_ca
+from tests.factories import altes_dokument, anlage, make_signer, pki, signed_by, write_ca
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 NS = {"r": "urn:ratsdok:schema:1", "ds": DS}
@@ -378,14 +378,26 @@ def test_binding_to_the_unterzeichnung_cannot_be_moved(
     assert _status(result, TeilArt.SIGNATUR) == [Status.INVALID, Status.VALID]
 
 
-def test_removing_other_signatures_leaves_one_valid(signed_copy: Path, trust: list[Path]) -> None:
+def test_removing_one_signature_is_detected_while_the_other_stays_valid(
+    signed_copy: Path, trust: list[Path]
+) -> None:
+    """Issue #12: the remaining signature signs the Vorlage with both
+    Unterzeichnungen; the block whose signature was removed is missing."""
     root = etree.fromstring(signed_copy.read_bytes())
     signaturen = root.find("r:nachrichteninhalt/r:signaturen", NS)
     assert signaturen is not None
     signaturen.remove(signaturen[0])
     result = verify(etree.tostring(root), trust=trust, folder=signed_copy.parent)
-    assert result.ok
     assert [p.unterzeichnung for p in result.parts if p.kind is TeilArt.SIGNATUR] == [2]
+    assert _status(result, TeilArt.SIGNATUR) == [Status.VALID]
+    (missing,) = [c for c in result.checks if c.kind is Kind.UNTERZEICHNUNG]
+    assert (missing.status, missing.unterzeichnung) == (Status.MISSING, 1)
+    assert not result.ok
+    # removing both leaves an unsigned Vorlage: caught only where signatures are required
+    signaturen.getparent().remove(signaturen)  # type: ignore[union-attr]
+    stripped = ratsdok.seal(etree.tostring(root))
+    assert verify(stripped, trust=trust, folder=signed_copy.parent).ok
+    assert not verify(stripped, trust=trust, folder=signed_copy.parent, require_signatures=True).ok
 
 
 def _pdf(files: dict[str, bytes]) -> bytes:
@@ -409,8 +421,9 @@ def test_bundle_pdf(signed_copy: Path, trust: list[Path], tmp_path: Path) -> Non
     # a PDF that carries the same files but other pages is not this record's bundle
     other = _pdf({"ratsdok.xml": signed_copy.read_bytes(), "integrationskonzept.pdf": anlage})
     seiten = verify(other, trust=trust)
-    assert [c.status for c in seiten.checks if c.label == "Seiten"] == [Status.CHANGED]
-    assert not seiten.ok
+    # not made by this ratsdok (no Producer it recorded): the pages cannot be proven
+    assert {c.status for c in seiten.checks if c.kind is Kind.SEITEN} == {Status.UNCHECKED}
+    assert not seiten.ok and seiten.unchecked
     changed = bytearray(anlage)
     changed[100] ^= 0xFF
     bad = _pdf({"ratsdok.xml": signed_copy.read_bytes(), "integrationskonzept.pdf": bytes(changed)})
@@ -430,7 +443,7 @@ def test_bundle_pdf_reports_unlisted_files_and_unchecked_pages(
     files = {"ratsdok.xml": signed_copy.read_bytes(), "integrationskonzept.pdf": anlage}
     handmade = verify(_pdf(files), trust=trust)
     # the pages are checked now: a PDF that merely carries the files is not its bundle
-    assert [c.status for c in handmade.checks if c.label == "Seiten"] == [Status.CHANGED]
+    assert {c.status for c in handmade.checks if c.kind is Kind.SEITEN} == {Status.UNCHECKED}
     assert verify(signed_copy, trust=trust).hinweise == ()  # XML: nothing left unchecked
     extra = verify(_pdf({**files, "../../evil.txt": b"x"}), trust=trust)
     assert [(p.label, p.status) for p in extra.parts if p.status is Status.UNLISTED] == [
@@ -440,8 +453,8 @@ def test_bundle_pdf_reports_unlisted_files_and_unchecked_pages(
     assert extra.to_dict()["notes"] == list(extra.hinweise)
     path = tmp_path / "b.pdf"
     path.write_bytes(_pdf(files))
-    assert main(["verify", str(path), "--trust", str(trust[0])]) == 1
-    assert "Seiten: changed" in capsys.readouterr().out
+    assert main(["verify", str(path), "--trust", str(trust[0])]) == 3  # unchecked, not failed
+    assert ": unchecked: made by an unrecorded renderer" in capsys.readouterr().out
 
 
 def test_unreadable_pdf_is_named_in_the_error(tmp_path: Path) -> None:
@@ -470,6 +483,13 @@ def test_cli_seal_sign_verify(
     )
     assert main(["verify", f]) == 1  # no trust anchor
     capsys.readouterr()
+    # block 2 is still to be signed: the signature of block 1 signs both blocks
+    assert main(["verify", f, "--trust", str(ca), "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert [c["status"] for c in out["checks"] if not c["ok"]] == ["missing"]
+    key2, cert2 = pki()["beigeordneter"].write(tmp_path, "beig")
+    sign2 = ["sign", f, "--key", str(key2), "--cert", str(cert2), "--unterzeichnung", "2"]
+    assert main([*sign2, "-o", f]) == 0
     assert main(["verify", f, "--trust", str(ca), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["ok"] is True
@@ -517,7 +537,8 @@ def test_bundle_of_a_signed_file_keeps_the_signatures_and_marks_the_blocks(
     pdf = bundle(v, EXAMPLE_DIR, xml=signed)
     ca = write_ca(tmp_path)
     result = verify(pdf, trust=[ca])
-    assert result.ok, [p.to_dict() for p in result.parts]
+    # only block 1 is signed: block 2 is missing (still to be signed), all else verifies
+    assert [c.unterzeichnung for c in result.failures()] == [2], [p.to_dict() for p in result.parts]
     assert _status(result, TeilArt.SIGNATUR) == [Status.VALID]
     # Every Anlage of the example is public: the public variant has the same content,
     # so the signature carries over.
@@ -1248,3 +1269,19 @@ def test_stripped_signatures_leave_a_trace_and_fail_where_required(
     strict = verify(signed_copy, trust=trust, require_signatures=True)
     assert not strict.ok
     assert main(["verify", str(signed_copy), "--require-signatures"]) == 1
+
+
+def test_verify_notes_a_file_name_that_is_not_portable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue #13: a 1.0.0 document may have one; it verifies, and the report says so."""
+    doc = altes_dokument(tmp_path / "alt", "LPT1.pdf")
+    result = verify(doc)
+    assert [c.label for c in result.checks if c.kind is Kind.ANLAGE] == ["Anlage 1 (LPT1.pdf)"]
+    (note,) = [n for n in result.notes if "LPT1.pdf" in n]
+    assert note.startswith(f"{doc}:")
+    assert "anlagen[0].dateiname: the file name 'LPT1.pdf' is not portable" in note
+    assert "extract writes the file as '_LPT1.pdf'" in note
+    main(["verify", str(doc)])
+    hinweise = [z for z in capsys.readouterr().out.splitlines() if "Hinweis: " in z]
+    assert any("'LPT1.pdf' is not portable" in z for z in hinweise)

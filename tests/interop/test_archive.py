@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import ratsdok
-from ratsdok import Status, TeilArt, verify
+from ratsdok import Kind, Status, TeilArt, verify
 from ratsdok.cli import main
 from ratsdok.errors import RatsdokError
 from ratsdok.interop.xdomea import (
@@ -39,19 +39,25 @@ from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, mutate_bytes, require_tool
 from tests.factories import (
     PID,
     WHEN,
+    Pipe,
     X,
     archive_message,
     example_digests,
+    local_offsets,
     make_archive,
     pdf_dates,
     pdftotext,
     pki,
     rewrite_zip,
     signed_by,
+    splice_zip,
+    stored_local_record,
+    streamed_entries,
     vorlage,
     with_anlagen,
     write_ca,
     xdomea_xsd,
+    zip_end,
 )
 
 
@@ -606,7 +612,8 @@ def _doctype_message(src: Path, dst: Path) -> None:
     [
         (_corrupt_deflate, "unreadable entry"),
         (_central_field(8, 0x0001), "unreadable entry"),  # flagged as encrypted
-        (_central_field(10, 99), "unreadable entry"),  # unknown compression method
+        # the local header says 8: both views of the ZIP must agree (issue #13)
+        (_central_field(10, 99), "compression method 8, the central directory 99"),
     ],
     ids=["corrupt deflate", "encrypted", "compression 99"],
 )
@@ -670,10 +677,10 @@ def test_cli_verify_broken_zips_without_traceback(good_zip: Path, tmp_path: Path
 
 
 def _signed_example(folder: Path) -> Path:
-    """A copy of the example folder whose XML is sealed and signed by Unterzeichnung 1."""
+    """A copy of the example folder whose XML is sealed and signed by both signers."""
     shutil.copytree(EXAMPLE_XML.parent, folder)
     doc = folder / EXAMPLE_XML.name
-    doc.write_bytes(signed_by(doc.read_bytes(), 1))
+    doc.write_bytes(signed_by(doc.read_bytes()))
     return doc
 
 
@@ -698,7 +705,7 @@ def test_signed_source_is_archived_with_its_signatures(
     assert [(p.label, p.status) for p in inner.parts if p.kind is not TeilArt.ANLAGE] == [
         ("pruefsumme", Status.VALID),
         ("signatur-1", Status.VALID),
-        ("Unterzeichnung 2", Status.UNSIGNED),  # only Krebs signed this source
+        ("signatur-2", Status.VALID),
     ]
     assert inner.pruefwert == verify(doc, trust=[ca]).pruefwert
 
@@ -718,7 +725,7 @@ def test_signed_source_is_archived_with_its_signatures(
         pdf_name = next(n for n in zf.namelist() if n.endswith("_Vorlage.pdf"))
         (tmp_path / "v.pdf").write_bytes(zf.read(pdf_name))
     text = pdftotext(tmp_path / "v.pdf")
-    assert text.count("elektronisch signiert") == 1
+    assert text.count("elektronisch signiert") == 2
     assert f"Prüfwert {inner.pruefwert}" in text
 
 
@@ -862,6 +869,37 @@ def test_a_forged_vorlage_pdf_with_forged_metadata_is_caught(tmp_path: Path) -> 
     assert "KT 0999/2020" in by_label["Kennzeichen"].reason
 
 
+@pytest.mark.parametrize(
+    ("honest", "forged", "path"),
+    [
+        (b"<xdomea:Betreff>KT 0134/2020 Legitimation", b"<xdomea:Betreff>KT 0134/2020 Aufhebung",
+         "AllgemeineMetadaten/Betreff"),
+        (b"<xdomea:Beginn>2020-05-25<", b"<xdomea:Beginn>2019-05-25<", "Laufzeit/Beginn"),
+        (b"<xdomea:Typ>Anlage<", b"<xdomea:Typ>Beschluss<", "Dokument/Anlage/Typ"),
+    ],
+)  # fmt: skip
+def test_xdomea_metadata_must_be_what_the_verified_vorlage_gives(
+    tmp_path: Path, honest: bytes, forged: bytes, path: str
+) -> None:
+    """Issue #12: the archive re-derives the Vorgang's metadata from the verified
+    record; a Betreff, date or type that says something else is a failure."""
+    out = tmp_path / "out"
+    out.mkdir()
+    zip_path = archive([EXAMPLE_XML], out, prozess_id=PID, zeitpunkt=WHEN, workers=1)
+    (vg,) = verify_archive(zip_path).vorgaenge
+    assert {c.label: c.status for c in vg.checks}["Metadaten"] is Status.OK
+    with zipfile.ZipFile(zip_path) as zf:
+        msg_name = next(n for n in zf.namelist() if n.endswith(".0503.xml"))
+        message = zf.read(msg_name)
+    assert honest in message
+    _rewrite(zip_path, {msg_name: message.replace(honest, forged, 1)})
+    result = verify_archive(zip_path)
+    assert not result.ok
+    (meta,) = [c for c in result.vorgaenge[0].checks if c.label == "Metadaten"]
+    assert meta.status is Status.CHANGED
+    assert path in meta.reason
+
+
 def test_an_archive_with_a_highly_compressible_anlage_verifies(tmp_path: Path) -> None:
     """Issue #13: a 16 MiB CSV of repeated rows failed the archive's own verify as a
     "zip bomb" (a 200:1 ratio limit). The limits are absolute now."""
@@ -894,3 +932,188 @@ def test_an_archive_with_a_highly_compressible_anlage_verifies(tmp_path: Path) -
     assert "declared size above 1048576 bytes" in str(small.to_dict())
     assert main(["archive-verify", str(path), "--max-entry-bytes", str(1 << 20)]) == 1
     assert main(["archive-verify", str(path)]) == 0
+
+
+# --- one archive for every reader: local records and central directory (issue #13) ---
+
+
+def _layout_check(result: ratsdok.ArchiveResult) -> ratsdok.Check:
+    (check,) = [c for c in result.checks if c.label == "ZIP layout"]
+    return check
+
+
+def _verify_bytes(tmp_path: Path, name: str, data: bytes) -> ratsdok.ArchiveResult:
+    folder = tmp_path / "in"
+    folder.mkdir(parents=True)
+    target = folder / name
+    target.write_bytes(data)
+    return verify_archive(target)
+
+
+def test_an_honest_archive_passes_the_layout_check(good_zip: Path) -> None:
+    result = verify_archive(good_zip)
+    assert result.ok
+    assert _layout_check(result).status is Status.OK
+
+
+def test_a_local_record_hidden_from_the_central_directory_is_caught(
+    good_zip: Path, tmp_path: Path
+) -> None:
+    """The reported attack: a second local record named like the Vorlage PDF, appended
+    behind the last record and left out of the central directory. zipfile (and so
+    verify) saw the honest archive, a streaming reader extracts the forgery."""
+    data = good_zip.read_bytes()
+    pdf_name = next(n for n in local_offsets(data) if n.endswith("_Vorlage.pdf"))
+    forged = render_pdf(vorlage(betreff="Gefälschter Betreff"))
+    cd, _ = zip_end(data)
+    bad = splice_zip(data, cd, stored_local_record(pdf_name, forged))
+    assert _members(bad) == _members(data)  # zipfile sees the honest archive …
+    streamed = streamed_entries(bad)
+    assert streamed[pdf_name] == forged  # … a streaming reader the forgery
+    assert streamed_entries(data)[pdf_name] != forged
+
+    result = _verify_bytes(tmp_path, good_zip.name, bad)
+    assert not result.ok
+    (check,) = result.failures()
+    assert check.kind is Kind.ARCHIV and check.status is Status.INVALID
+    assert check.label == "ZIP layout"
+    assert f"a local record of {pdf_name!r} at offset {cd}" in check.reason
+    assert "no central-directory entry lists" in check.reason
+    assert main(["archive-verify", str(tmp_path / "in" / good_zip.name)]) == 1
+
+
+@pytest.mark.parametrize("move_offsets", [True, False], ids=["offsets moved", "as it is"])
+def test_bytes_before_the_first_record_are_caught(
+    good_zip: Path, tmp_path: Path, move_offsets: bool
+) -> None:
+    """A prepended stub (a self-extractor, a polyglot): zipfile reads past it either way."""
+    data = good_zip.read_bytes()
+    bad = splice_zip(data, 0, b"MZ" + bytes(62), move_offsets=move_offsets)
+    assert _members(bad) == _members(data)
+    check = _layout_check(_verify_bytes(tmp_path, good_zip.name, bad))
+    assert check.status is Status.INVALID
+    if move_offsets:
+        assert check.reason.startswith("data at offset 0 (64 bytes before the local record")
+    else:
+        assert "64 bytes added or missing before it" in check.reason
+
+
+def test_a_gap_between_records_is_caught(good_zip: Path, tmp_path: Path) -> None:
+    data = good_zip.read_bytes()
+    second = sorted(local_offsets(data).items(), key=lambda x: x[1])[1]
+    bad = splice_zip(data, second[1], b"\0" * 16)
+    assert _members(bad) == _members(data)
+    check = _layout_check(_verify_bytes(tmp_path, good_zip.name, bad))
+    assert check.status is Status.INVALID
+    assert check.reason == (
+        f"data at offset {second[1]} (16 bytes before the local record of {second[0]!r}), "
+        "which no central-directory entry lists"
+    )
+
+
+def _patch_local(data: bytes, name: str, field: int, value: bytes) -> bytes:
+    """*data* with *value* written at *field* bytes into the local header of *name*."""
+    at = local_offsets(data)[name] + field
+    return data[:at] + value + data[at + len(value) :]
+
+
+def _anlage1(data: bytes) -> str:
+    return next(n for n in local_offsets(data) if "_Anlage1" in n)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("crc", b"\0\0\0\0", "gives CRC 00000000, the central directory "),
+        ("compressed size", (1).to_bytes(8, "little"), "gives compressed size 1, the central "),
+        ("size", (1).to_bytes(8, "little"), "gives size 1, the central directory "),
+        ("method", b"\0\0", "gives compression method 0, the central directory 8"),
+    ],
+    ids=["crc", "compressed size", "size", "method"],
+)
+def test_a_local_header_that_disagrees_with_the_central_directory_is_caught(
+    good_zip: Path, tmp_path: Path, field: str, value: bytes, expected: str
+) -> None:
+    """zipfile takes CRC and sizes from the central directory only; a streaming reader
+    takes them from the local header (ratsdok's headers keep the sizes in a ZIP64 field)."""
+    data = good_zip.read_bytes()
+    name = _anlage1(data)
+    offset = local_offsets(data)[name]
+    assert data[offset + 18 : offset + 26] == b"\xff" * 8  # sizes: see the ZIP64 field
+    n = len(name)
+    at = {"crc": 14, "method": 8, "size": 34 + n, "compressed size": 42 + n}[field]
+    bad = _patch_local(data, name, at, value)
+    assert _members(bad) == _members(data) or field == "method"
+    check = _layout_check(_verify_bytes(tmp_path, good_zip.name, bad))
+    assert check.status is Status.INVALID
+    assert check.reason.startswith(f"the local header of {name!r} at offset {offset} {expected}")
+
+
+def test_a_local_header_naming_another_file_is_caught(good_zip: Path, tmp_path: Path) -> None:
+    data = good_zip.read_bytes()
+    name = _anlage1(data)
+    other = name.replace("_Anlage1", "_Anlage9")
+    check = _layout_check(
+        _verify_bytes(tmp_path, good_zip.name, _patch_local(data, name, 30, other.encode()))
+    )
+    assert check.status is Status.INVALID
+    offset = local_offsets(data)[name]
+    assert check.reason == (
+        f"the local header at offset {offset} names {other!r}, the central directory {name!r}"
+    )
+
+
+def test_a_comment_and_trailing_bytes_are_caught(good_zip: Path, tmp_path: Path) -> None:
+    data = good_zip.read_bytes()
+    commented = data[:-2] + (5).to_bytes(2, "little") + b"hallo"
+    assert _members(commented) == _members(data)
+    check = _layout_check(_verify_bytes(tmp_path / "c", good_zip.name, commented))
+    assert "a comment of 5 bytes follows the end record" in check.reason
+    check = _layout_check(_verify_bytes(tmp_path / "t", good_zip.name, data + b"\0" * 7))
+    assert "7 bytes of data follow the end record" in check.reason
+
+
+def _through_a_pipe(src: Path, dst: Path) -> None:
+    """*src* written again entry by entry to a stream that cannot seek, as a ZIP tool
+    writing to a pipe does: CRC and sizes go into data descriptors (ZIP64 ones)."""
+    pipe = Pipe()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            with zout.open(info.filename, "w", force_zip64=True) as w:
+                w.write(zin.read(info))
+    dst.write_bytes(bytes(pipe.data))
+
+
+def test_an_archive_with_data_descriptors_verifies(good_zip: Path, tmp_path: Path) -> None:
+    piped = tmp_path / good_zip.name
+    _through_a_pipe(good_zip, piped)
+    with zipfile.ZipFile(piped) as zf:
+        assert all(i.flag_bits & 0x08 for i in zf.infolist())
+    result = verify_archive(piped)
+    assert result.ok, result.failures()
+    # a descriptor that disagrees is caught like a header that does
+    data = bytearray(piped.read_bytes())
+    with zipfile.ZipFile(piped) as zf:
+        info = next(i for i in zf.infolist() if "_Anlage1" in i.filename)
+    at = info.header_offset + 30 + len(info.filename) + 20 + info.compress_size
+    assert data[at : at + 4] == b"PK\x07\x08"
+    data[at + 4] ^= 1
+    check = _layout_check(_verify_bytes(tmp_path, good_zip.name, bytes(data)))
+    assert check.reason.startswith(f"the data descriptor of {info.filename!r} at offset {at}")
+
+
+def test_a_zip64_archive_of_ratsdok_verifies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ZIP64 sizes, offsets and end records, as in archives above 4 GiB: zipfile's
+    limit lowered, so that a small archive is written the way a large one is."""
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 1 << 10)
+    path = make_archive(tmp_path, with_anlagen())
+    monkeypatch.undo()
+    data = path.read_bytes()
+    assert b"PK\x06\x06" in data and b"PK\x06\x07" in data[-42:]
+    with zipfile.ZipFile(path) as zf:
+        assert any(i.header_offset > 1 << 10 and i.file_size > 1 << 10 for i in zf.infolist())
+    result = verify_archive(path)
+    assert result.ok, result.failures()
+    assert _layout_check(result).status is Status.OK

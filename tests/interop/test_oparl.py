@@ -14,8 +14,10 @@ from lxml import etree
 
 import ratsdok
 from ratsdok.cli import main
+from ratsdok.interop.oparl.json_input import MAX_JSON_BYTES, load_json
 from ratsdok.model.codes import Beschlussergebnis, Sitzungsart, Vorlagenart, Zustaendigkeit
 from ratsdok.oparl import EXTENSION_KEY, dump_json, export_paper, import_paper, oparl_uuid
+from ratsdok.xml.parser import MAX_TEXT_BYTES
 from tests.conftest import EXAMPLE_DIR, EXAMPLE_XML, require_corpus
 from tests.factories import (
     BASE,
@@ -160,6 +162,29 @@ def test_invalid_json_bytes_name_the_line() -> None:
     with pytest.raises(ratsdok.RatsdokError) as info:
         import_paper(b'{\n "id": "x",\n "name": \n}')
     assert info.value.problems[0].line == 4
+
+
+def test_string_longer_than_an_xml_text_is_refused_on_reading() -> None:
+    page = {"data": [paper(), paper(name="ü" * (MAX_TEXT_BYTES // 2) + "x")]}
+    with pytest.raises(ratsdok.InvalidDocumentError) as info:
+        import_paper(json.dumps(page, ensure_ascii=False).encode())
+    (problem,) = info.value.problems
+    assert problem.field == "$.data[1].name"
+    assert f"{MAX_TEXT_BYTES + 1:,} bytes" in problem.message
+    at_limit = paper(name="ü" * (MAX_TEXT_BYTES // 2))
+    assert import_paper(json.dumps(at_limit).encode()).vorlage.betreff == at_limit["name"]
+
+
+def test_json_larger_than_the_limit_is_refused_unparsed(tmp_path: Path) -> None:
+    data = json.dumps(paper()).encode()
+    assert load_json(data, max_bytes=len(data))[0] == paper()
+    path = tmp_path / "paper.json"
+    path.write_bytes(data)
+    for source in (data, path):
+        with pytest.raises(ratsdok.UnsafeInputError) as info:
+            load_json(source, max_bytes=len(data) - 1)
+        assert "limit" in info.value.problems[0].message
+    assert MAX_JSON_BYTES < 100_000_000  # the 100 MB name is refused unread
 
 
 # --------------------------------------------------------------------------- quirks

@@ -36,6 +36,7 @@ import ratsdok
 from ratsdok.cli import main
 from ratsdok.interop.oparl.common import is_vendor_key
 from ratsdok.interop.oparl.importer import _compact_json, load_json
+from ratsdok.model.dateiname import portability_problem, unsafe_problem
 from ratsdok.oparl import EXTENSION_KEY, dump_json, export_paper, import_paper
 from ratsdok.xml.schema import schema_problems
 from tests.conftest import EXAMPLE_XML, ROOT, require_corpus
@@ -316,6 +317,8 @@ def assert_safe_name(name: str) -> None:
     assert not _RESERVED.match(name), name
     assert name == name.strip(" .") and len(name.encode("utf-8")) <= 255
     assert _XSD_NAME.fullmatch(name), name
+    # the one rule new documents follow (issue #13): the importer cleans by it
+    assert portability_problem(name) is None and unsafe_problem(name) is None, name
 
 
 def check_import(source: Any, raw: Any, **lookups: Any) -> ratsdok.oparl.ImportResult | None:
@@ -461,12 +464,23 @@ def test_regression_deep_python_object_is_a_ratsdok_error() -> None:
 def test_regression_long_and_reserved_file_names() -> None:
     files = [
         {"fileName": n, "accessUrl": "https://o.example/f"}
-        for n in ["CON", "nul.pdf", "a." + "x" * 300, "b" * 199 + ".c" + "d" * 5 + ".pdf"]
+        for n in [
+            "CON",
+            "nul.pdf",
+            "a." + "x" * 300,
+            "b" * 199 + ".c" + "d" * 5 + ".pdf",
+            # issue #13: the names the model refuses in new documents
+            "RATSDOK.XML",
+            "a.pdf:Zone.Identifier",
+            "Com¹ .txt",
+            "x<y>|?.pdf",
+        ]
     ]
     v = import_paper(paper(auxiliaryFile=files)).vorlage
     names = [a.dateiname for a in v.anlagen]
-    assert len(names) == 4  # the long ones were once skipped as invalid Anlagen
+    assert len(names) == 8  # the long ones were once skipped as invalid Anlagen
     assert names[:2] == ["_CON", "_nul.pdf"]
+    assert names[4:] == ["_RATSDOK.XML", "a.pdf_Zone.Identifier", "_Com¹.txt", "x_y___.pdf"]
     for name in names:
         assert_safe_name(name or "")
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pikepdf
 import pytest
+from pydantic import ValidationError
 
 import ratsdok
 from bench.bench_bigpdf import make_pages_pdf
@@ -295,13 +296,12 @@ def test_missing_and_changed_files(example_copy: Path) -> None:
 
 
 def test_reserved_name() -> None:
-    a = anlage(
-        nummer=1,
-        titel="X",
-        dateiname="RATSDOK.xml",
-        medientyp="application/xml",
-        inhalt=b"<x/>",
-    )
+    fields: dict[str, Any] = {"titel": "X", "medientyp": "application/xml", "inhalt": b"<x/>"}
+    # A new document may not have the name (issue #13) …
+    with pytest.raises(ValidationError, match="not portable"):
+        anlage(1, "RATSDOK.xml", **fields)
+    # … one read from an existing document may: the bundle still refuses it.
+    a = anlage(1, "RATSDOK.xml", gelesen=True, **fields)
     with pytest.raises(ratsdok.AnlagenError, match="reserved"):
         bundle(vorlage(anlagen=[a]))
 

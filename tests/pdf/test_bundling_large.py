@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pikepdf
@@ -160,3 +163,82 @@ def test_streaming_path_matches_the_in_memory_bundle(tmp_path: Path) -> None:
         pikepdf.open(io.BytesIO(build_bundle(v, EXAMPLE_DIR).data)) as mem,
     ):
         assert _structure(streamed) == _structure(mem)
+
+
+# --------------------------------------------------------------------------- interrupted runs
+
+
+_RATSDOK = (sys.executable, "-m", "ratsdok")
+
+
+def _start_bundle(folder: Path, out_dir: Path) -> subprocess.Popen[bytes]:
+    """``ratsdok bundle`` of the large Vorlage into *out_dir*, as a child process."""
+    return subprocess.Popen(
+        [*_RATSDOK, "bundle", str(folder / "vorlage.xml"), "-o", str(out_dir / "bundle.pdf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _when_working(proc: subprocess.Popen[bytes], out_dir: Path) -> list[str]:
+    """Wait until *proc* has its work folder in *out_dir*; return the names there."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        names = [p.name for p in out_dir.iterdir()]
+        if any(n.startswith(".ratsdok-") for n in names):
+            return names
+        time.sleep(0.02)
+    proc.kill()
+    raise AssertionError(f"no work folder appeared (exit status {proc.poll()})")
+
+
+@pytest.mark.parametrize(
+    ("signum", "status"), [(signal.SIGTERM, 128 + 15), (signal.SIGINT, 130)], ids=["TERM", "INT"]
+)
+def test_signal_mid_run_leaves_nothing(
+    large: tuple[Path, ratsdok.Vorlage, list[int]], tmp_path: Path, signum: int, status: int
+) -> None:
+    # issue #13: SIGTERM left a 121 MB .ratsdok-* work folder beside the output
+    folder, _, _ = large
+    proc = _start_bundle(folder, tmp_path)
+    _when_working(proc, tmp_path)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == status, err
+    assert b"Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # no work folder, no .part, no half a bundle
+
+
+def test_leftover_of_a_killed_run_is_removed_by_the_next(
+    large: tuple[Path, ratsdok.Vorlage, list[int]], tmp_path: Path
+) -> None:
+    folder, _, _ = large
+    proc = _start_bundle(folder, tmp_path)
+    (work,) = _when_working(proc, tmp_path)
+    proc.kill()
+    proc.communicate(timeout=120)
+    assert [p.name for p in tmp_path.iterdir()] == [work]  # SIGKILL cannot clean up
+    again = _start_bundle(folder, tmp_path)
+    _, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    assert [p.name for p in tmp_path.iterdir()] == ["bundle.pdf"]
+
+
+def test_work_folder_of_a_live_run_is_left_alone(tmp_path: Path) -> None:
+    # A run in progress (this process holds its work folder) beside a leftover whose
+    # owner is gone: writing an output into the folder removes only the leftover.
+    from ratsdok.store.atomic import work_folder
+    from tests.conftest import EXAMPLE_XML
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    with work_folder(tmp_path) as live:
+        stale = tmp_path / live.name.replace(f"-{os.getpid()}-", f"-{ended.pid}-")
+        stale.mkdir()
+        proc = subprocess.run(
+            [*_RATSDOK, "seal", str(EXAMPLE_XML), "-o", str(tmp_path / "sealed.xml")],
+            capture_output=True,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, "sealed.xml"])
+    assert [p.name for p in tmp_path.iterdir()] == ["sealed.xml"]

@@ -11,6 +11,8 @@ import pytest
 
 import ratsdok
 from ratsdok.cli import main
+from ratsdok.model._base import GELESEN
+from ratsdok.model.vorlage import Vorlage
 from ratsdok.pdf.bundling import XML_NAME, bundle
 from ratsdok.pdf.extraction import embedded_files, extract, from_pdf
 from ratsdok.pdf.render import render_pdf
@@ -148,3 +150,84 @@ def test_embedded_files_reads_everything() -> None:
     v = with_anlagen()
     found = embedded_files(io.BytesIO(bundle(v)).getvalue())
     assert set(found) == {a.dateiname for a in v.anlagen} | {XML_NAME}
+
+
+# --- file names that are not portable are never created (issue #13) -----------------
+
+
+def _alte_vorlage(*names: str) -> Vorlage:
+    """A Vorlage read from an existing document (format 1.0.0 allowed these names),
+    with one inline CSV Anlage per name."""
+    data = vorlage().model_dump()
+    data["anlagen"] = [
+        {
+            "nummer": i,
+            "titel": f"Liste {i}",
+            "dateiname": n,
+            "medientyp": "text/csv",
+            "oeffentlich": True,
+            "inhalt": f"{i};{n}\n".encode(),
+        }
+        for i, n in enumerate(names, 1)
+    ]
+    return Vorlage.model_validate(data, context=GELESEN)
+
+
+def test_extract_writes_portable_names_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    v = _alte_vorlage("CON.pdf", "a.pdf:Zone.Identifier", "x<y>|?.pdf", "_CON.pdf")
+    pdf = tmp_path / "b.pdf"
+    pdf.write_bytes(bundle(v))
+    out = tmp_path / "out"
+    result = extract(pdf, out)
+    assert result.ok, result.problems
+    written = {p.name: p.read_bytes() for p in out.iterdir()}
+    # "_CON.pdf" is a portable name of its own: the renamed CON.pdf steps aside
+    assert set(written) == {
+        XML_NAME,
+        "_CON.pdf",
+        "_CON-2.pdf",
+        "a.pdf_Zone.Identifier",
+        "x_y___.pdf",
+    }
+    assert written["_CON-2.pdf"] == b"1;CON.pdf\n"
+    assert written["_CON.pdf"] == b"4;_CON.pdf\n"
+    assert written["a.pdf_Zone.Identifier"] == b"2;a.pdf:Zone.Identifier\n"
+    assert result.notes == (
+        "'CON.pdf' is not portable (Windows reserves the name for a device): "
+        "written as '_CON-2.pdf'",
+        "'a.pdf:Zone.Identifier' is not portable (Windows does not allow ':' in a file name "
+        "(on NTFS it names a hidden stream)): written as 'a.pdf_Zone.Identifier'",
+        "'x<y>|?.pdf' is not portable (Windows does not allow '<' in a file name): "
+        "written as 'x_y___.pdf'",
+    )
+    # the CLI says it too, and lists what it wrote
+    assert main(["extract", str(pdf), "-d", str(tmp_path / "cli")]) == 0
+    captured = capsys.readouterr()
+    assert "Hinweis: 'CON.pdf' is not portable" in captured.err
+    assert str(tmp_path / "cli" / "_CON-2.pdf") in captured.out.splitlines()
+
+
+def test_extract_never_writes_a_second_ratsdok_xml(tmp_path: Path) -> None:
+    """An Anlage named RATSDOK.XML would replace the XML on a case-insensitive disk."""
+    src = tmp_path / "b.pdf"
+    src.write_bytes(bundle(_alte_vorlage("Liste.csv")))
+    with pikepdf.open(src, allow_overwriting_input=True) as pdf:
+        xml = pdf.attachments[XML_NAME].get_file().read_bytes()
+        data = pdf.attachments["Liste.csv"].get_file().read_bytes()
+        del pdf.attachments["Liste.csv"]
+        pdf.attachments["RATSDOK.XML"] = pikepdf.AttachedFileSpec(pdf, data)
+        forged = xml.replace(b">Liste.csv<", b">RATSDOK.XML<")
+        assert forged != xml
+        pdf.attachments[XML_NAME] = pikepdf.AttachedFileSpec(pdf, forged)
+        pdf.save(src)
+    out = tmp_path / "out"
+    result = extract(src, out)
+    assert [p.name for p in out.iterdir() if p.name.casefold() == XML_NAME] == [XML_NAME]
+    assert (out / XML_NAME).read_bytes() == forged
+    assert (out / "_RATSDOK.XML").read_bytes() == data
+    assert result.notes == (
+        "'RATSDOK.XML' is not portable (ratsdok writes the ratsdok XML as 'ratsdok.xml' "
+        "(a case-insensitive disk mixes them)): written as '_RATSDOK.XML'",
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,11 @@ from ratsdok import (
     UnsafeInputError,
     Vorlage,
 )
-from ratsdok.store.files import read_bytes, save, validate_xml
+from ratsdok.store.files import read_bytes, read_document, save, validate_xml
 from ratsdok.xml.mapping import to_xml
+from ratsdok.xml.parser import DEFAULT_MAX_BYTES
 from tests.conftest import line_of
+from tests.factories import altes_dokument, minimal_vorlage
 
 PDF = "integrationskonzept.pdf"
 
@@ -178,6 +181,45 @@ def test_read_bytes_limit(example_copy: Path) -> None:
         read_bytes(example_copy, max_bytes=size - 1)
 
 
+def test_file_over_the_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = tmp_path / "gross.xml"
+    with big.open("wb") as f:
+        f.truncate(DEFAULT_MAX_BYTES + 1)  # sparse: no disk space, no reading needed
+    small = tmp_path / "klein.xml"
+    small.write_bytes(b"<a/>")
+    reads: list[int] = []
+    real_read = io.BufferedReader.read
+
+    class Counting(io.BufferedReader):
+        def read(self, size: int | None = -1, /) -> bytes:
+            data = real_read(self, size)
+            reads.append(len(data))
+            return data
+
+    monkeypatch.setattr(Path, "open", lambda self, mode="r": Counting(io.FileIO(self)))
+    with pytest.raises(UnsafeInputError) as info:
+        ratsdok.load(big)
+    assert f"{DEFAULT_MAX_BYTES:,} bytes" in info.value.problems[0].message
+    assert reads == []  # refused by its size, not a byte read
+    with pytest.raises(ratsdok.RatsdokError):
+        ratsdok.load(small)
+    assert reads == [4]  # the counting works
+
+
+def test_save_and_load_take_the_same_limit(tmp_path: Path) -> None:
+    v = minimal_vorlage()
+    size = len(to_xml(v))
+    with pytest.raises(InvalidDocumentError):
+        save(v, tmp_path / "v.xml", max_bytes=size - 1)
+    assert list(tmp_path.iterdir()) == []
+    save(v, tmp_path / "v.xml", max_bytes=size)
+    assert ratsdok.load(tmp_path / "v.xml", max_bytes=size) == v
+    with pytest.raises(UnsafeInputError):
+        ratsdok.load(tmp_path / "v.xml", max_bytes=size - 1)
+
+
 def test_load_over_the_limit_is_unsafe_input(example_copy: Path) -> None:
     with pytest.raises(UnsafeInputError):
         ratsdok.load(example_copy, max_bytes=100)
@@ -237,3 +279,33 @@ def test_save_below_a_file(tmp_path: Path, example: Vorlage) -> None:
     with pytest.raises(OutputError):
         save(example, blocker / "out.xml")
     assert [p.name for p in tmp_path.iterdir()] == ["datei"]
+
+
+# --- file names that are not portable: read with a warning, never written (issue #13) ---
+
+
+def test_an_old_document_with_a_name_that_is_not_portable_still_loads(tmp_path: Path) -> None:
+    doc_path = altes_dokument(tmp_path / "alt", "CON.pdf")
+    v = ratsdok.load(doc_path, anlagen="require")  # the file CON.pdf beside it matches
+    assert v.anlagen[0].dateiname == "CON.pdf"
+    assert validate_xml(doc_path) == []
+    doc, _ = read_document(doc_path)
+    (warning,) = doc.warnings()
+    assert warning.file == str(doc_path)
+    assert warning.field == "anlagen[0].dateiname"
+    assert warning.line == line_of(doc_path.read_text(encoding="utf-8"), ">CON.pdf<")
+    assert "'CON.pdf' is not portable (Windows reserves the name for a device)" in str(warning)
+    assert "extract writes the file as '_CON.pdf'" in warning.message
+
+
+def test_save_refuses_a_name_that_is_not_portable(tmp_path: Path) -> None:
+    v = ratsdok.load(altes_dokument(tmp_path / "alt", "a.pdf:Zone.Identifier"))
+    out = tmp_path / "neu.xml"
+    with pytest.raises(InvalidDocumentError) as info:
+        save(v, out)
+    (problem,) = info.value.problems
+    assert problem.file == str(out) and problem.field == "anlagen[0].dateiname"
+    assert problem.message.startswith("file name 'a.pdf:Zone.Identifier' is not portable")
+    assert not out.exists()
+    # the serialisation stays lossless for what was read (seals are computed over it)
+    assert ratsdok.from_xml(to_xml(v)) == v

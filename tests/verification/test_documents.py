@@ -75,8 +75,8 @@ def test_each_kind_is_routed_by_its_bytes_not_its_name(
 
     bundle = verify_any(pdf_as_zip)
     assert isinstance(bundle, ratsdok.VerificationResult)
-    (seiten,) = [c for c in bundle.checks if c.label == "Seiten"]
-    assert seiten.status is ratsdok.Status.OK  # its pages were rebuilt and compared
+    (seiten,) = [c for c in bundle.checks if c.kind is ratsdok.Kind.SEITEN]
+    assert seiten.status is ratsdok.Status.PROVEN  # its pages were rebuilt and compared
     assert bundle.ok
 
     xml = verify_any(xml_as_pdf)
@@ -168,7 +168,7 @@ def _ascii_pdf(text: str) -> bytes:
 def test_a_signed_vorlage_with_a_pdf_in_a_comment_is_refused(tmp_path: Path) -> None:
     from tests.factories import signed_by, write_ca
 
-    signed = signed_by(EXAMPLE_XML.read_bytes(), 1)
+    signed = signed_by(EXAMPLE_XML.read_bytes())
     honest = tmp_path / "honest" / "vorlage.xml"
     shutil.copytree(EXAMPLE_DIR, honest.parent)
     honest.write_bytes(signed)
@@ -226,8 +226,11 @@ def test_a_bundle_whose_first_page_was_replaced_fails(tmp_path: Path) -> None:
         pdf.save(forged)
     result = verify(forged, trust=[ca])
     assert not result.ok
-    (seiten,) = [c for c in result.checks if c.label == "Seiten"]
-    assert seiten.status is ratsdok.Status.CHANGED
+    seiten = [c for c in result.checks if c.kind is ratsdok.Kind.SEITEN]
+    assert [(c.label, c.status) for c in seiten] == [
+        ("Seite 1", ratsdok.Status.FAILED),
+        (f"Seiten 2–{len(seiten) and _pages(forged)}", ratsdok.Status.PROVEN),
+    ]
     assert main(["verify", str(forged), "--trust", str(ca)]) == 1
 
 
@@ -248,8 +251,8 @@ def test_a_bundle_with_another_signed_vorlage_embedded_fails(tmp_path: Path) -> 
     result = verify(swapped, trust=[ca])
     assert not result.ok
     assert str(result.vorlage.nummer) == "KT 0999/2020"  # the text output names it too
-    (seiten,) = [c for c in result.checks if c.label == "Seiten"]
-    assert seiten.status is ratsdok.Status.CHANGED
+    seiten = [c for c in result.checks if c.kind is ratsdok.Kind.SEITEN]
+    assert ratsdok.Status.FAILED in {c.status for c in seiten}
 
 
 def test_a_file_attached_to_a_page_outside_the_name_tree_is_reported(tmp_path: Path) -> None:
@@ -283,3 +286,10 @@ def test_a_file_attached_to_a_page_outside_the_name_tree_is_reported(tmp_path: P
     hidden = [c for c in result.checks if "outside the name tree" in c.label]
     assert [c.status for c in hidden] == [ratsdok.Status.UNLISTED]
     assert "rechnung.exe" in hidden[0].label
+
+
+def _pages(path: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)

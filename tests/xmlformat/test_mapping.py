@@ -16,6 +16,8 @@ from lxml import etree
 
 import ratsdok
 from ratsdok import (
+    Abschnitt,
+    Abschnittsart,
     Behoerde,
     InvalidDocumentError,
     Nachricht,
@@ -26,9 +28,10 @@ from ratsdok import (
     XmlSyntaxError,
 )
 from ratsdok.xml.mapping import nachricht_from_xml, parse_document, to_xml
+from ratsdok.xml.parser import MAX_ATTRIBUTE_BYTES, MAX_TEXT_BYTES
 from ratsdok.xml.schema import load_schema, schema_problems
 from tests.conftest import EXAMPLE_XML, ROOT, line_of, require_tool
-from tests.factories import full_vorlage, minimal_vorlage
+from tests.factories import anlage, full_vorlage, minimal_vorlage
 
 GENERATED = {"full": full_vorlage, "minimal": minimal_vorlage}
 
@@ -739,3 +742,34 @@ def test_wrong_id_is_reported_together_with_rule_violations(example_text: str) -
     )
     err = _errors(bad, InvalidDocumentError)
     assert {p.field for p in err.problems} == {"beratungsfolge[1].sitzungstermin", "vorlage/@id"}
+
+
+def test_text_the_reader_would_refuse_is_not_written() -> None:
+    at_limit = minimal_vorlage(betreff="ü" * (MAX_TEXT_BYTES // 2))
+    assert ratsdok.from_xml(to_xml(at_limit)) == at_limit
+    too_long = Abschnitt(
+        art=Abschnittsart.BEGRUENDUNG, absaetze=["kurz", "ü" * (MAX_TEXT_BYTES // 2) + "x"]
+    )
+    with pytest.raises(InvalidDocumentError) as info:
+        to_xml(minimal_vorlage(abschnitte=[too_long], koerperschaft="x" * (MAX_TEXT_BYTES + 1)))
+    assert [(p.field, p.message.split(" bytes")[0]) for p in info.value.problems] == [
+        ("koerperschaft", f"{MAX_TEXT_BYTES + 1:,}"),
+        ("abschnitte[0].bloecke[1].text", f"{MAX_TEXT_BYTES + 1:,}"),
+    ]
+
+
+def test_inline_content_counts_as_base64() -> None:
+    fits = MAX_TEXT_BYTES // 4 * 3  # its base64 text is exactly the limit
+    ok = minimal_vorlage(anlage(dateiname="plan.pdf", inhalt=bytes(fits)))
+    assert ratsdok.from_xml(to_xml(ok)).anlagen[0].inhalt == bytes(fits)
+    with pytest.raises(InvalidDocumentError) as info:
+        to_xml(minimal_vorlage(anlage(dateiname="plan.pdf", inhalt=bytes(fits + 1))))
+    assert [p.field for p in info.value.problems] == ["anlagen[0].inhalt"]
+
+
+def test_overlong_header_attribute_is_not_written(tmp_path: Path) -> None:
+    kopf = Nachrichtenkopf.neu().model_copy(update={"produkt": "&" * MAX_ATTRIBUTE_BYTES})
+    with pytest.raises(InvalidDocumentError) as info:
+        ratsdok.save(minimal_vorlage(), tmp_path / "v.xml", kopf=kopf)
+    assert [p.field for p in info.value.problems] == ["nachrichtenkopf.produkt"]
+    assert list(tmp_path.iterdir()) == []  # save writes nothing

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ratsdok.errors import InvalidDocumentError, UnsafeInputError, XmlSyntaxError
-from ratsdok.xml.parser import parse_xml
+from ratsdok.xml.parser import MAX_ATTRIBUTE_BYTES, MAX_TEXT_BYTES, parse_xml
 
 
 def test_well_formed_input_parses() -> None:
@@ -80,3 +80,23 @@ def test_size_limit() -> None:
 def test_text_input_is_refused() -> None:
     with pytest.raises(TypeError):
         parse_xml("<a/>")  # type: ignore[arg-type]
+
+
+def test_text_limit_is_the_readers() -> None:
+    # MAX_TEXT_BYTES is what libxml2 accepts without huge_tree: the writer and the OParl
+    # import refuse by it, so it must match the reader exactly (UTF-8 bytes, references
+    # resolved).
+    at_limit = "ü".encode() * (MAX_TEXT_BYTES // 2)
+    assert len(parse_xml(b"<a>" + at_limit + b"</a>").getroot().text or "") == MAX_TEXT_BYTES // 2
+    for over in (b"x" * (MAX_TEXT_BYTES + 1), b"&amp;" * (MAX_TEXT_BYTES + 1), at_limit + b"x"):
+        with pytest.raises(UnsafeInputError) as info:
+            parse_xml(b"<a>" + over + b"</a>", source="lang.xml")
+        (problem,) = info.value.problems
+        assert problem.file == "lang.xml"
+        assert f"{MAX_TEXT_BYTES:,} bytes" in problem.message
+
+
+def test_attribute_limit_leaves_room_in_the_start_tag() -> None:
+    value = b"x" * MAX_ATTRIBUTE_BYTES
+    tag = b'<a produkt="' + value + b'" produkthersteller="' + value + b'" v="' + value + b'"/>'
+    assert parse_xml(tag).getroot().get("v") == value.decode()

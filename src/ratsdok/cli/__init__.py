@@ -13,8 +13,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
+from typing import Any
 
 from ratsdok.cli.archive import add_archive_commands
 from ratsdok.cli.build import add_build_commands
@@ -54,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
+    previous = _catch_signals()
     try:
         result: int = args.func(args)
     except RatsdokError as exc:
@@ -64,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 p = dataclasses.replace(p, file=source)
             print(p, file=sys.stderr)
         return 1
+    except _Terminated:
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -71,7 +77,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return result
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C: every ``finally`` and ``with`` block on the way out
+    runs, so work folders and partial outputs are removed (Python's default for SIGTERM
+    is to die on the spot and leave them)."""
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    # Once: a second signal must not cut the cleanup short (SIGKILL still ends it).
+    for s in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(s, signal.SIG_IGN)
+    raise _Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+
+
+def _catch_signals() -> dict[int, Any]:
+    """Turn SIGINT and SIGTERM into exceptions; return the handlers to restore."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}  # only the main thread may set handlers (main() called from a thread)
+    previous: dict[int, Any] = {}
+    for s in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(s) is signal.SIG_IGN:
+            continue  # ignored by whoever started us (nohup, a shell's background job)
+        previous[s] = signal.signal(s, _on_signal)
+    return previous
 
 
 if __name__ == "__main__":

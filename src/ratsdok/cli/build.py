@@ -11,12 +11,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ratsdok.cli._output import STDOUT, write_output
 from ratsdok.errors import AnlagenError, InvalidDocumentError, OutputError, Problem
 from ratsdok.model.quelltext import Quelltext, lies_quelltext
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.report import Check, Status
 from ratsdok.store.anlagen import check_anlagen, check_hauptdokument, fill_in
 from ratsdok.store.files import AnlagenCheck, read_bytes, save
+from ratsdok.xml.mapping import to_xml
 
 __all__ = ["add_build_commands", "build"]
 
@@ -63,14 +65,17 @@ def _anlagen(q: Quelltext, folder: Path, mode: AnlagenCheck) -> tuple[Vorlage, l
 
 
 def build(
-    path: Path, out: Path, *, anlagen: AnlagenCheck = AnlagenCheck.CHECK
+    path: Path, out: Path | None, *, anlagen: AnlagenCheck = AnlagenCheck.CHECK
 ) -> tuple[Vorlage, list[Problem]]:
-    """Read the text file *path*, write its Vorlage as XML to *out*; return the Vorlage
-    and notes on Anlage files that were not found (no digest recorded for them)."""
+    """Read the text file *path*, write its Vorlage as XML to *out* (None: not written);
+    return the Vorlage and notes on Anlage files that were not found (no digest recorded
+    for them)."""
     q = lies_quelltext(_text(path), source=str(path))
     v, notes = (
         (q.vorlage, []) if anlagen is AnlagenCheck.IGNORE else _anlagen(q, path.parent, anlagen)
     )
+    if out is None:
+        return v, notes
     if out.resolve() == path.resolve():
         raise OutputError(Problem("the XML would overwrite the text file", file=str(out)))
     save(v, out)
@@ -79,11 +84,14 @@ def build(
 
 def _cmd_build(args: argparse.Namespace) -> int:
     path = Path(args.file)
+    stdout = args.output == STDOUT
     out = Path(args.output) if args.output else path.with_suffix(".xml")
-    _, notes = build(path, out, anlagen=AnlagenCheck(args.anlagen))
+    v, notes = build(path, None if stdout else out, anlagen=AnlagenCheck(args.anlagen))
     for n in notes:
         print(f"{n} (no size or digest recorded)", file=sys.stderr)
-    if not args.quiet:
+    if stdout:
+        write_output(STDOUT, to_xml(v))
+    elif not args.quiet:
         print(f"{out}: written", file=sys.stderr)
     return 0
 

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ratsdok.cli.summary import describe
+from ratsdok.errors import Problem, RatsdokError
 from ratsdok.store.anlagen import check_anlagen, check_hauptdokument
-from ratsdok.store.files import AnlagenCheck, load, validate_xml
+from ratsdok.store.files import AnlagenCheck, load, read_document
 
 __all__ = ["add_document_commands"]
 
@@ -17,9 +18,17 @@ __all__ = ["add_document_commands"]
 def _cmd_validate(args: argparse.Namespace) -> int:
     status = 0
     for name in args.files:
-        problems = validate_xml(Path(name), anlagen=args.anlagen)
+        problems: list[Problem] = []
+        warnings: list[Problem] = []
+        try:
+            doc, _ = read_document(Path(name), anlagen=args.anlagen)
+            warnings = doc.warnings()
+        except RatsdokError as exc:
+            problems = list(exc.problems)
         for p in problems:
             print(p if p.file else f"{name}: {p}", file=sys.stdout)
+        for w in warnings:  # valid, but not as a new document would be
+            print(f"Hinweis: {w}", file=sys.stderr)
         if problems:
             status = 1
         elif not args.quiet:

@@ -7,10 +7,18 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ratsdok.cli._output import error_report, print_problems, print_reports, with_file
+from ratsdok.cli._output import (
+    error_report,
+    message_stream,
+    print_problems,
+    print_reports,
+    with_file,
+    write_output,
+)
 from ratsdok.errors import Problem, RatsdokError
+from ratsdok.integrity.bindung import Bindungen
+from ratsdok.integrity.zeitstempel import TSA_TIMEOUT
 from ratsdok.report import Report
-from ratsdok.store.atomic import write_atomic
 from ratsdok.store.files import read_bytes
 from ratsdok.verification.detect import HEAD_BYTES, InputKind, detect
 
@@ -33,11 +41,30 @@ def _xml_input(name: str) -> bytes:
 
 
 def _cmd_seal(args: argparse.Namespace) -> int:
-    from ratsdok.integrity.seal import seal_document, stale_signatures
+    from ratsdok.integrity.seal import (
+        seal_document,
+        stale_signatures,
+        zeitstempel_matches,
+        zeitstempel_of,
+    )
     from ratsdok.xml.mapping import parse_document
 
-    sealed = seal_document(parse_document(_xml_input(args.file), source=args.file))
-    write_atomic(args.output, sealed.to_bytes())
+    doc = parse_document(_xml_input(args.file), source=args.file)
+    dropped = args.tsa is None and zeitstempel_matches(doc) is False
+    sealed = seal_document(doc, tsa=args.tsa, tsa_timeout=args.tsa_timeout)
+    write_output(args.output, sealed.to_bytes())
+    stamp = zeitstempel_of(sealed) if args.tsa is not None else None
+    if stamp is not None:
+        print(
+            f"{args.output}: zeitstempel {stamp.zeit_text} by {stamp.tsa} (from {args.tsa})",
+            file=message_stream(args.output),
+        )
+    if dropped:
+        print(
+            f"{args.file}: warning: the zeitstempel covered an earlier state of the Vorlage "
+            "and was removed; stamp it again with --tsa URL",
+            file=sys.stderr,
+        )
     for sig in stale_signatures(sealed):
         print(
             f"{args.file}: warning: {sig} signs an earlier state of the Vorlage and is no "
@@ -59,7 +86,7 @@ def _cmd_sign(args: argparse.Namespace) -> int:
         unterzeichnung=args.unterzeichnung,
         name=args.file,
     )
-    write_atomic(args.output, data)
+    write_output(args.output, data)
     now = datetime.now(UTC)
     if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
         print(
@@ -77,9 +104,15 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     status = 0
     reports: list[Report] = []
     trust = [Path(t) for t in args.trust or []] or None
+    bindung = Bindungen.load(Path(args.bindung)) if args.bindung else None
     for name in args.files:
         try:
-            report = verify_any(Path(name), trust=trust, require_signatures=args.require_signatures)
+            report = verify_any(
+                Path(name),
+                trust=trust,
+                require_signatures=args.require_signatures,
+                bindung=bindung,
+            )
         except RatsdokError as exc:
             status = 1
             if args.json:
@@ -88,7 +121,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 print_problems(with_file(exc.problems, name))
             continue
         if not report.ok:
-            status = 1
+            # 3: nothing failed, but something could not be checked (pages made by
+            # another renderer version); 1 wins over 3 across files.
+            status = 1 if status == 1 or not report.unchecked else 3
         reports.append(report)
         if not args.json:  # as each file is done: a long run shows progress
             print_reports([report], as_json=False, verbose=args.verbose)
@@ -103,10 +138,24 @@ def add_integrity_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
         "seal",
         help="add or refresh the hash seal (pruefsumme) of a ratsdok XML file",
         description="Write FILE with an up-to-date SHA-256 seal over its Vorlage to OUT "
-        "(OUT may be FILE). Existing signatures are kept.",
+        "(OUT may be FILE). Existing signatures are kept; a time stamp that no longer "
+        "covers the Vorlage is removed.",
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUT")
+    p.add_argument(
+        "--tsa",
+        metavar="URL",
+        help="also store an RFC 3161 time stamp over the seal from this time stamp authority "
+        "(replaces one there was; the document then says format 1.2.0)",
+    )
+    p.add_argument(
+        "--tsa-timeout",
+        type=float,
+        default=TSA_TIMEOUT,
+        metavar="SECONDS",
+        help=f"how long to wait for the time stamp authority (default {TSA_TIMEOUT:g})",
+    )
     p.set_defaults(func=_cmd_seal)
 
     p = sub.add_parser(
@@ -128,7 +177,9 @@ def add_integrity_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
         "verify",
         help="verify seal, Anlagen and signatures of ratsdok XML, bundle PDFs and archive ZIPs",
         description="Check each FILE (ratsdok XML, bundle PDF or xdomea archive ZIP) and print "
-        "one line per part. Exit status 0 only when every part of every file is fine.",
+        "one line per part. Exit status 0 only when every part of every file is fine; "
+        "1 when something failed; 3 when nothing failed but something could not be "
+        "checked (pages made by another ratsdok or Typst version).",
     )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument(
@@ -143,5 +194,11 @@ def add_integrity_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
         action="store_true",
         help="every Unterzeichnung must carry a signature (default: a block without one is "
         "listed as unsigned, and fine)",
+    )
+    p.add_argument(
+        "--bindung",
+        metavar="FILE",
+        help="JSON file binding certificates (SHA-256 fingerprint) to printed names beyond "
+        "the default rule (see docs/pades.md); for XML and bundle PDFs",
     )
     p.set_defaults(func=_cmd_verify)

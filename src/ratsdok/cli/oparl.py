@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ratsdok.errors import Problem, RatsdokError
-from ratsdok.store.atomic import write_atomic
+from ratsdok.cli._batch import add_executor_options, executor_from, print_json
+from ratsdok.cli._output import folder_option, to_stdout, write_output
+from ratsdok.errors import OutputError, Problem, RatsdokError
 from ratsdok.store.files import AnlagenCheck, load, save
+from ratsdok.xml.mapping import to_xml
 
 __all__ = ["add_oparl_commands"]
 
@@ -32,9 +35,13 @@ def _cmd_oparl_import(args: argparse.Namespace) -> int:
     if not result.vorlagen:
         raise RatsdokError(Problem("no Paper could be imported (see above)", file=args.file))
     out = Path(args.output)
+    if len(result.vorlagen) == 1 and to_stdout(args.output):
+        write_output(args.output, to_xml(result.vorlagen[0]))
+        return 0
     if len(result.vorlagen) == 1 and not out.is_dir():
         save(result.vorlagen[0], out)
         return 0
+    out = folder_option(args.output, "-o")
     if not out.is_dir():
         raise RatsdokError(
             Problem(
@@ -48,6 +55,41 @@ def _cmd_oparl_import(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"{len(result.vorlagen)} Vorlagen written to {out}", file=sys.stderr)
     return 0
+
+
+def _cmd_oparl_import_dump(args: argparse.Namespace) -> int:
+    from ratsdok.interop.batch import Fortschritt
+    from ratsdok.interop.oparl.dump import import_dump
+
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise OutputError(Problem("not a folder (-o names the folder for the Vorlagen)", str(out)))
+    out.mkdir(parents=True, exist_ok=True)
+    progress = None if args.quiet else Fortschritt("oparl import", unit="Papers")
+    with contextlib.ExitStack() as stack:
+        bericht = import_dump(
+            args.dump,
+            out,
+            executor=executor_from(args, stack),
+            workers=args.workers,
+            window=args.window,
+            chunk=args.chunk,
+            progress=progress,
+        )
+    if args.json:
+        print_json(bericht.to_dict())
+    for f in bericht.fehler:
+        for line in f.lines():
+            print(line, file=sys.stderr)
+    if not args.quiet:
+        print(
+            f"{bericht.papers} Papers: {bericht.vorlagen} Vorlagen written to {out}, "
+            f"{bericht.uebersprungen} skipped, {bericht.doppelt} twice, "
+            f"{bericht.fehlgeschlagen} failed; {bericht.unmapped} values not mapped "
+            f"(per Paper: {bericht.bericht})",
+            file=sys.stderr,
+        )
+    return 0 if bericht.ok else 1
 
 
 def _stand(value: str) -> date | datetime:
@@ -85,7 +127,7 @@ def _cmd_oparl_export(args: argparse.Namespace) -> int:
         stand=args.stand,
         nichtoeffentlich_freigeben=args.nichtoeffentlich_freigeben,
     )
-    write_atomic(args.output, dump_json(paper))
+    write_output(args.output, dump_json(paper))
     return 0
 
 
@@ -122,6 +164,18 @@ def add_oparl_commands(sub: Any) -> None:
         q.add_argument(f"--{name}", action="append", metavar="JSON", help=f"{what} (repeatable)")
     q.add_argument("-q", "--quiet", action="store_true", help="do not list unmapped values")
     q.set_defaults(func=_cmd_oparl_import)
+    q = osub.add_parser(
+        "import-dump",
+        help="a whole body's OParl dump → a folder of ratsdok XML files",
+        description="Import every Paper of DUMP (a folder of list pages and objects, *.json, "
+        "or JSON Lines files, *.jsonl) as OUT/<uuid>.xml, in parallel; the Meetings, "
+        "Organizations, Consultations and Files of the dump are looked up. What could not "
+        "be mapped is listed per Paper in OUT/ratsdok-oparl.bericht.jsonl.",
+    )
+    q.add_argument("dump", metavar="DUMP")
+    q.add_argument("-o", "--output", required=True, metavar="OUT", help="folder")
+    add_executor_options(q, chunk=16)  # a Paper imports in milliseconds: batch them
+    q.set_defaults(func=_cmd_oparl_import_dump)
     q = osub.add_parser(
         "export",
         help="ratsdok XML → OParl 1.1 Paper JSON",

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
 
+from ratsdok.cli._output import copy_to_stdout, folder_option, to_stdout, write_output
+from ratsdok.store.atomic import work_folder
 from ratsdok.store.files import AnlagenCheck, read_document
 
 __all__ = ["add_pdf_commands"]
@@ -17,13 +20,23 @@ _TRUST_HELP = (
 )
 
 
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {n}")
+    return n
+
+
 def _cmd_render(args: argparse.Namespace) -> int:
     from ratsdok.integrity.verify import signature_marks, unmarked_note
     from ratsdok.pdf.ansicht import tabellen_ohne_kopf
     from ratsdok.pdf.render import render_pdf
     from ratsdok.pdf.validation import gate_tagged
-    from ratsdok.store.atomic import write_atomic
 
+    to_stdout(args.output, binary=True)  # refused on a terminal before the work
     doc, v = read_document(Path(args.file), anlagen=AnlagenCheck.IGNORE)
     marks = signature_marks(doc, trust=args.trust)
     note = unmarked_note(doc, marks, trusted=args.trust is not None)
@@ -34,7 +47,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     gate_tagged(
         data, ["3a", "ua1"], what=f"the rendered {v.nummer}", ohne_kopf=tabellen_ohne_kopf(v)
     )
-    write_atomic(Path(args.output), data)
+    write_output(args.output, data, binary=True)
     return 0
 
 
@@ -47,11 +60,11 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
     if args.barrierefrei and args.embed_nonconforming:
         print("--embed-nonconforming does not apply with --barrierefrei", file=sys.stderr)
         return 2
+    stdout = to_stdout(args.output, binary=True)
     path = Path(args.file)
     doc, v = read_document(path, anlagen=AnlagenCheck.REQUIRE)
     if args.barrierefrei:
         from ratsdok.pdf.bundling import build_barrierefrei
-        from ratsdok.store.atomic import write_atomic
 
         result = build_barrierefrei(
             v,
@@ -61,20 +74,27 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
             nichtoeffentlich_freigeben=args.nichtoeffentlich_freigeben,
             trust=args.trust,
         )
-        write_atomic(Path(args.output), result.data)
+        write_output(args.output, result.data, binary=True)
         for h in result.hinweise:
             print(f"Hinweis: {h}", file=sys.stderr)
         return 0
-    hinweise = bundle_to_file(
-        v,
-        path.parent,
-        Path(args.output),
-        oeffentlich_only=args.oeffentlich,
-        nicht_konform=NichtKonform.EINBETTEN if args.embed_nonconforming else NichtKonform.FEHLER,
-        xml=doc,
-        nichtoeffentlich_freigeben=args.nichtoeffentlich_freigeben,
-        trust=args.trust,
-    )
+    with contextlib.ExitStack() as stack:
+        # For standard output the bundle is built in a private folder and sent complete.
+        out = stack.enter_context(work_folder()) / "bundle.pdf" if stdout else Path(args.output)
+        hinweise = bundle_to_file(
+            v,
+            path.parent,
+            out,
+            oeffentlich_only=args.oeffentlich,
+            nicht_konform=(
+                NichtKonform.EINBETTEN if args.embed_nonconforming else NichtKonform.FEHLER
+            ),
+            xml=doc,
+            nichtoeffentlich_freigeben=args.nichtoeffentlich_freigeben,
+            trust=args.trust,
+        )
+        if stdout:
+            copy_to_stdout(out)
     for h in hinweise:
         print(f"Hinweis: {h}", file=sys.stderr)
     return 0
@@ -83,17 +103,41 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
 def _cmd_extract(args: argparse.Namespace) -> int:
     from ratsdok.pdf.extraction import extract
 
-    result = extract(Path(args.file), Path(args.directory), force=args.force)
+    result = extract(Path(args.file), folder_option(args.directory, "-d"), force=args.force)
     for p in result.problems:
         print(p, file=sys.stderr)
+    for n in result.notes:  # a file written under another name than the XML records
+        print(f"Hinweis: {n}", file=sys.stderr)
     if not args.quiet:
         for w in result.written:
             print(w, file=sys.stdout)
     return 0 if result.ok else 1
 
 
+def _cmd_sign_pdf(args: argparse.Namespace) -> int:
+    from ratsdok.pdf.signieren import Unterzeichner
+    from ratsdok.store.files import read_bytes
+    from ratsdok.verification.signing import sign_pdf
+
+    unterzeichner = Unterzeichner.from_files(
+        Path(args.key), Path(args.cert), [Path(c) for c in args.chain or []]
+    )
+    data = sign_pdf(
+        read_bytes(args.file),
+        unterzeichner,
+        args.unterzeichnung,
+        vorlage_xml=read_bytes(args.vorlage) if args.vorlage else None,
+        name=args.file,
+        trust=[Path(t) for t in args.trust or []] or None,
+        tsa=args.tsa,
+        crl=[read_bytes(c) for c in args.crl or []],
+    )
+    write_output(args.output, data, binary=True)
+    return 0
+
+
 def add_pdf_commands(sub: Any) -> None:
-    """Add ``render``, ``bundle`` and ``extract`` to the subparsers *sub*."""
+    """Add ``render``, ``bundle``, ``sign-pdf`` and ``extract`` to the subparsers *sub*."""
     p = sub.add_parser(
         "render",
         help="render a Vorlage as PDF (without its Anlagen)",
@@ -138,6 +182,33 @@ def add_pdf_commands(sub: Any) -> None:
     )
     p.add_argument("--trust", action="append", metavar="CA.pem", help=_TRUST_HELP)
     p.set_defaults(func=_cmd_bundle)
+
+    p = sub.add_parser(
+        "sign-pdf",
+        help="sign one Unterzeichnung of a bundle or rendered Vorlage with PAdES",
+        description="Add a visible PAdES signature for Unterzeichnung N in its 'gez.' block "
+        "of PDF (a bundle, or a rendered Vorlage with --vorlage) as an incremental update; "
+        "earlier signatures stay valid. Only PDFs whose pages ratsdok can prove are signed. "
+        "RSA keys only (ECDSA would make the file PDF 2.0, which breaks PDF/A).",
+    )
+    p.add_argument("file", metavar="PDF")
+    p.add_argument("--key", required=True, metavar="KEY", help="PEM private key (RSA, 3072 bits)")
+    p.add_argument("--cert", required=True, metavar="CERT", help="PEM certificate of the key")
+    p.add_argument(
+        "--chain", action="append", metavar="CA.pem", help="certificate of the chain (repeatable)"
+    )
+    p.add_argument("--unterzeichnung", required=True, type=_positive, metavar="N")
+    p.add_argument("--vorlage", metavar="XML", help="the Vorlage a rendered PDF was made from")
+    p.add_argument("--trust", action="append", metavar="CA.pem", help=_TRUST_HELP)
+    p.add_argument("--tsa", metavar="URL", help="RFC 3161 time stamp server (level B-T)")
+    p.add_argument(
+        "--crl",
+        action="append",
+        metavar="FILE",
+        help="CRL to embed, checked offline (level B-LT; repeatable; needs --trust)",
+    )
+    p.add_argument("-o", "--output", required=True, metavar="OUT")
+    p.set_defaults(func=_cmd_sign_pdf)
 
     p = sub.add_parser(
         "extract",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ratsdok.integrity.seal import is_signed, seal_document
+from ratsdok.integrity.seal import is_signed, seal_document, zeitstempel_of
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.xml.mapping import ParsedDocument, parse_document, to_xml
 
@@ -22,8 +22,8 @@ class Keep(StrEnum):
     """When a source document is the record of a Vorlage."""
 
     SIGNED = "signed"
-    """When it is signed: it is what was signed, even where the model has since
-    gained Anlage digests from the files (the archive)."""
+    """When it is signed or time-stamped: it is what was signed or stamped, even
+    where the model has since gained Anlage digests from the files (the archive)."""
     MATCHING = "matching"
     """When it describes exactly the Vorlage being written (the bundle, whose
     pages are rendered from the model)."""
@@ -35,6 +35,7 @@ def sealed_record(
     """The sealed document for *v*, and whether it is the kept *source*."""
     if source is not None:
         sealed = seal_document(source, refresh=False)
-        if is_signed(sealed) if keep is Keep.SIGNED else source.vorlage == v:
+        attested = is_signed(sealed) or zeitstempel_of(sealed) is not None
+        if attested if keep is Keep.SIGNED else source.vorlage == v:
             return sealed, True
     return seal_document(parse_document(to_xml(v))), False

@@ -9,11 +9,17 @@ re-sending the same Vorlage keeps it; each Anlage's SHA-256 lies inside.
 Sealing edits the parsed tree of the given bytes: the ``vorlage`` element is
 never rebuilt from a model, so its canonical form, and with it every existing
 signature over it, is kept.
+
+An RFC 3161 time stamp over the seal's SHA-256 may follow the seal as
+``nachrichteninhalt/zeitstempel`` (format 1.2.0, :mod:`ratsdok.integrity.zeitstempel`):
+``seal_document(..., tsa=URL)`` asks a TSA for one. A token that no longer covers
+the Vorlage is removed when the seal is refreshed.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import copy as _copy
 import hashlib
 from typing import Final
@@ -21,12 +27,14 @@ from typing import Final
 from lxml import etree
 
 from ratsdok.errors import InvalidDocumentError, Problem
+from ratsdok.integrity.zeitstempel import TSA_TIMEOUT, Zeitstempel, read_token, request_token
 from ratsdok.model.nachricht import Nachricht
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.version import NAMESPACE
 from ratsdok.xml.mapping import ParsedDocument, parse_document, serialize, to_xml
 from ratsdok.xml.names import DS_NS, D, Q
 from ratsdok.xml.parser import parse_xml
+from ratsdok.xml.version import ZEITSTEMPEL_VERSION, at_least, required_version
 
 __all__ = [
     "C14N_EXC",
@@ -40,6 +48,9 @@ __all__ = [
     "stale_signatures",
     "vorlage_digest",
     "vorlage_element",
+    "vorlage_sha256",
+    "zeitstempel_matches",
+    "zeitstempel_of",
 ]
 
 DS: Final = DS_NS
@@ -85,9 +96,15 @@ def canonical_vorlage(vorlage: etree._Element) -> bytes:
     return etree.tostring(vorlage, method="c14n", exclusive=True, with_comments=False)
 
 
+def vorlage_sha256(vorlage: etree._Element) -> bytes:
+    """SHA-256 of :func:`canonical_vorlage`: the digest the seal records and a time
+    stamp covers."""
+    return hashlib.sha256(canonical_vorlage(vorlage)).digest()
+
+
 def vorlage_digest(vorlage: etree._Element) -> str:
     """Base64 SHA-256 of :func:`canonical_vorlage`, as written in ``DigestValue``."""
-    return base64.b64encode(hashlib.sha256(canonical_vorlage(vorlage)).digest()).decode("ascii")
+    return base64.b64encode(vorlage_sha256(vorlage)).decode("ascii")
 
 
 def pruefwert(vorlage: etree._Element) -> str:
@@ -96,7 +113,7 @@ def pruefwert(vorlage: etree._Element) -> str:
     Printed under signed "gez." blocks so a paper copy can be matched to its
     record; ``ratsdok verify`` reports the same value.
     """
-    h = hashlib.sha256(canonical_vorlage(vorlage)).hexdigest()[:16]
+    h = vorlage_sha256(vorlage).hex()[:16]
     return " ".join(h[i : i + 4] for i in range(0, 16, 4))
 
 
@@ -142,7 +159,13 @@ def stale_signatures(sealed: bytes | ParsedDocument) -> list[str]:
 
 
 def seal_document(
-    doc: ParsedDocument, *, refresh: bool = True, name: str | None = None, copy: bool = True
+    doc: ParsedDocument,
+    *,
+    refresh: bool = True,
+    name: str | None = None,
+    copy: bool = True,
+    tsa: str | None = None,
+    tsa_timeout: float = TSA_TIMEOUT,
 ) -> ParsedDocument:
     """*doc* with an added or refreshed ``pruefsumme``, as a new parsed document.
 
@@ -153,6 +176,14 @@ def seal_document(
     for others (a bundle, an archive) must not hide that the Vorlage was changed
     after sealing. ``copy=False`` edits *doc*'s tree in place instead (for a document
     the caller parsed for this alone: copying costs about as much as hashing).
+
+    With *tsa* (the URL of an RFC 3161 time stamp authority) a time stamp over the
+    seal's SHA-256 is requested and stored as ``zeitstempel`` (replacing one there
+    was), and the document says format 1.2.0; a TSA that cannot be reached or
+    answers with no usable token raises :class:`~ratsdok.errors.ZeitstempelError`.
+    Without *tsa* a time stamp that still covers the Vorlage is kept; one that
+    does not (the Vorlage was changed) is removed, or with ``refresh=False`` is
+    an error (:func:`zeitstempel_matches` tells beforehand).
     """
     name = name or doc.source
     root = _copy.deepcopy(doc.tree.getroot()) if copy else doc.tree.getroot()
@@ -175,6 +206,22 @@ def seal_document(
                     line=old.sourceline,
                 )
             )
+    stamp = inhalt.find(Q + "zeitstempel")
+    token = None
+    if tsa is not None:
+        token = request_token(vorlage_sha256(vorlage), tsa, timeout=tsa_timeout)
+    elif stamp is not None and not _covers(stamp, vorlage_sha256(vorlage)):
+        if not refresh:
+            raise InvalidDocumentError(
+                Problem(
+                    "the zeitstempel covers another state of the Vorlage than the seal; "
+                    "seal it again (with --tsa for a new time stamp)",
+                    file=name,
+                    line=stamp.sourceline,
+                    field="zeitstempel",
+                )
+            )
+        _remove(stamp)
     if old is not None:
         new.tail = old.tail
         inhalt.replace(old, new)
@@ -184,7 +231,89 @@ def seal_document(
         vorlage.addnext(new)
         # addnext moves the tail of the new element; restore the layout
         new.tail = "\n" + indent if new.getnext() is not None else (inhalt.text or "\n")[:-2]
-    return ParsedDocument(doc.nachricht, root.getroottree(), doc.source)
+    if token is not None:
+        _put_zeitstempel(new, stamp, token, indent)
+    nachricht = _with_version(
+        doc.nachricht, root, stamped=inhalt.find(Q + "zeitstempel") is not None
+    )
+    return ParsedDocument(nachricht, root.getroottree(), doc.source)
+
+
+def _covers(stamp: etree._Element, digest: bytes) -> bool:
+    """Whether the token in *stamp* is a SHA-256 time stamp over *digest* (read, not verified)."""
+    found = _read(stamp)
+    return found is not None and found.algorithm == "sha256" and found.imprint == digest
+
+
+def _read(stamp: etree._Element) -> Zeitstempel | None:
+    try:
+        return read_token(base64.b64decode("".join((stamp.text or "").split()), validate=True))
+    except (ValueError, binascii.Error):
+        return None
+
+
+def _remove(el: etree._Element) -> None:
+    """Remove *el*, keeping the layout (its predecessor takes over its tail)."""
+    before = el.getprevious()
+    assert before is not None  # zeitstempel follows vorlage and pruefsumme
+    before.tail = el.tail
+    parent = el.getparent()
+    assert parent is not None
+    parent.remove(el)
+
+
+def _put_zeitstempel(
+    pruefsumme: etree._Element, old: etree._Element | None, token: bytes, indent: str
+) -> None:
+    """Store *token* as ``zeitstempel`` right after *pruefsumme*, on one line."""
+    el = etree.Element(Q + "zeitstempel", nsmap={"ratsdok": NAMESPACE})
+    # One line: `xmllint --xpath string(...) | base64 -d` gives the DER back.
+    el.text = base64.b64encode(token).decode("ascii")
+    parent = None if old is None else old.getparent()
+    if old is not None and parent is not None:  # stamping again: in its place
+        el.tail = old.tail
+        parent.replace(old, el)
+        return
+    tail = pruefsumme.tail
+    pruefsumme.addnext(el)
+    pruefsumme.tail = "\n" + indent
+    el.tail = tail
+
+
+def _with_version(nachricht: Nachricht, root: etree._Element, *, stamped: bool) -> Nachricht:
+    """*nachricht* with the format version the edited document must declare: at least
+    1.2.0 with a zeitstempel; without one, a 1.2.0 that only the zeitstempel needed
+    goes back to the lowest version that carries the Vorlage (the header lies
+    outside the seal, so this changes neither the seal nor a signature)."""
+    declared = nachricht.kopf.standard_version
+    if stamped:
+        version = at_least(declared, ZEITSTEMPEL_VERSION)
+    elif declared == ZEITSTEMPEL_VERSION:
+        version = required_version(nachricht.vorlage)
+    else:
+        return nachricht
+    if version == declared:
+        return nachricht
+    root.set("version", version)
+    kopf = nachricht.kopf.model_copy(update={"standard_version": version})
+    return nachricht.model_copy(update={"kopf": kopf})
+
+
+def zeitstempel_of(doc: ParsedDocument) -> Zeitstempel | None:
+    """What the ``zeitstempel`` of *doc* states, read without verifying it (None
+    when there is none or it cannot be read). :func:`ratsdok.verify` checks it."""
+    stamp = doc.tree.getroot().find(f"{Q}nachrichteninhalt/{Q}zeitstempel")
+    return None if stamp is None else _read(stamp)
+
+
+def zeitstempel_matches(doc: ParsedDocument) -> bool | None:
+    """Whether the ``zeitstempel`` of *doc* covers its Vorlage as it is now (None when
+    there is none). False means sealing without a TSA would remove it."""
+    root = doc.tree.getroot()
+    stamp = root.find(f"{Q}nachrichteninhalt/{Q}zeitstempel")
+    if stamp is None:
+        return None
+    return _covers(stamp, vorlage_sha256(vorlage_element(root, source=doc.source)))
 
 
 def seal(
@@ -192,18 +321,25 @@ def seal(
     *,
     name: str | None = None,
     refresh: bool = True,
+    tsa: str | None = None,
+    tsa_timeout: float = TSA_TIMEOUT,
 ) -> bytes:
     """Add or refresh the ``pruefsumme`` of a ratsdok document; return the new bytes.
 
     *source* is ratsdok XML (fully checked first), a parsed document, or a model
-    (then ``seal(to_xml(source))``). See :func:`seal_document` for *refresh*.
+    (then ``seal(to_xml(source))``). See :func:`seal_document` for *refresh* and
+    for the time stamp a *tsa* URL adds.
     """
     if isinstance(source, Vorlage | Nachricht):
         source = to_xml(source)
     if isinstance(source, ParsedDocument):
-        return serialize(seal_document(source, refresh=refresh, name=name).tree.getroot())
-    doc = parse_document(source, source=name)
-    return serialize(seal_document(doc, refresh=refresh, name=name, copy=False).tree.getroot())
+        doc, copy = source, True
+    else:
+        doc, copy = parse_document(source, source=name), False
+    sealed = seal_document(
+        doc, refresh=refresh, name=name, copy=copy, tsa=tsa, tsa_timeout=tsa_timeout
+    )
+    return serialize(sealed.tree.getroot())
 
 
 def is_signed(doc: ParsedDocument) -> bool:

@@ -181,13 +181,16 @@ def sign(
     sig_id = f"signatur-{unterzeichnung}"
     signaturen = inhalt.find(Q + "signaturen")
     if signaturen is None:
-        pruefsumme = inhalt.find(Q + "pruefsumme")
-        assert pruefsumme is not None
+        # signaturen follows the seal and its time stamp, if there is one
+        vorher = inhalt.find(Q + "zeitstempel")
+        if vorher is None:
+            vorher = inhalt.find(Q + "pruefsumme")
+        assert vorher is not None
         signaturen = etree.Element(Q + "signaturen", nsmap={"ratsdok": NAMESPACE})
         signaturen.text = "\n      "
-        signaturen.tail = pruefsumme.tail
-        pruefsumme.tail = "\n    "
-        pruefsumme.addnext(signaturen)
+        signaturen.tail = vorher.tail
+        vorher.tail = "\n    "
+        vorher.addnext(signaturen)
         signaturen.tail = "\n  "
     old = [s for s in signaturen if s.tag == D + "Signature" and s.get("Id") == sig_id]
 

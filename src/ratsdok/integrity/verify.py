@@ -21,18 +21,17 @@ import dataclasses
 import os
 import re
 import tempfile
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.x509.oid import NameOID
 from lxml import etree
 
 from ratsdok._types import TrustSource
 from ratsdok.errors import InvalidDocumentError, Problem
+from ratsdok.integrity.bindung import Bindungen, names_match
 from ratsdok.integrity.seal import (
     C14N_EXC,
     SHA256,
@@ -40,9 +39,11 @@ from ratsdok.integrity.seal import (
     pruefwert,
     vorlage_digest,
     vorlage_element,
+    vorlage_sha256,
 )
 from ratsdok.integrity.sign import ECDSA_SHA256, OBJECT_TYPE, RSA_SHA256, key_problem
 from ratsdok.integrity.trust import trust_pem
+from ratsdok.integrity.zeitstempel import check_token, read_token
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.report import Check, Kind, Report, Signer, Status
 from ratsdok.store.anlagen import (
@@ -89,6 +90,7 @@ class VerificationResult(Report):
         checks: tuple[Check, ...] = (),
         pruefwert: str = "",
         notes: tuple[str, ...] = (),
+        facts: tuple[tuple[str, str], ...] = (),
     ) -> None:
         seal = next((c for c in checks if c.kind is Kind.PRUEFSUMME), None)
         title = (
@@ -101,7 +103,7 @@ class VerificationResult(Report):
             checks,
             notes,
             title=title,
-            facts=(("pruefwert", pruefwert),) if pruefwert else (),
+            facts=((("pruefwert", pruefwert),) if pruefwert else ()) + facts,
         )
         object.__setattr__(self, "vorlage", vorlage)
         object.__setattr__(self, "pruefwert", pruefwert)
@@ -173,6 +175,28 @@ def _check_seal(vorlage: etree._Element) -> Check:
             f"the Vorlage was changed: its SHA-256 is {actual}, the seal records {recorded}",
         )
     return _seal(Status.VALID, f"SHA-256 of the Vorlage matches ({actual})")
+
+
+def _check_zeitstempel(
+    vorlage: etree._Element, trust: bytes | None
+) -> tuple[list[Check], tuple[tuple[str, str], ...]]:
+    """The check of the time stamp over the seal (none without one), and the time it
+    states as a fact when it is valid. It must cover the Vorlage as it is now, not
+    merely the digest the seal records."""
+    inhalt = vorlage.getparent()
+    assert inhalt is not None
+    stamp = inhalt.find(Q + "zeitstempel")
+    if stamp is None:
+        return [], ()
+    try:
+        der = base64.b64decode("".join((stamp.text or "").split()), validate=True)
+    except ValueError as exc:  # binascii.Error is a ValueError
+        reason = f"not base64: {exc}"
+        return [Check(Kind.ZEITSTEMPEL, "zeitstempel", Status.INVALID, reason)], ()
+    check = check_token(der, vorlage_sha256(vorlage), trust=trust)
+    if check.status is not Status.VALID:
+        return [check], ()
+    return [check], (("zeitstempel", read_token(der).zeit_text),)
 
 
 def _check_anlagen(
@@ -275,6 +299,7 @@ def _check_signature(
     index: int,
     sig: etree._Element,
     ca_file: str | None,
+    bindung: Bindungen | None = None,
 ) -> Check:
     from signxml.algorithms import DigestAlgorithm, SignatureMethod
     from signxml.exceptions import (
@@ -371,42 +396,16 @@ def _check_signature(
     if ca_file is None:
         return teil(Status.UNTRUSTED, "signature is intact, but no trusted CA was given", subject)
     assert bound is not None  # a signature bound to no Unterzeichnung returned above
-    if not names_match(bound.name, cert.subject):
+    if not (bindung or Bindungen()).binds(cert, bound.name, bound.funktion):
         return teil(
             Status.WRONG_SIGNER,
             f"signature verified and trusted, but the certificate ({subject}) does not name "
-            f"{bound.name}, who signs Unterzeichnung {n}",
+            f"{bound.name}, {bound.funktion}, who signs Unterzeichnung {n}",
             subject,
         )
     return teil(
         Status.VALID, "signature verified; the certificate chains to a trusted certificate", subject
     )
-
-
-_TITEL = frozenset({"dr", "prof", "dipl", "ing", "med", "jur", "rer", "nat", "phil", "h", "c"})
-"""Academic titles and their parts, which certificates often leave out."""
-_UMLAUTE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
-def _woerter(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_UMLAUTE)
-    return re.findall(r"[^\W_]+", folded)
-
-
-def names_match(name: str, subject: x509.Name) -> bool:
-    """Whether the certificate *subject* names the person printed as *name*: every
-    word of *name* but academic titles occurs among the words of the subject's
-    common name, surname, given name or pseudonym (case, umlaut spelling and
-    punctuation aside: "Schäfer" matches "SCHAEFER")."""
-    own = [w for w in _woerter(name) if w not in _TITEL]
-    attributes = (NameOID.COMMON_NAME, NameOID.SURNAME, NameOID.GIVEN_NAME, NameOID.PSEUDONYM)
-    theirs = {
-        w
-        for oid in attributes
-        for attr in subject.get_attributes_for_oid(oid)
-        for w in _woerter(str(attr.value))
-    }
-    return bool(own) and all(w in theirs for w in own)
 
 
 def _verify_untrusted(
@@ -445,6 +444,7 @@ def verify_document(
     trust: TrustSource = None,
     notes: tuple[str, ...] = (),
     require_signatures: bool = False,
+    bindung: Bindungen | None = None,
 ) -> VerificationResult:
     """Verify the seal, every Anlage and every signature of a parsed document.
 
@@ -454,7 +454,8 @@ def verify_document(
     that signer certificates must be issued by; without it, intact signatures
     are reported as untrusted. *notes* say what the caller left unchecked. Every
     Unterzeichnung without a signature gets an ``unsigned`` check, which fails
-    only with *require_signatures*.
+    only with *require_signatures*. *bindung* binds certificates to printed names
+    beyond the default rule (:mod:`ratsdok.integrity.bindung`).
     Raises a :class:`~ratsdok.errors.RatsdokError`
     when the document's structure leaves no verdict possible (its Vorlage
     cannot be located, or its id is not unique).
@@ -468,7 +469,10 @@ def verify_document(
             Problem(f"the id {vid!r} occurs more than once in the document", file=doc.source)
         )
     model = doc.nachricht.vorlage
+    pem = trust_pem(trust)
     checks = [_check_seal(vorlage)]
+    stamped, facts = _check_zeitstempel(vorlage, pem)
+    checks.extend(stamped)
     checks.extend(_check_anlagen(model, folder, embedded))
     if embedded is not None:
         listed = {a.dateiname for a in model.anlagen}
@@ -486,28 +490,51 @@ def verify_document(
     signaturen = root.find(Q + "nachrichteninhalt/" + Q + "signaturen")
     if signaturen is not None:
         sigs = [s for s in signaturen if isinstance(s.tag, str)]
-        pem = trust_pem(trust)
         with tempfile.TemporaryDirectory(prefix="ratsdok-trust-") as tmp:
             ca_file: str | None = None
             if pem is not None:  # signxml reads the trust anchors from a file
                 ca_file = os.path.join(tmp, "ca.pem")
                 Path(ca_file).write_bytes(pem)
             for i, sig in enumerate(sigs):
-                checks.append(_check_signature(root, vorlage, model, i, sig, ca_file))
+                checks.append(_check_signature(root, vorlage, model, i, sig, ca_file, bindung))
     checks.extend(_unsigned(model, checks, require_signatures))
-    return VerificationResult(name, model, tuple(checks), pruefwert(vorlage), notes)
+    # Read as it is, but said: a file name a new document may not have.
+    notes = (*notes, *(str(w) for w in doc.warnings()))
+    return VerificationResult(name, model, tuple(checks), pruefwert(vorlage), notes, facts)
 
 
 def _unsigned(model: Vorlage, checks: list[Check], require_signatures: bool) -> list[Check]:
     """A check for every Unterzeichnung no signature is bound to, so that a block
     whose signature was stripped (and the seal computed afresh) is named, not
-    silently fine; failing where signatures are required."""
+    silently fine; failing where signatures are required.
+
+    Where some signature is intact, every block lacking one is ``missing``, a
+    failure: each signature signs the whole Vorlage, and with it the set of
+    Unterzeichnungen that are to be signed; the seal, which anyone can compute
+    afresh, could not carry that set. So removing one of two signatures is caught
+    while the other remains; removing all is caught only with *require_signatures*.
+    """
     bound = {
         c.signer.unterzeichnung for c in checks if c.kind is Kind.SIGNATUR and c.signer is not None
     }
+    signed = any(
+        c.kind is Kind.SIGNATUR and c.status in _INTACT | {Status.WRONG_SIGNER} for c in checks
+    )
     reason = "no electronic signature: only the seal, which anyone can compute afresh, vouches"
+    missing = (
+        "no signature, while another signature signs this Vorlage with all its "
+        "Unterzeichnungen: it was removed, or is still to be made"
+    )
     return [
         Check(
+            Kind.UNTERZEICHNUNG,
+            f"Unterzeichnung {n}",
+            Status.MISSING,
+            missing,
+            signer=Signer(n, u.name, u.funktion),
+        )
+        if signed
+        else Check(
             Kind.UNTERZEICHNUNG,
             f"Unterzeichnung {n}",
             Status.UNSIGNED,

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Final, Self
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo
 
-__all__ = ["Model", "unchecked_parts"]
+__all__ = ["BESTAND", "GELESEN", "Model", "bestand", "unchecked_parts"]
+
+BESTAND: Final = "ratsdok.bestand"
+"""Validation context key for values accepted before, which rules for new values
+(portable file names) do not judge again: ``True`` for everything (a document
+being read), or field name → value (the fields a copy carries over unchanged)."""
+GELESEN: Final[Mapping[str, Any]] = {BESTAND: True}
+"""The validation context of a model read from an existing document."""
 
 # ids of the unchecked models alive: while it is empty, nothing needs a walk.
 _UNGEPRUEFT: set[int] = set()
@@ -46,7 +53,10 @@ class Model(BaseModel):
                 for name in derived:
                     if name not in self.model_fields_set and name not in update:
                         del fields[name]  # derived from the old value: derive it again
-        return type(self).model_validate({**fields, **update})
+        # A value the original was allowed to keep (a file name read from a 1.0.0
+        # document) it keeps in a copy; a value the update brings is judged as new.
+        kept = {name: value for name, value in fields.items() if name not in update}
+        return type(self).model_validate({**fields, **update}, context={BESTAND: kept})
 
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
         made = super().__deepcopy__(memo)
@@ -79,6 +89,20 @@ class Model(BaseModel):
     def _trusted(cls, **values: Any) -> Self:
         """Build from values that are valid by construction, without the mark (fast)."""
         return super().model_construct(None, **values)
+
+
+def bestand(info: ValidationInfo, value: object) -> bool:
+    """Whether *value* of the field being validated was accepted before (see
+    :data:`BESTAND`), so that only the rules for every value apply to it."""
+    kept = (info.context or {}).get(BESTAND)
+    if kept is True:
+        return True
+    return (
+        isinstance(kept, Mapping)
+        and info.field_name is not None
+        and info.field_name in kept
+        and kept[info.field_name] == value
+    )
 
 
 def _mark(model: Model) -> None:

@@ -12,7 +12,10 @@ import re
 import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ValidationInfo
+
+from ratsdok.model._base import bestand
+from ratsdok.model.dateiname import portability_problem, unsafe_problem
 
 __all__ = ["MEDIENTYP_PATTERN", "Dateiname", "Medientyp", "Sha256", "Text", "normalize_text"]
 
@@ -41,37 +44,20 @@ Text = Annotated[str, AfterValidator(normalize_text)]
 """Non-empty text, NFC-normalised, without leading or trailing white space."""
 
 
-def _check_dateiname(value: str) -> str:
+def _check_dateiname(value: str, info: ValidationInfo) -> str:
     value = normalize_text(value)
-    if "/" in value or "\\" in value:
-        raise ValueError(f"file name {value!r} must not contain a path separator")
-    if ".." in value:
-        raise ValueError(f"file name {value!r} must not contain '..'")
-    if value == ".":
-        raise ValueError("file name '.' names a folder, not a file")
-    if _CONTROL.search(value):
-        raise ValueError(f"file name {value!r} must not contain control characters")
-    # Bidi controls, zero-width characters and line separators make a name look
-    # other than it is ("rechnung\u202egnp.exe" shows as "rechnungexe.png").
-    hidden = (
-        []
-        if value.isascii()  # ASCII has no such characters; most names are ASCII
-        else [c for c in value if unicodedata.category(c) in ("Cf", "Zl", "Zp")]
-    )
-    if hidden:
-        raise ValueError(
-            f"file name {value!r} must not contain invisible format characters "
-            f"(U+{ord(hidden[0]):04X})"
-        )
-    if len(value.encode("utf-8")) > 255:
-        raise ValueError("file name is longer than 255 bytes in UTF-8")
+    problem = unsafe_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    problem = portability_problem(value)
+    if problem is not None and not bestand(info, value):
+        raise ValueError(f"file name {value!r} is not portable: {problem}")
     return value
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
 Dateiname = Annotated[str, AfterValidator(_check_dateiname)]
-"""A bare file name that is safe to create inside an output folder."""
+"""A bare file name that is safe to create inside an output folder, and portable
+(:mod:`ratsdok.model.dateiname`) unless read from an existing document."""
 
 MEDIENTYP_PATTERN = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 """A media type without parameters, lower case (what :data:`Medientyp` accepts)."""

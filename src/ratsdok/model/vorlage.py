@@ -32,6 +32,7 @@ from ratsdok.model.codes import (
     Vorlagenart,
     Zustaendigkeit,
 )
+from ratsdok.model.dateiname import portability_problem
 from ratsdok.model.finanzen import Finanzen, Haushaltsposition
 from ratsdok.model.inhalt import Absatz, Block, as_blocks, plain_lines
 from ratsdok.model.markdown import bloecke_aus_markdown
@@ -62,6 +63,7 @@ __all__ = [
     "format_path",
     "roman",
     "rule_violations",
+    "unportable_names",
     "zeitpunkt_text",
 ]
 
@@ -561,6 +563,25 @@ def rule_violations(v: Vorlage) -> list[tuple[FieldPath, str]]:
         if bz.uuid == v.uuid or bz.nummer == v.nummer:
             found.append((("bezuege", i), "a Vorlage cannot refer to itself"))
     return found
+
+
+def unportable_names(v: Vorlage) -> list[tuple[FieldPath, str, str]]:
+    """The file names *v* kept from an existing document that a new one may not have
+    (:func:`~ratsdok.model.dateiname.portability_problem`), as ``(field path, name,
+    why)``."""
+    dateien: list[tuple[FieldPath, str]] = []
+    if v.hauptdokument is not None:
+        dateien.append((("hauptdokument", "dateiname"), v.hauptdokument.dateiname))
+    dateien += [
+        (("anlagen", i, "dateiname"), a.dateiname)
+        for i, a in enumerate(v.anlagen)
+        if a.dateiname is not None
+    ]
+    return [
+        (path, name, problem)
+        for path, name in dateien
+        if (problem := portability_problem(name)) is not None
+    ]
 
 
 _ROEMISCH = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")

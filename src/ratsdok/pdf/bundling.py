@@ -89,6 +89,7 @@ from ratsdok.errors import AnlagenError, InvalidDocumentError, Problem
 from ratsdok.integrity.record import Keep, sealed_record
 from ratsdok.integrity.seal import seal_document
 from ratsdok.integrity.verify import signature_marks, signed_blocks, unmarked_note
+from ratsdok.model.dateiname import RESERVIERT
 from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
 from ratsdok.pdf.ansicht import seitenvermerk, tabellen_ohne_kopf
 from ratsdok.pdf.assemble import (
@@ -102,10 +103,11 @@ from ratsdok.pdf.assemble import (
     open_pdf,
     take_outline,
 )
-from ratsdok.pdf.names import PDF_MEDIENTYP, SCHRIFTEN_NAME, XML_MEDIENTYP, XML_NAME
+from ratsdok.pdf.names import PDF_MEDIENTYP, XML_MEDIENTYP, XML_NAME
 from ratsdok.pdf.pagecopy import copy_pages
 from ratsdok.pdf.pdfa import check_pdfa, pdfa_from_rendered, save_pdfa
 from ratsdok.pdf.render import HauptdokumentSeiten, render, stichtag, titel
+from ratsdok.pdf.satz import RENDERER
 from ratsdok.pdf.stream import BigFile, check_big, check_file, file_size, stream_bundle
 from ratsdok.pdf.validation import gate_tagged
 from ratsdok.report import Check, Kind, Report, Status
@@ -288,7 +290,8 @@ def _freigabe(v: Vorlage, oeffentlich_only: bool, freigegeben: bool) -> list[Pro
     ]
 
 
-_RESERVED = {XML_NAME: "the embedded XML", SCHRIFTEN_NAME: "the record of added fonts"}
+# A read document may have one as an Anlage name (the model refuses it only in new ones).
+_RESERVED = RESERVIERT
 
 
 def _check_names(v: Vorlage) -> None:
@@ -700,6 +703,8 @@ def build_barrierefrei(
             XML_NAME, XML_MEDIENTYP, f"ratsdok-XML der {asm.titel}", AFRelationship.ALTERNATIVE
         )
         asm.attach(pdf, xml_file, embedded)
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=True) as meta:
+            meta["pdf:Producer"] = RENDERER  # verify re-renders only with the same versions
         pdf.Root.PageMode = Name.UseOutlines
         pdf.save(buf, deterministic_id=True)
     data = buf.getvalue()

@@ -8,7 +8,9 @@ pages (``ratsdok-schriften.json``, :mod:`ratsdok.pdf.schriften`) is listed,
 not extracted. File names
 come from the (schema-checked) XML, never from the PDF, and each target is
 checked to lie inside the output folder; existing files are only replaced
-with ``force=True``.
+with ``force=True``. A name that is not portable (``CON.pdf``, ``a:b.pdf``,
+``RATSDOK.XML``; a document of format 1.0.0 may have one) is never created: the
+file is written under a portable name, and a note of the report says which.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pikepdf
 
 from ratsdok._types import PathLike
 from ratsdok.errors import InvalidDocumentError, OutputError, Problem
+from ratsdok.model.dateiname import make_portable, make_unique, portability_problem
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.pdf.names import MAX_PDF_BYTES, SCHRIFTEN_NAME, XML_NAME
 from ratsdok.report import Check, Kind, Report, Status
@@ -41,6 +44,7 @@ class ExtractResult(Report):
     added fonts if the bundle has one (fine, not extracted), one per other
     embedded file the XML does not list. The same
     findings stay available as :attr:`problems` (every check that is not ok).
+    A note for each file written under another name than the XML records.
     """
 
     vorlage: Vorlage
@@ -54,8 +58,9 @@ class ExtractResult(Report):
         problems: tuple[Problem, ...],
         checks: tuple[Check, ...] = (),
         source: str = "<bytes>",
+        notes: tuple[str, ...] = (),
     ) -> None:
-        super().__init__(source, checks, title=f"Vorlage {vorlage.nummer}: extracted files")
+        super().__init__(source, checks, notes, title=f"Vorlage {vorlage.nummer}: extracted files")
         object.__setattr__(self, "vorlage", vorlage)
         object.__setattr__(self, "written", written)
         object.__setattr__(self, "problems", problems)
@@ -162,6 +167,18 @@ def from_pdf(source: PathLike | bytes) -> Vorlage:
     return from_xml(xml, source=f"{name}#{XML_NAME}")
 
 
+def _portable_names(v: Vorlage) -> dict[str, str]:
+    """Recorded file name → the name to write, for the names that are not portable:
+    the portable form, unique (any case) among the names written."""
+    names = [a.dateiname for a in v.anlagen if a.dateiname is not None]
+    if v.hauptdokument is not None:
+        names.append(v.hauptdokument.dateiname)
+    used = {XML_NAME} | {n.casefold() for n in names if portability_problem(n) is None}
+    return {
+        n: make_unique(make_portable(n), used) for n in names if portability_problem(n) is not None
+    }
+
+
 def _target(out: Path, filename: str) -> Path:
     target = out / filename
     if target.resolve().parent != out.resolve() or filename in ("", ".", ".."):
@@ -192,6 +209,16 @@ def extract(pdf_path: PathLike | bytes, out_dir: PathLike, *, force: bool = Fals
         ) from None
     plan: list[tuple[Path, bytes]] = [(_target(out, XML_NAME), xml)]
     checks = [Check(Kind.DOKUMENT, XML_NAME, Status.VALID, "meets the schema and the rules")]
+    renamed = _portable_names(v)
+    notes: list[str] = []
+
+    def plan_file(dateiname: str, data: bytes) -> None:
+        target = renamed.get(dateiname, dateiname)
+        if target != dateiname:
+            why = portability_problem(dateiname)
+            notes.append(f"{dateiname!r} is not portable ({why}): written as {target!r}")
+        plan.append((_target(out, target), data))
+
     problems: list[Problem] = []
     listed = {XML_NAME}
     h = v.hauptdokument
@@ -215,7 +242,7 @@ def extract(pdf_path: PathLike | bytes, out_dir: PathLike, *, force: bool = Fals
                 )
             ok = status is not Status.CHANGED
             checks.append(Check(Kind.HAUPTDOKUMENT, label, status, reason, ok=ok))
-            plan.append((_target(out, h.dateiname), data))
+            plan_file(h.dateiname, data)
     for i, a in enumerate(v.anlagen):
         if a.dateiname is None:
             checks.append(
@@ -239,7 +266,7 @@ def extract(pdf_path: PathLike | bytes, out_dir: PathLike, *, force: bool = Fals
         # Written either way, so that a changed file can be inspected; one that records
         # no digest is extracted as it is, as loading accepts it.
         checks.append(Check(Kind.ANLAGE, label, status, reason, ok=status is not Status.CHANGED))
-        plan.append((_target(out, a.dateiname), data))
+        plan_file(a.dateiname, data)
     if SCHRIFTEN_NAME in found and SCHRIFTEN_NAME not in listed:
         listed.add(SCHRIFTEN_NAME)
         checks.append(
@@ -264,4 +291,4 @@ def extract(pdf_path: PathLike | bytes, out_dir: PathLike, *, force: bool = Fals
     for target, data in plan:
         write_atomic(target, data)
         written.append(target)
-    return ExtractResult(v, tuple(written), tuple(problems), tuple(checks), name)
+    return ExtractResult(v, tuple(written), tuple(problems), tuple(checks), name, tuple(notes))

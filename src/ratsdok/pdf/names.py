@@ -10,18 +10,15 @@ from __future__ import annotations
 
 from typing import Final
 
+# The model owns the two file names: no Anlage may take them, in any case.
+from ratsdok.model.dateiname import SCHRIFTEN_NAME, XML_NAME
+
 __all__ = ["JSON_MEDIENTYP", "PDF_MEDIENTYP", "SCHRIFTEN_NAME", "XML_MEDIENTYP", "XML_NAME"]
 
-XML_NAME: Final = "ratsdok.xml"
-"""File name of the embedded ratsdok XML."""
 XML_MEDIENTYP: Final = "application/xml"
 """Media type of the embedded ratsdok XML."""
 PDF_MEDIENTYP: Final = "application/pdf"
 """Media type of an Anlage whose pages can be merged into the bundle."""
-SCHRIFTEN_NAME: Final = "ratsdok-schriften.json"
-"""File name of the record of the fonts ratsdok added to merged Anlage pages
-(:mod:`ratsdok.pdf.schriften`, ``docs/anlagen-reparatur.md``); only in bundles
-where an Anlage needed them."""
 JSON_MEDIENTYP: Final = "application/json"
 """Media type of :data:`SCHRIFTEN_NAME`."""
 

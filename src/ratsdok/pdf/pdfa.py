@@ -30,6 +30,7 @@ from pikepdf import Array, Dictionary, Name, Pdf, String
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.pdf.ansicht import stichtag, titel
 from ratsdok.pdf.pagecopy import copy_pages
+from ratsdok.pdf.satz import RENDERER
 from ratsdok.pdf.validation import Profil, gate, validate
 
 __all__ = [
@@ -83,7 +84,7 @@ def _set_metadata(pdf: Pdf, v: Vorlage, title: str, tag: date, part: PdfaPart) -
         if v.koerperschaft is not None:
             meta["dc:creator"] = [v.koerperschaft]
         meta["dc:language"] = ["de-DE"]
-        meta["pdf:Producer"] = "ratsdok"
+        meta["pdf:Producer"] = RENDERER
         meta["xmp:CreatorTool"] = "ratsdok"
         meta["xmp:CreateDate"] = stamp
         meta["xmp:ModifyDate"] = stamp

@@ -26,6 +26,7 @@ file is :func:`stichtag`, never the clock.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from ratsdok.model.finanzen import euro
@@ -38,17 +39,19 @@ from ratsdok.pdf.ansicht import (
     titel,
     vermerk,
 )
-from ratsdok.pdf.satz import FONT, Standard, compile_pdf
+from ratsdok.pdf.satz import FONT, Standard, compile_pdf, query
 
 __all__ = [
     "ARCHIV",
     "BARRIEREFREI",
     "FONT",
     "HauptdokumentSeiten",
+    "Signaturfeld",
     "euro",
     "render",
     "render_pdf",
     "seitenvermerk",
+    "signaturfelder",
     "stichtag",
     "titel",
     "vermerk",
@@ -87,6 +90,48 @@ def render(
     *standards* (the xdomea archive copy: PDF/A-2a + UA-1)."""
     data = ansicht(v, signiert=signiert, hauptdokument=hauptdokument)
     return compile_pdf("vorlage.typ", data, standards=standards, tag=stichtag(v))
+
+
+@dataclass(frozen=True, slots=True)
+class Signaturfeld:
+    """Where the visible signature of one Unterzeichnung goes on the rendered pages:
+    the room the template keeps beside its "gez." block."""
+
+    nummer: int
+    """The Unterzeichnung (1-based)."""
+    seite: int
+    """The page of the rendered Vorlage (0-based)."""
+    box: tuple[float, float, float, float]
+    """Lower left and upper right corner in PDF points, origin at the page's lower left."""
+
+    @property
+    def name(self) -> str:
+        """The signature field's name in the PDF (``Unterzeichnung1``)."""
+        return f"Unterzeichnung{self.nummer}"
+
+
+_A4_HOEHE = 841.8898
+"""The page height of vorlage.typ (A4) in points: Typst measures from the top."""
+
+
+def signaturfelder(
+    v: Vorlage,
+    *,
+    signiert: Mapping[int, str] | None = None,
+    hauptdokument: HauptdokumentSeiten = HauptdokumentSeiten.DATEI,
+    standards: Sequence[Standard] = BARRIEREFREI,
+) -> list[Signaturfeld]:
+    """The signature fields of *v* as :func:`render` lays it out with the same
+    arguments, one per Unterzeichnung, in order. The layout reports them
+    (labelled metadata in the template): nothing is measured from the PDF."""
+    data = ansicht(v, signiert=signiert, hauptdokument=hauptdokument)
+    werte = query("vorlage.typ", data, "<signaturfeld>", standards=standards, tag=stichtag(v))
+    felder = []
+    for w in werte:
+        x, oben = float(w["x"]), _A4_HOEHE - float(w["y"])
+        box = (x, oben - float(w["hoehe"]), x + float(w["breite"]), oben)
+        felder.append(Signaturfeld(int(w["nummer"]), int(w["seite"]) - 1, box))
+    return felder
 
 
 def vermerk_pdf(text: str) -> bytes:

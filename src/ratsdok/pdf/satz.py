@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from importlib.metadata import version as _typst_version
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any, Literal
@@ -27,19 +28,26 @@ import typst
 from fontTools.ttLib import TTFont
 
 from ratsdok.errors import InvalidDocumentError, Problem, RatsdokError
+from ratsdok.version import __version__
 
 __all__ = [
     "FONT",
+    "RENDERER",
     "Standard",
     "compile_pdf",
     "font_dir",
     "printable",
+    "query",
     "started",
     "unprintable",
 ]
 
 FONT = "DejaVu Sans"
 """The family every rendered page is set in."""
+
+RENDERER = f"ratsdok {__version__} (Typst {_typst_version('typst')})"
+"""Who made the pages: recorded as a bundle's Producer, so that ``verify`` re-renders
+only with the same versions (other bytes would prove nothing)."""
 
 Standard = Literal["a-2a", "a-2b", "a-2u", "a-3a", "a-3b", "a-3u", "ua-1"]
 """The PDF standards ratsdok asks Typst to write."""
@@ -156,3 +164,22 @@ def compile_pdf(
         raise RatsdokError([Problem(f"typesetting failed: {e.message}")]) from e
     assert isinstance(out, bytes)
     return out
+
+
+def query(
+    template: str,
+    data: Mapping[str, Any],
+    selector: str,
+    *,
+    standards: Sequence[Standard],
+    tag: date,
+) -> list[Any]:
+    """The values of the metadata labelled *selector* (``"<signaturfeld>"``) in the
+    layout :func:`compile_pdf` makes of the same arguments (it is compiled first:
+    Typst answers queries about the last compilation, and keeps it cached)."""
+    compile_pdf(template, data, standards=standards, tag=tag)
+    try:
+        found = json.loads(_compiler(template).query(selector, format="json"))
+    except typst.TypstError as e:
+        raise RatsdokError([Problem(f"querying the layout failed: {e.message}")]) from e
+    return [item["value"] for item in found]

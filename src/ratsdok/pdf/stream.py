@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +51,7 @@ from ratsdok.pdf.pdfa import check_pdfa, save_pdfa
 from ratsdok.pdf.render import HauptdokumentSeiten, render, stichtag, titel
 from ratsdok.report import Status
 from ratsdok.store.anlagen import compare
-from ratsdok.store.atomic import atomic_output
+from ratsdok.store.atomic import atomic_output, work_folder
 from ratsdok.store.hashing import Digest
 
 __all__ = ["BigFile", "check_big", "check_file", "file_size", "stream_bundle"]
@@ -143,10 +142,9 @@ def stream_bundle(
     asm = Assembly(titel(vv), stichtag(vv), policy)
     work_parent = out.parent if out.parent.is_dir() else None
     with (
-        tempfile.TemporaryDirectory(prefix=".ratsdok-", dir=work_parent) as tmp,
+        work_folder(work_parent) as work,
         ExitStack() as keep,
     ):
-        work = Path(tmp)
         h = vv.hauptdokument if haupt is not None else None
         haupt_src: Pdf | None = None
         haupt_path: Path | None = None

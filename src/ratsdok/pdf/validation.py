@@ -46,6 +46,7 @@ __all__ = [
     "cross_check",
     "gate",
     "gate_tagged",
+    "signature_problems",
     "structure_problems",
     "validate",
 ]
@@ -207,6 +208,23 @@ def _history(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
     return b.meldung == "the content of structured XMP property xmpMM:History is not checked"
 
 
+def _fuer_profile(
+    regel: str, klausel: str, beleg: str, trifft: Callable[[Befund, Pdf, Roh], bool]
+) -> tuple[Ausnahme, ...]:
+    """The same exception of page-validation at every PDF/A level (page names the
+    rule by level: ``PDFA3B-…``)."""
+    return tuple(
+        Ausnahme(
+            "page",
+            regel.format(profil=profil.upper()),
+            klausel.format(teil=profil[0]),
+            beleg,
+            trifft,
+        )
+        for profil in ("2a", "2b", "2u", "3a", "3b", "3u")
+    )
+
+
 def _fuer_teile(
     regel: str,
     klausel: str,
@@ -286,7 +304,55 @@ def _laenge_vor_crlf(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
     return cr_case
 
 
+def _byte_ranges(pdf: Pdf) -> list[list[int]]:
+    """The /ByteRange of every filled signature field of *pdf*."""
+    acro = pdf.Root.get("/AcroForm")
+    out: list[list[int]] = []
+    if not isinstance(acro, pikepdf.Dictionary):
+        return out
+    for f in acro.get("/Fields", pikepdf.Array()):
+        v = f.get("/V") if isinstance(f, pikepdf.Dictionary) else None
+        if isinstance(v, pikepdf.Dictionary) and "/ByteRange" in v:
+            out.append([int(x) for x in v.ByteRange])
+    return out
+
+
+def _fruehere_signatur(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
+    """The file has several signatures; one covers the whole file but its
+    /Contents; every other covers exactly an earlier revision (from byte 0 to the
+    end of a ``%%EOF`` line) but its own /Contents hex string."""
+    data = raw()
+    ranges = _byte_ranges(pdf)
+    if len(ranges) < 2:
+        return False
+    ganz = [r for r in ranges if len(r) == 4 and r[2] + r[3] == len(data)]
+    if len(ganz) != 1:
+        return False
+    for r in ranges:
+        if len(r) != 4 or r[0] != 0:
+            return False
+        a, b2, ende = r[1], r[2], r[2] + r[3]
+        if not (data[a : a + 1] == b"<" and data[b2 - 1 : b2] == b">"):
+            return False
+        if re.fullmatch(rb"<[0-9A-Fa-f]*>", data[a:b2]) is None:
+            return False
+        if r is not ganz[0] and not data[:ende].rstrip(b"\r\n").endswith(b"%%EOF"):
+            return False
+    return True
+
+
 AUSNAHMEN: tuple[Ausnahme, ...] = (
+    *_fuer_profile(
+        "PDFA{profil}-SIGNATURE-BYTERANGE-001",
+        "ISO 19005-{teil} 6.4.3 (6.3.3 in part 2) and ISO 32000-1 12.8.1",
+        "A signature's /ByteRange must cover the file as it was when signed, all"
+        " but /Contents. An earlier signature of a file signed several times"
+        " (incremental updates) covers its own revision, not the later ones;"
+        " page-validation demands the whole file. veraPDF did the same until its"
+        " issue #1493 (fixed 2024-12); Adobe Preflight accepts such files. The"
+        " last signature must still cover the whole file.",
+        _fruehere_signatur,
+    ),
     *_fuer_teile(
         "ISO_19005_{teil}:6.6.2.3.1-1",
         "ISO 19005-{teil} 6.6.2.3.2 (extension schemas)",
@@ -322,22 +388,16 @@ AUSNAHMEN: tuple[Ausnahme, ...] = (
         _history,
         beruht_auf_page=True,
     ),
-    *(
-        Ausnahme(
-            validator="page",
-            regel=f"PDFA{profil.upper()}-STREAM-LENGTH-001",
-            klausel=f"ISO 19005-{profil[0]} 6.1.7.1 and ISO 32000-1 7.3.8.1",
-            beleg=(
-                "/Length must count the bytes between the EOL after `stream` and the EOL"
-                " before `endstream`. Where compressed data happen to end with CR (0x0D)"
-                " and qpdf writes LF before `endstream`, page-validation reads CR LF as"
-                " the EOL and counts one byte less; the file's /Length is right, as qpdf"
-                " --check and pikepdf.pdfa (which reads the stream at /Length) confirm."
-                " Found on 1 in about 8 bundles; injected wrong lengths are still caught."
-            ),
-            trifft=_laenge_vor_crlf,
-        )
-        for profil in ("2a", "2b", "2u", "3a", "3b", "3u")
+    *_fuer_profile(
+        "PDFA{profil}-STREAM-LENGTH-001",
+        "ISO 19005-{teil} 6.1.7.1 and ISO 32000-1 7.3.8.1",
+        "/Length must count the bytes between the EOL after `stream` and the EOL"
+        " before `endstream`. Where compressed data happen to end with CR (0x0D)"
+        " and qpdf writes LF before `endstream`, page-validation reads CR LF as"
+        " the EOL and counts one byte less; the file's /Length is right, as qpdf"
+        " --check and pikepdf.pdfa (which reads the stream at /Length) confirm."
+        " Found on 1 in about 8 bundles; injected wrong lengths are still caught.",
+        _laenge_vor_crlf,
     ),
     Ausnahme(
         validator="pikepdf",
@@ -497,6 +557,70 @@ def _struct_types(pdf: Pdf) -> dict[str, int]:
     for node in _struct_nodes(pdf):
         seen[str(node.S)] = seen.get(str(node.S), 0) + 1
     return seen
+
+
+_PRINT, _VERBOTEN = 4, 1 | 2 | 32 | 256
+"""Annotation flags: Print must be set; Invisible, Hidden, NoView, ToggleNoView not
+(ISO 19005-3 6.3.2)."""
+
+
+def signature_problems(data: bytes) -> list[str]:
+    """What ratsdok checks of the signatures of a signed PDF/A, where pikepdf.pdfa
+    cannot (it refuses every AcroForm): ISO 19005-3 6.4 and ISO 32000-1 12.8.1.
+
+    Every filled signature field: a /ByteRange from byte 0 whose gap is exactly the
+    /Contents hex string; the last signature covering the whole file, every other
+    exactly its revision (up to a ``%%EOF`` line); /Contents a CMS SignedData with
+    one SignerInfo that carries its signer's certificate; the widget printable and
+    visible, without actions. Empty: all hold."""
+    from asn1crypto import cms
+
+    out: list[str] = []
+    with _open(data) as pdf:
+        acro = pdf.Root.get("/AcroForm")
+        fields = (
+            list(acro.get("/Fields", pikepdf.Array()))
+            if isinstance(acro, pikepdf.Dictionary)
+            else []
+        )
+        ends: list[int] = []
+        for f in fields:
+            name = str(f.get("/T", "?"))
+            if f.get("/FT") != pikepdf.Name.Sig:
+                continue
+            flags = int(f.get("/F", 0))
+            if not flags & _PRINT or flags & _VERBOTEN:
+                out.append(f"{name}: widget flags {flags}: Print must be set, Hidden/NoView not")
+            if "/A" in f or "/AA" in f:
+                out.append(f"{name}: the widget carries an action")
+            v = f.get("/V")
+            if not isinstance(v, pikepdf.Dictionary):
+                continue  # an empty field: nothing signed yet
+            r = [int(x) for x in v.get("/ByteRange", pikepdf.Array())]
+            if len(r) != 4 or r[0] != 0 or r[1] >= r[2]:
+                out.append(f"{name}: /ByteRange {r} is not [0 a b c]")
+                continue
+            gap = data[r[1] : r[2]]
+            if re.fullmatch(rb"<[0-9A-Fa-f]*>", gap) is None:
+                out.append(f"{name}: the /ByteRange gap is not exactly the /Contents string")
+            ends.append(r[2] + r[3])
+            try:
+                signed = cms.ContentInfo.load(bytes(v.Contents))["content"]
+                infos = signed["signer_infos"]
+                certs = signed["certificates"]
+                if len(infos) != 1:
+                    out.append(f"{name}: {len(infos)} SignerInfos, ISO 19005-3 6.4.2 allows one")
+                if certs.native is None or len(certs) == 0:
+                    out.append(f"{name}: the signer's certificate is not in the signature")
+            except (ValueError, KeyError, TypeError) as exc:
+                out.append(f"{name}: /Contents is not a CMS SignedData: {exc}")
+        if ends:
+            if max(ends) != len(data):
+                out.append("the last signature does not cover the whole file")
+            for end in sorted(ends)[:-1]:
+                if not data[:end].rstrip(b"\r\n").endswith(b"%%EOF"):
+                    out.append(f"a signature covers {end} bytes, which is not a whole revision")
+    return out
 
 
 def structure_problems(source: Quelle, *, ohne_kopf: int = 0) -> list[str]:

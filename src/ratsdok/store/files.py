@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from enum import StrEnum
 from pathlib import Path
 
 from ratsdok._types import PathLike
-from ratsdok.errors import AnlagenError, Problem, RatsdokError, UnsafeInputError
+from ratsdok.errors import (
+    AnlagenError,
+    InvalidDocumentError,
+    Problem,
+    RatsdokError,
+    UnsafeInputError,
+)
 from ratsdok.model.nachricht import Nachricht, Nachrichtenkopf
-from ratsdok.model.vorlage import Vorlage
+from ratsdok.model.vorlage import Vorlage, format_path, unportable_names
 from ratsdok.report import Check, Status
 from ratsdok.store.anlagen import (
     AnlagenPruefung,
@@ -18,8 +26,8 @@ from ratsdok.store.anlagen import (
     fill_in,
 )
 from ratsdok.store.atomic import write_atomic
-from ratsdok.xml.mapping import ParsedDocument, parse_document, to_xml
-from ratsdok.xml.parser import DEFAULT_MAX_BYTES
+from ratsdok.xml.mapping import ParsedDocument, document_from_tree, parse_document, to_xml
+from ratsdok.xml.parser import DEFAULT_MAX_BYTES, parse_xml
 
 __all__ = [
     "AnlagenCheck",
@@ -55,14 +63,21 @@ def read_bytes(
         with p.open("rb") as f:
             if head is not None:
                 return f.read(head)
-            data = f.read(max_bytes + 1)
+            st = os.fstat(f.fileno())
+            big = st.st_size > max_bytes  # refused unread
+            if big:
+                data = b""
+            elif stat.S_ISREG(st.st_mode):
+                data = f.read()  # sized from the file, not from a limit that may be huge
+            else:
+                data = f.read(max_bytes + 1)  # a pipe or device reports no size
     except FileNotFoundError:
         raise RatsdokError(Problem("file not found", file=str(p))) from None
     except IsADirectoryError:
         raise RatsdokError(Problem("is a folder, not a file", file=str(p))) from None
     except OSError as exc:
         raise RatsdokError(Problem(f"cannot read: {exc.strerror or exc}", file=str(p))) from None
-    if len(data) > max_bytes:
+    if big or len(data) > max_bytes:
         raise UnsafeInputError(
             Problem(f"file is larger than the limit of {max_bytes:,} bytes", file=str(p))
         )
@@ -119,7 +134,9 @@ def read_document(
     """
     mode = AnlagenCheck(anlagen)
     p = Path(path)
-    doc = parse_document(read_bytes(p, max_bytes=max_bytes), source=str(p), max_bytes=max_bytes)
+    # Parsed, the input bytes are let go: only the tree and the models stay in memory.
+    tree = parse_xml(read_bytes(p, max_bytes=max_bytes), source=str(p), max_bytes=max_bytes)
+    doc = document_from_tree(tree, source=str(p))
     if mode is AnlagenCheck.IGNORE:
         return doc, doc.vorlage
     pruefungen = check_anlagen(doc.vorlage, p.parent)
@@ -163,9 +180,27 @@ def load_nachricht(
     return _load(path, anlagen, max_bytes)
 
 
-def save(obj: Vorlage | Nachricht, path: PathLike, *, kopf: Nachrichtenkopf | None = None) -> None:
-    """Write *obj* as ratsdok XML to *path*, atomically."""
-    write_atomic(path, to_xml(obj, kopf=kopf))
+def save(
+    obj: Vorlage | Nachricht,
+    path: PathLike,
+    *,
+    kopf: Nachrichtenkopf | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> None:
+    """Write *obj* as ratsdok XML to *path*, atomically (refused as :func:`to_xml`
+    refuses it: nothing is written that :func:`load` with *max_bytes* would refuse).
+
+    A file name that is not portable, which a Vorlage read from an existing document
+    may keep, is refused too: a new document does not pass it on."""
+    unportable = unportable_names(obj.vorlage if isinstance(obj, Nachricht) else obj)
+    if unportable:
+        raise InvalidDocumentError(
+            Problem(
+                f"file name {name!r} is not portable: {why}", file=str(path), field=format_path(at)
+            )
+            for at, name, why in unportable
+        )
+    write_atomic(path, to_xml(obj, kopf=kopf, max_bytes=max_bytes))
 
 
 def validate_xml(

@@ -10,5 +10,6 @@ Not public API as module paths: use :func:`ratsdok.verify` and
 
 from ratsdok.verification.detect import InputKind, detect
 from ratsdok.verification.documents import verify, verify_any
+from ratsdok.verification.signing import sign_pdf
 
-__all__ = ["InputKind", "detect", "verify", "verify_any"]
+__all__ = ["InputKind", "detect", "sign_pdf", "verify", "verify_any"]

@@ -10,13 +10,16 @@ handed to :func:`ratsdok.integrity.verify.verify_document`.
 from __future__ import annotations
 
 import io
+import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
 
 from ratsdok._types import PathLike, TrustSource
 from ratsdok.errors import InvalidDocumentError, Problem, RatsdokError, UnsafeInputError
+from ratsdok.integrity.bindung import Bindungen
 from ratsdok.integrity.verify import (
     VerificationResult,
     mark_candidates,
@@ -33,12 +36,15 @@ from ratsdok.pdf.bundling import (
 )
 from ratsdok.pdf.extraction import embedded_files, hidden_files
 from ratsdok.pdf.names import MAX_PDF_BYTES, SCHRIFTEN_NAME, XML_NAME
+from ratsdok.pdf.satz import RENDERER
+from ratsdok.pdf.seiten import fingerprints, signature_widget
 from ratsdok.report import Check, Kind, Report, Status
 from ratsdok.store.files import read_bytes
 from ratsdok.verification.detect import HEAD_BYTES, InputKind, detect, polyglot
+from ratsdok.verification.pades import PadesSignatur, base_length, check_pades, has_signatures
 from ratsdok.xml.mapping import ParsedDocument, parse_document
 
-__all__ = ["verify", "verify_any"]
+__all__ = ["pages_proven", "verify", "verify_any"]
 
 FONTS_ADDED = (
     f"ratsdok added fonts to the merged pages of PDF Anlagen that did not embed theirs; "
@@ -52,6 +58,7 @@ def verify(
     trust: TrustSource = None,
     folder: PathLike | None = None,
     require_signatures: bool = False,
+    bindung: Bindungen | None = None,
 ) -> VerificationResult:
     """Verify the seal, every Anlage and every signature of a document or bundle.
 
@@ -86,8 +93,32 @@ def verify(
     if kind is InputKind.XML:
         doc = parse_document(data, source=name)
         return verify_document(
-            doc, source=name, folder=base, trust=trust, require_signatures=require_signatures
+            doc,
+            source=name,
+            folder=base,
+            trust=trust,
+            require_signatures=require_signatures,
+            bindung=bindung,
         )
+    return _verify_bundle(data, name, trust, require_signatures, bindung)[0]
+
+
+def pages_proven(
+    data: bytes, *, trust: TrustSource = None, name: str = "<bytes>"
+) -> tuple[VerificationResult, dict[int, str] | None]:
+    """:func:`verify` of the bundle *data*, and the signed-block marks its pages
+    were built with (None where the pages are not proven): what signing needs
+    to place a signature field."""
+    return _verify_bundle(data, name, trust, False, None)
+
+
+def _verify_bundle(
+    data: bytes,
+    name: str,
+    trust: TrustSource,
+    require_signatures: bool,
+    bindung: Bindungen | None,
+) -> tuple[VerificationResult, dict[int, str] | None]:
     embedded = embedded_files(data, name=name)
     if XML_NAME not in embedded:
         raise InvalidDocumentError(
@@ -105,8 +136,18 @@ def verify(
         trust=trust,
         notes=notes,
         require_signatures=require_signatures,
+        bindung=bindung,
     )
-    seiten = _check_pages(data, xml, doc, embedded, mark_candidates(result))
+    pades: list[PadesSignatur] = []
+    pades_notes: list[str] = []
+    if has_signatures(data):
+        pades, pades_notes = check_pades(data, doc.nachricht.vorlage, trust=trust, bindung=bindung)
+    try:
+        seiten, marks = _check_pages(data, xml, doc, embedded, mark_candidates(result), pades)
+    except pikepdf.PdfError as exc:  # found by fuzzing: a page tree qpdf cannot find
+        raise InvalidDocumentError(
+            Problem(f"the PDF's pages cannot be read: {exc}", file=name)
+        ) from None
     versteckt = tuple(
         Check(
             Kind.DATEI,
@@ -116,13 +157,14 @@ def verify(
         )
         for where in hidden_files(data, name=name)
     )
-    return VerificationResult(
+    checked = VerificationResult(
         result.source,
         result.vorlage,
-        (*result.checks, seiten, *versteckt),
+        (*_with_pades(result.checks, pades), *seiten, *versteckt),
         result.pruefwert,
-        result.notes,
+        (*result.notes, *pades_notes),
     )
+    return checked, marks
 
 
 def _check_pages(
@@ -131,55 +173,203 @@ def _check_pages(
     doc: ParsedDocument,
     files: dict[str, bytes],
     candidates: list[dict[int, str]],
-) -> Check:
-    """Whether the bundle is, byte for byte, what ratsdok builds from its embedded
-    record and files (building is deterministic): then every page a reader sees is
-    the rendering of what is verified, and the merged Anlage pages are the files'.
+    pades: list[PadesSignatur],
+) -> tuple[list[Check], dict[int, str] | None]:
+    """A status for every page of the bundle *data*: ``signed``, ``proven``,
+    ``unchecked`` or ``failed`` (see :class:`~ratsdok.report.Status`), as one check
+    per run of pages with the same status; and the signed-block marks the
+    pages were built with (None when not proven).
 
-    The signed blocks the pages mark depend on the trust given when it was built:
-    *candidates* (:func:`~ratsdok.integrity.verify.mark_candidates`)."""
-    label = "Seiten"
+    *proven*: the bundle as first written (before any PAdES signature) is, byte for
+    byte, what ratsdok builds from its embedded record and files with the same
+    renderer version (building is deterministic), or page by page shows the same.
+    The signed-block marks depend on the trust given when it was built: *candidates*
+    (:func:`~ratsdok.integrity.verify.mark_candidates`). *signed*: under a valid
+    PAdES signature, and the page unchanged since the file was first written but
+    for signature fields."""
+    base = data
+    revisions = [p.revision for p in pades if p.revision > 0]
+    if revisions:
+        base = data[: base_length(data, min(revisions))]
+    with pikepdf.open(io.BytesIO(base)) as pdf:
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            barrierefrei = meta.get("pdfaid:conformance") == "A"
+            producer = str(meta.get("pdf:Producer") or "")
+        base_prints = list(fingerprints(pdf, ausser=_covered(set())))
+    status: list[tuple[Status, str]]
+    marks_used: dict[int, str] | None = None
+    rest: Check | None = None
+    if producer != RENDERER:
+        why = (
+            f"made by {producer or 'an unrecorded renderer'}; this is {RENDERER}: its "
+            "pages cannot be rebuilt to compare"
+        )
+        status = [(Status.UNCHECKED, why)] * len(base_prints)
+    else:
+        try:
+            rebuilt, marks_used = _rebuilt(doc, files, xml, candidates, barrierefrei, base)
+        except RatsdokError as exc:
+            why = f"the pages cannot be rebuilt: {exc}"
+            status = [(Status.FAILED, why)] * len(base_prints)
+        else:
+            if marks_used is not None:
+                why = (
+                    "identical to what ratsdok builds from the embedded ratsdok.xml and files: "
+                    "the page shows what is verified"
+                )
+                status = [(Status.PROVEN, why)] * len(base_prints)
+            else:
+                with pikepdf.open(io.BytesIO(rebuilt)) as pdf:
+                    theirs = list(fingerprints(pdf, ausser=_covered(set())))
+                status = [
+                    (
+                        Status.PROVEN,
+                        "shows what ratsdok renders of the embedded ratsdok.xml and files",
+                    )
+                    if i < len(theirs) and fp == theirs[i]
+                    else (
+                        Status.FAILED,
+                        "differs from what ratsdok builds from the embedded ratsdok.xml and files",
+                    )
+                    for i, fp in enumerate(base_prints)
+                ]
+                rest = Check(
+                    Kind.DOKUMENT,
+                    "Dokument",
+                    Status.CHANGED,
+                    "the bundle is not byte for byte what ratsdok builds from its embedded "
+                    "ratsdok.xml and files: besides the pages below, parts a reader also "
+                    "sees (bookmarks, metadata, attachments) may differ",
+                )
+                if len(theirs) != len(base_prints):
+                    status.append(
+                        (
+                            Status.FAILED,
+                            f"the bundle has {len(base_prints)} pages; built afresh it has "
+                            f"{len(theirs)}",
+                        )
+                    )
+    if pades:
+        valid = [p for p in pades if p.check.status is Status.VALID and p.unveraendert]
+        intact = {p.feld for p in pades if p.unveraendert}
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            final = list(fingerprints(pdf, ausser=_covered(intact)))
+        for i, (st, why) in enumerate(status[: len(base_prints)]):
+            if i >= len(final) or final[i] != base_prints[i]:
+                status[i] = (
+                    Status.FAILED,
+                    "changed after the bundle was written (in a later revision)",
+                )
+            elif valid and st is not Status.FAILED:
+                namen = ", ".join(p.feld for p in valid)
+                status[i] = (Status.SIGNED, f"under the valid PAdES signature {namen}; " + why)
+        if len(final) > len(base_prints):
+            status.append((Status.FAILED, "pages added after the bundle was written"))
+    return ([rest] if rest is not None else []) + _runs(status), marks_used
+
+
+def _covered(signiert: set[str]) -> Callable[[pikepdf.Object], bool]:
+    """Which widgets a page comparison leaves out: those of ratsdok's signature fields
+    (``UnterzeichnungN``) that hold an intact signature in *signiert* (their look is
+    part of what that signature signs), or are empty and draw nothing. Any other
+    widget, a field named otherwise or an empty one that draws, counts: a reader
+    sees it, and no signature vouches for it."""
+
+    def covered(annot: pikepdf.Object) -> bool:
+        found = signature_widget(annot)
+        if found is None or _RATSDOK_FELD.fullmatch(found[0]) is None:
+            return False
+        name, field = found
+        if name in signiert and "/V" in field:
+            return True
+        if "/V" in field:
+            return False
+        ap = annot.get("/AP")
+        normal = ap.get("/N") if isinstance(ap, pikepdf.Dictionary) else None
+        return isinstance(normal, pikepdf.Stream) and normal.read_bytes().strip() == b""
+
+    return covered
+
+
+_RATSDOK_FELD = re.compile(r"Unterzeichnung[1-9][0-9]{0,3}")
+
+
+def _runs(status: list[tuple[Status, str]]) -> list[Check]:
+    """One check per run of consecutive pages with the same status and reason."""
+    checks: list[Check] = []
+    start = 0
+    for i in range(1, len(status) + 1):
+        if i == len(status) or status[i] != status[start]:
+            label = f"Seite {start + 1}" if i - start == 1 else f"Seiten {start + 1}–{i}"
+            st, why = status[start]
+            checks.append(Check(Kind.SEITEN, label, st, why))
+            start = i
+    return checks
+
+
+def _rebuilt(
+    doc: ParsedDocument,
+    files: dict[str, bytes],
+    xml: bytes,
+    candidates: list[dict[int, str]],
+    barrierefrei: bool,
+    base: bytes,
+) -> tuple[bytes, dict[int, str] | None]:
+    """The bundle ratsdok builds of *doc*: the first of the *candidates* marks that
+    gives exactly *base* (and those marks), else the build with the first
+    candidate (and None)."""
     v = doc.nachricht.vorlage
-    with (
-        pikepdf.open(io.BytesIO(data)) as pdf,
-        pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta,
-    ):
-        barrierefrei = meta.get("pdfaid:conformance") == "A"
     dateien = [a.dateiname for a in v.dateianlagen if a.dateiname is not None]
     if v.hauptdokument is not None:
         dateien.append(v.hauptdokument.dateiname)
-    try:
-        with tempfile.TemporaryDirectory(prefix="ratsdok-seiten-") as tmp:
-            folder = Path(tmp)
-            for dateiname in dateien:  # names the model validated, never the PDF's own
-                if dateiname in files:
-                    (folder / dateiname).write_bytes(files[dateiname])
-            # A bundle built on disk ends with an incremental update (the Anlagen
-            # appended); its bytes depend on which files counted as large: the
-            # default threshold first, then each file's size as the threshold.
-            schwellen: list[int | None] = [None]
-            if b"/Prev" in data[-2048:]:
-                sizes = sorted({len(files[d]) for d in dateien if d in files})
-                schwellen = [STREAM_THRESHOLD, *(n for n in sizes if n != STREAM_THRESHOLD)]
-            for schwelle in schwellen:
-                for marks in candidates:
-                    if _rebuild(v, folder, xml, marks, barrierefrei, schwelle) == data:
-                        return Check(
-                            Kind.DOKUMENT,
-                            label,
-                            Status.OK,
-                            "the bundle is exactly what ratsdok builds from its embedded "
-                            "ratsdok.xml and files: every page shows what is verified",
-                        )
-    except RatsdokError as exc:
-        return Check(Kind.DOKUMENT, label, Status.INVALID, f"the pages cannot be rebuilt: {exc}")
-    return Check(
-        Kind.DOKUMENT,
-        label,
-        Status.CHANGED,
-        "the bundle is not what ratsdok builds from its embedded ratsdok.xml and files: its "
-        "pages (or other parts) may show something else than what is verified",
-    )
+    with tempfile.TemporaryDirectory(prefix="ratsdok-seiten-") as tmp:
+        folder = Path(tmp)
+        for dateiname in dateien:  # names the model validated, never the PDF's own
+            if dateiname in files:
+                (folder / dateiname).write_bytes(files[dateiname])
+        # A bundle built on disk ends with an incremental update (the Anlagen
+        # appended); its bytes depend on which files counted as large: the
+        # default threshold first, then each file's size as the threshold.
+        schwellen: list[int | None] = [None]
+        if b"/Prev" in base[-2048:]:
+            sizes = sorted({len(files[d]) for d in dateien if d in files})
+            schwellen = [STREAM_THRESHOLD, *(n for n in sizes if n != STREAM_THRESHOLD)]
+        first: bytes | None = None
+        for schwelle in schwellen:
+            for marks in candidates:
+                built = _rebuild(v, folder, xml, marks, barrierefrei, schwelle)
+                if built == base:
+                    return built, marks
+                first = built if first is None else first
+    assert first is not None
+    return first, None
+
+
+def _with_pades(checks: tuple[Check, ...], pades: list[PadesSignatur]) -> list[Check]:
+    """*checks* with the PAdES signatures' checks added, and the ``unsigned`` check
+    of every Unterzeichnung a valid PAdES signature is bound to dropped. Where some
+    block carries a PAdES signature, every other block's field was made by the
+    first signature, which signs the set of blocks to be signed: an empty one is
+    ``missing`` (removed, or not yet signed), not merely unsigned."""
+    if not pades:
+        return list(checks)
+    signed = {p.nummer for p in pades if p.nummer is not None}
+    out: list[Check] = []
+    for c in checks:
+        n = c.signer.unterzeichnung if c.signer is not None else None
+        if c.kind is Kind.UNTERZEICHNUNG and n in signed:
+            continue
+        if c.kind is Kind.UNTERZEICHNUNG and c.status is Status.UNSIGNED:
+            c = Check(
+                c.kind,
+                c.label,
+                Status.MISSING,
+                "the first PAdES signature signs a field for this Unterzeichnung, and it "
+                "is empty: its signature was removed, or is still to be made",
+                signer=c.signer,
+            )
+        out.append(c)
+    return [*out, *(p.check for p in pades)]
 
 
 def _rebuild(
@@ -212,7 +402,11 @@ def _rebuild(
 
 
 def verify_any(
-    source: PathLike, *, trust: TrustSource = None, require_signatures: bool = False
+    source: PathLike,
+    *,
+    trust: TrustSource = None,
+    require_signatures: bool = False,
+    bindung: Bindungen | None = None,
 ) -> Report:
     """Verify any ratsdok input file: XML, bundle PDF or xdomea 0503 archive ZIP.
 
@@ -228,4 +422,4 @@ def verify_any(
         if reason is not None:
             raise UnsafeInputError(Problem(reason, file=str(source)))
         return verify_archive(source, trust=trust, require_signatures=require_signatures)
-    return verify(source, trust=trust, require_signatures=require_signatures)
+    return verify(source, trust=trust, require_signatures=require_signatures, bindung=bindung)

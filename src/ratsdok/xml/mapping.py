@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
 from lxml import etree
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ratsdok.errors import InvalidDocumentError, Problem, SchemaError
-from ratsdok.model._base import unchecked_parts
+from ratsdok.model._base import GELESEN, unchecked_parts
 from ratsdok.model.beratung import Abstimmung, Ergebnis
 from ratsdok.model.codes import CODELISTEN, Code
+from ratsdok.model.dateiname import make_portable
 from ratsdok.model.finanzen import Finanzen, betrag_text
 from ratsdok.model.inhalt import Absatz, Block, Liste, Tabelle, Zwischenueberschrift
 from ratsdok.model.nachricht import Behoerde, Nachricht, Nachrichtenkopf
@@ -34,16 +36,23 @@ from ratsdok.model.vorlage import (
     Quelle,
     Vorlage,
     format_path,
+    unportable_names,
     zeitpunkt_text,
 )
-from ratsdok.version import NAMESPACE, STANDARD
+from ratsdok.version import FORMAT_VERSIONS, NAMESPACE, STANDARD
 from ratsdok.xml.names import Q
-from ratsdok.xml.parser import DEFAULT_MAX_BYTES, parse_xml
+from ratsdok.xml.parser import (
+    DEFAULT_MAX_BYTES,
+    MAX_ATTRIBUTE_BYTES,
+    MAX_TEXT_BYTES,
+    parse_xml,
+)
 from ratsdok.xml.schema import schema_problems
-from ratsdok.xml.version import required_version
+from ratsdok.xml.version import ZEITSTEMPEL_VERSION, at_least, required_version, version_key
 
 __all__ = [
     "ParsedDocument",
+    "document_from_tree",
     "from_xml",
     "nachricht_from_xml",
     "parse_document",
@@ -379,14 +388,21 @@ def _timestamp(t: datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def to_xml(obj: Vorlage | Nachricht, *, kopf: Nachrichtenkopf | None = None) -> bytes:
+def to_xml(
+    obj: Vorlage | Nachricht,
+    *,
+    kopf: Nachrichtenkopf | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> bytes:
     """Serialise a Vorlage (or a whole Nachricht) to ratsdok XML.
 
     The result is valid against ``schemas/ratsdok.xsd`` and deterministic: the
     same model gives the same bytes. Without *kopf* (and for a bare Vorlage), a
     reproducible header is derived from the content
     (:meth:`Nachrichtenkopf.abgeleitet`); pass ``Nachrichtenkopf.neu()`` for a
-    fresh transmission.
+    fresh transmission. What the safe reader would refuse is not written: a text
+    longer than :data:`~ratsdok.xml.parser.MAX_TEXT_BYTES`, or a document larger
+    than *max_bytes* (the reader's default limit).
     """
     if isinstance(obj, Nachricht):
         if kopf is not None:
@@ -403,19 +419,80 @@ def to_xml(obj: Vorlage | Nachricht, *, kopf: Nachrichtenkopf | None = None) -> 
             raise InvalidDocumentError(_problems_from_model(exc)) from None
     body: list[str] = []
     _write_vorlage(body, 2, vorlage)
+    # Each text is written within one piece, escaped (never shorter) and of at most
+    # 4 UTF-8 bytes a character: only a long piece can hold a text the reader refuses.
+    if max(map(len, body), default=0) * 4 > MAX_TEXT_BYTES:
+        _refuse_overlong(_overlong(vorlage, ()))
     body_text = "".join(body)
     if kopf is None:
         kopf = Nachrichtenkopf.abgeleitet(vorlage, body_text.encode("utf-8"))
-    version = required_version(vorlage)
-    if _version_key(kopf.standard_version) < _version_key(version):
+    version = at_least(kopf.standard_version, required_version(vorlage))
+    if version != kopf.standard_version:
         kopf = kopf.model_copy(update={"standard_version": version})
-    return (
-        _head(kopf) + body_text + f"{_IND}</{_P}nachrichteninhalt>\n</{_P}{ROOT_ELEMENT}>\n"
-    ).encode("utf-8")
+    head = _head(kopf)
+    if len(head) * 4 > MAX_TEXT_BYTES:  # as for the body: only a long header can hold one
+        _refuse_overlong(_overlong(kopf, ("nachrichtenkopf",)))
+    tail = f"{_IND}</{_P}nachrichteninhalt>\n</{_P}{ROOT_ELEMENT}>\n"
+    data = (head + body_text + tail).encode("utf-8")
+    if len(data) > max_bytes:
+        raise InvalidDocumentError(
+            Problem(
+                f"the document would be {len(data):,} bytes; readers refuse more than "
+                f"{max_bytes:,} bytes unless given a higher max_bytes"
+            )
+        )
+    return data
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in version.split("."))
+def _overlong(value: object, path: FieldPath) -> Iterator[tuple[FieldPath, int]]:
+    """(field path, UTF-8 bytes) of each text in *value* longer than one XML text may be
+    (:data:`~ratsdok.xml.parser.MAX_TEXT_BYTES`; inline content counts as base64)."""
+    if isinstance(value, str):
+        if len(value) * 4 > MAX_TEXT_BYTES:  # cheap first: at most 4 bytes a character
+            size = len(value.encode("utf-8", "surrogatepass"))
+            if size > MAX_TEXT_BYTES:
+                yield path, size
+    elif isinstance(value, bytes):
+        size = (len(value) + 2) // 3 * 4
+        if size > MAX_TEXT_BYTES:
+            yield path, size
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _overlong(getattr(value, name), (*path, name))
+    elif isinstance(value, tuple | list):
+        for i, item in enumerate(value):
+            yield from _overlong(item, (*path, i))
+
+
+def _refuse_overlong(found: Iterator[tuple[FieldPath, int]]) -> None:
+    """Raise for texts the safe reader would refuse: the document could not be read back."""
+    problems = [
+        Problem(
+            f"{size:,} bytes long; ratsdok XML holds at most {MAX_TEXT_BYTES:,} bytes in "
+            "one text (a reader would refuse the document)",
+            field=format_path(path),
+        )
+        for path, size in found
+    ]
+    if problems:
+        raise InvalidDocumentError(problems)
+
+
+def _attribute(name: str, value: str) -> str:
+    """*value* escaped for an attribute of the root element; refused when too long."""
+    text = _esc_attr(value)
+    if len(text) * 4 <= MAX_ATTRIBUTE_BYTES:  # at most 4 bytes a character
+        return text
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_ATTRIBUTE_BYTES:
+        raise InvalidDocumentError(
+            Problem(
+                f"{size:,} bytes long as written; ratsdok writes at most "
+                f"{MAX_ATTRIBUTE_BYTES:,} bytes in one attribute",
+                field=f"nachrichtenkopf.{name}",
+            )
+        )
+    return text
 
 
 def _problems_from_model(exc: ValidationError) -> list[Problem]:
@@ -427,10 +504,11 @@ def _problems_from_model(exc: ValidationError) -> list[Problem]:
 
 def _head(k: Nachrichtenkopf) -> str:
     attrs = (
-        f' produkt="{_esc_attr(k.produkt)}" produkthersteller="{_esc_attr(k.produkthersteller)}"'
+        f' produkt="{_attribute("produkt", k.produkt)}"'
+        f' produkthersteller="{_attribute("produkthersteller", k.produkthersteller)}"'
     )
     if k.produktversion is not None:
-        attrs += f' produktversion="{_esc_attr(k.produktversion)}"'
+        attrs += f' produktversion="{_attribute("produktversion", k.produktversion)}"'
     attrs += f' standard="{STANDARD}" version="{k.standard_version}"'
     if k.test:
         attrs += ' test="true"'
@@ -884,6 +962,20 @@ class ParsedDocument:
         """Source line of the element holding the Vorlage field at *path*."""
         return _locate(_vorlage_element(self.tree.getroot()), path).sourceline
 
+    def warnings(self) -> list[Problem]:
+        """What the document may keep but a new one may not have (file names that
+        are not portable): read as it is, reported by ``verify`` and ``validate``."""
+        return [
+            Problem(
+                f"the file name {name!r} is not portable ({why}): read as it is, refused "
+                f"in a new document; extract writes the file as {make_portable(name)!r}",
+                file=self.source,
+                line=self.line_of(path),
+                field=format_path(path),
+            )
+            for path, name, why in unportable_names(self.vorlage)
+        ]
+
 
 _DECLARATION: Final = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -894,20 +986,41 @@ def serialize(root: etree._Element) -> bytes:
     return _DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
 
 
+def _newer_format_hint(root: etree._Element, source: str | None) -> list[Problem]:
+    """A first problem saying why a document of a newer minor version may fail the schema:
+    it may use what that version added (read only when it does not, see the README)."""
+    declared = root.get("version") or ""
+    if not re.fullmatch(r"1\.\d+\.\d+", declared) or version_key(declared) <= version_key(
+        FORMAT_VERSIONS[-1]
+    ):
+        return []
+    message = (
+        f"the document declares format {declared}; this ratsdok reads formats up to "
+        f"{FORMAT_VERSIONS[-1]}, so content of the newer format is refused (update ratsdok)"
+    )
+    return [Problem(message, file=source, line=root.sourceline, field="version")]
+
+
 def parse_document(
     data: bytes, *, source: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> ParsedDocument:
     """Parse, schema-check and map *data*; raise a ratsdok error listing every problem."""
-    tree = parse_xml(data, source=source, max_bytes=max_bytes)
+    return document_from_tree(parse_xml(data, source=source, max_bytes=max_bytes), source=source)
+
+
+def document_from_tree(tree: etree._ElementTree, *, source: str | None = None) -> ParsedDocument:
+    """Schema-check and map a tree from :func:`~ratsdok.xml.parser.parse_xml`, as
+    :func:`parse_document` does (the input bytes need not stay in memory meanwhile)."""
     problems = schema_problems(tree, source=source)
     if problems:
-        raise SchemaError(problems)
+        raise SchemaError(_newer_format_hint(tree.getroot(), source) + problems)
     root = tree.getroot()
     vorlage_el = _vorlage_element(root)
     found: list[Problem] = []
     vorlage: Vorlage | None = None
     try:
-        vorlage = Vorlage.model_validate(_read_vorlage(vorlage_el))
+        # An existing document: what only new documents must meet is a warning here.
+        vorlage = Vorlage.model_validate(_read_vorlage(vorlage_el), context=GELESEN)
     except ValidationError as exc:
         found.extend(_problems_from(exc, vorlage_el, source))
     except _MappingError as exc:
@@ -933,7 +1046,9 @@ def parse_document(
         found.extend(_problems_from(exc, root, source, prefix=("nachrichtenkopf",)))
     if vorlage is not None and kopf is not None:
         needed = required_version(vorlage)
-        if _version_key(kopf.standard_version) < _version_key(needed):
+        if root.find(f"{Q}nachrichteninhalt/{Q}zeitstempel") is not None:
+            needed = at_least(needed, ZEITSTEMPEL_VERSION)
+        if version_key(kopf.standard_version) < version_key(needed):
             # A reader of the declared version would refuse the document.
             found.append(
                 Problem(

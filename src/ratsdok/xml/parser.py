@@ -15,10 +15,25 @@ if TYPE_CHECKING:
 
 from ratsdok.errors import Problem, UnsafeInputError, XmlSyntaxError
 
-__all__ = ["DEFAULT_MAX_BYTES", "parse_xml"]
+__all__ = ["DEFAULT_MAX_BYTES", "MAX_ATTRIBUTE_BYTES", "MAX_TEXT_BYTES", "parse_xml"]
 
-DEFAULT_MAX_BYTES = 256 * 1024 * 1024
-"""Largest XML document accepted by default (256 MiB)."""
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+"""Largest XML document accepted (and written) by default: 64 MiB.
+
+Reading takes up to about 14 times the input in memory when the document is made of
+short paragraphs (the lxml tree alone is about 5 times, the models as much again;
+``bench/bench_memory.py``), so this keeps the peak near 1 GB. Callers with larger
+documents and the memory for them pass ``max_bytes``."""
+
+MAX_TEXT_BYTES = 10_000_000
+"""Longest text of one element the reader accepts: UTF-8 bytes after references
+are resolved. This is libxml2's limit without ``huge_tree`` (which stays off: it
+also lifts the depth limit); the writer and the OParl import refuse longer text."""
+
+MAX_ATTRIBUTE_BYTES = 1_000_000
+"""Longest attribute value (as written, escaped) the writer puts out. libxml2
+refuses a start tag of about :data:`MAX_TEXT_BYTES`; this leaves room for the
+other attributes of the tag."""
 
 _local = threading.local()
 
@@ -72,6 +87,14 @@ def parse_xml(
         root = etree.fromstring(bytes(data), _parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
+        if "Text node too long" in exc.msg:
+            raise UnsafeInputError(
+                Problem(
+                    f"a text is longer than the limit of {MAX_TEXT_BYTES:,} bytes",
+                    file=source,
+                    line=line,
+                )
+            ) from None
         raise XmlSyntaxError(
             Problem(f"not well-formed XML: {exc.msg}", file=source, line=line)
         ) from None

@@ -2,7 +2,9 @@
 
 A document that uses nothing of format 1.1 is written as 1.0.0, byte for byte as
 before 1.1 existed (a sealed or signed 1.0.0 document must never change); one
-that uses any 1.1 feature says 1.1.0. The compatibility rule is in the README.
+that uses any 1.1 feature says 1.1.0. The RFC 3161 time stamp over the seal
+(``nachrichteninhalt/zeitstempel``, outside the Vorlage) came with 1.2.0: a document
+that carries one says 1.2.0. The compatibility rule is in the README.
 """
 
 from __future__ import annotations
@@ -12,9 +14,21 @@ from ratsdok.model.codes import Code
 from ratsdok.model.vorlage import Vorlage
 from ratsdok.version import FORMAT_VERSIONS
 
-__all__ = ["required_version"]
+__all__ = ["ZEITSTEMPEL_VERSION", "at_least", "required_version", "version_key"]
 
 _V10, _V11 = FORMAT_VERSIONS[0], FORMAT_VERSIONS[1]
+ZEITSTEMPEL_VERSION = FORMAT_VERSIONS[2]
+"""The first format version with ``nachrichteninhalt/zeitstempel``."""
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """*version* ("1.2.0") as a tuple that orders versions."""
+    return tuple(int(x) for x in version.split("."))
+
+
+def at_least(declared: str, needed: str) -> str:
+    """*declared*, raised to *needed* where it is lower (never lowered)."""
+    return needed if version_key(declared) < version_key(needed) else declared
 
 
 def _new_code(code: Code | None) -> bool:

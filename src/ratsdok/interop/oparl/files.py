@@ -18,10 +18,10 @@ from pydantic import ValidationError
 from ratsdok.interop.oparl.erweiterungen import vendor_erweiterungen
 from ratsdok.interop.oparl.json_input import as_list
 from ratsdok.interop.oparl.lookups import Lookups, resolved
-from ratsdok.interop.oparl.names import safe_filename, unique
 from ratsdok.interop.oparl.quellen import quelle_of
 from ratsdok.interop.oparl.unmapped import Notes
 from ratsdok.interop.oparl.values import parse_int, unchanged
+from ratsdok.model.dateiname import make_portable, make_unique
 from ratsdok.model.text import MEDIENTYP_PATTERN
 from ratsdok.model.vorlage import Anlage, Hauptdokument
 
@@ -130,7 +130,7 @@ def _dateiname(
         ext = mimetypes.guess_extension(medientyp) or ""
         raw_name = f"{stem}{ext}"
         notes.note(f"{path}.fileName", f"absent; file name {raw_name!r} used")
-    dateiname = unique(safe_filename(raw_name), names)
+    dateiname = make_unique(make_portable(raw_name), names)
     if dateiname != raw_name:
         notes.note(f"{path}.fileName", f"stored as {dateiname!r}", raw_name)
     return raw_name, dateiname

@@ -39,7 +39,7 @@ from ratsdok.model.text import normalize_text
 from ratsdok.model.vorlage import Beratung, Organisationseinheit, Vorlage, rule_violations
 from ratsdok.report import Check, Kind, Report, Status
 
-__all__ = ["ImportResult", "Unmapped", "import_paper", "load_json"]
+__all__ = ["ImportResult", "PaperImporter", "Unmapped", "import_paper", "load_json"]
 
 # The names these had here before the split; tests import _compact_json and replace
 # _index (looked up here when an import starts, inside import_paper's guard).
@@ -271,6 +271,36 @@ def import_paper(
     except RecursionError:
         # JSON the parser accepted, or a Python object, nested deeper than the import can walk.
         raise InvalidDocumentError(Problem("JSON nested too deeply", name)) from None
+
+
+class PaperImporter:
+    """Imports Papers one at a time with one set of lookups, indexed once (for a whole
+    dump, where :func:`import_paper` would index the lookups for every Paper).
+
+    The lookups are those of :func:`import_paper`; *papers* needs only each Paper's
+    ``id``, ``reference`` and ``deleted`` (for the Bezüge).
+    """
+
+    def __init__(
+        self,
+        *,
+        meetings: Lookup = None,
+        organizations: Lookup = None,
+        papers: Lookup = None,
+        consultations: Lookup = None,
+        files: Lookup = None,
+    ) -> None:
+        self._imp = _Importer(meetings, organizations, papers, consultations, files)
+
+    def import_paper(self, obj: Any, path: str = "$", source: str | None = None) -> ImportResult:
+        """The Vorlage of the Paper *obj* (none where it is skipped) and its unmapped
+        values, whose JSON paths begin with *path* (its place in *source*)."""
+        self._imp.notes = Notes()
+        try:
+            v = self._imp.paper(obj, path)
+        except RecursionError:
+            raise InvalidDocumentError(Problem("JSON nested too deeply", source)) from None
+        return ImportResult(() if v is None else (v,), tuple(self._imp.notes.unmapped), source)
 
 
 def _import(value: Any, name: str | None, imp: _Importer) -> ImportResult:

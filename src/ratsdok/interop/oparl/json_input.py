@@ -8,30 +8,98 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ratsdok.errors import InvalidDocumentError, Problem
+from ratsdok.errors import InvalidDocumentError, Problem, UnsafeInputError
 from ratsdok.interop.oparl.common import NotJsonError, is_vendor_key, load_json_text
 from ratsdok.store.files import read_bytes
+from ratsdok.xml.parser import MAX_TEXT_BYTES
 
-__all__ = ["JsonSource", "as_list", "blank", "clean", "load_json", "type_name"]
+__all__ = [
+    "MAX_JSON_BYTES",
+    "JsonSource",
+    "as_list",
+    "blank",
+    "clean",
+    "load_json",
+    "type_name",
+]
 
 JsonSource = Mapping[str, Any] | list[Any] | bytes | str | os.PathLike[str]
 
+MAX_JSON_BYTES = 32 * 1024 * 1024
+"""Largest OParl JSON input read (32 MiB; the largest list page of the real servers
+in the corpus is 0.3 MB). Parsed JSON takes several times its size in memory, so
+the limit bounds what an import may use."""
 
-def load_json(source: JsonSource) -> tuple[Any, str | None]:
-    """Parse *source* (object, JSON bytes, or a path) → (JSON value, file name or None)."""
+
+def load_json(source: JsonSource, *, max_bytes: int = MAX_JSON_BYTES) -> tuple[Any, str | None]:
+    """Parse *source* (object, JSON bytes, or a path) → (JSON value, file name or None).
+
+    JSON text larger than *max_bytes*, or holding a string longer than ratsdok XML
+    can hold in one text (:data:`~ratsdok.xml.parser.MAX_TEXT_BYTES`), is refused.
+    """
     if isinstance(source, Mapping | list):
         return source, None
     if isinstance(source, bytes):
+        if len(source) > max_bytes:
+            raise UnsafeInputError(Problem(f"JSON is larger than the limit of {max_bytes:,} bytes"))
         return _parse(source, None), None
     name = os.fspath(source)
-    return _parse(read_bytes(Path(name)), name), name
+    return _parse(read_bytes(Path(name), max_bytes=max_bytes), name), name
 
 
 def _parse(data: bytes, name: str | None) -> Any:
+    value = _decode(data, name)
+    for path, size in _overlong(value, "$"):
+        raise InvalidDocumentError(
+            Problem(
+                f"a string of {size:,} bytes; ratsdok XML holds at most {MAX_TEXT_BYTES:,} "
+                "bytes in one text",
+                name,
+                field=path,
+            )
+        )
+    return value
+
+
+def _overlong(value: Any, root: str) -> Iterator[tuple[str, int]]:
+    """(JSON path, UTF-8 bytes) of each string (or key) in *value* longer than
+    :data:`~ratsdok.xml.parser.MAX_TEXT_BYTES`."""
+    # No recursion: JSON nests as deep as the parser allows. A path is kept as a
+    # chain (parent, step) and spelled out only for a string that is too long.
+    stack: list[tuple[Any, _Chain]] = [(value, None)]
+    while stack:
+        v, chain = stack.pop()
+        if isinstance(v, str):
+            # At most 4 bytes a character: most strings need no encoding to pass.
+            if len(v) * 4 > MAX_TEXT_BYTES:
+                size = len(v.encode("utf-8", "surrogatepass"))
+                if size > MAX_TEXT_BYTES:
+                    yield _spell(root, chain), size
+        elif isinstance(v, dict):
+            for k, item in v.items():
+                step = (chain, f".{k[:60]}")
+                stack.append((k, step))
+                stack.append((item, step))
+        elif isinstance(v, list):
+            stack.extend((item, (chain, f"[{i}]")) for i, item in enumerate(v))
+
+
+_Chain = tuple[Any, str] | None
+
+
+def _spell(root: str, chain: _Chain) -> str:
+    steps: list[str] = []
+    while chain is not None:
+        chain, step = chain
+        steps.append(step)
+    return root + "".join(reversed(steps))
+
+
+def _decode(data: bytes, name: str | None) -> Any:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -22,6 +22,7 @@ from lxml import etree
 from ratsdok._types import PathLike, TrustSource
 from ratsdok.errors import RatsdokError
 from ratsdok.integrity.verify import mark_candidates, verify_document
+from ratsdok.interop.xdomea.message import vorgang_metadaten
 from ratsdok.interop.xdomea.names import (
     MANIFEST,
     MESSAGE_SUFFIX,
@@ -30,6 +31,7 @@ from ratsdok.interop.xdomea.names import (
     hauptdokument_file_name,
     vorlage_pdf_name,
 )
+from ratsdok.interop.xdomea.zipform import layout_problem
 from ratsdok.model.vorlage import Anlage, Hauptdokument, Vorlage
 from ratsdok.pdf.names import MAX_PDF_BYTES
 from ratsdok.pdf.render import ARCHIV, render
@@ -46,6 +48,7 @@ MAX_TOTAL = 64 << 30
 """Default limit of all entries' uncompressed size together (64 GiB)."""
 MAX_ENTRIES = 1_000_000
 """Default limit of the number of entries."""
+_LAYOUT = "ZIP layout"
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,8 @@ def verify_archive(
     Entries are read in chunks within absolute limits (*max_entry* bytes each,
     *max_total* in all, *max_entries* entries; defaults sized for real Kreis
     archives): beyond them, or beyond an entry's declared size, the ZIP is refused.
+    So is a ZIP whose local records do not match its central directory one to one
+    (:mod:`~ratsdok.interop.xdomea.zipform`): streaming readers would see other files.
     """
     path = Path(zip_path)
     try:
@@ -207,11 +212,26 @@ def verify_archive(
         for info in infos:
             if info.file_size > max_entry:
                 return _fail(path, f"declared size above {max_entry} bytes", info.filename)
+        try:
+            with path.open("rb") as raw:
+                layout = layout_problem(raw)
+        except OSError as exc:
+            return _fail(path, f"not a readable ZIP: {exc}")
+        if layout is not None:
+            # Another reader would see other entries than the ones checked below.
+            return _fail(path, layout, _LAYOUT)
         by_name = {i.filename: i for i in infos}
         xml_names = [n for n in names if n.endswith(MESSAGE_SUFFIX)]
         if len(xml_names) != 1 or MANIFEST not in by_name:
             return _fail(path, "0503 message or manifest.sha256 missing")
-        allgemein: list[Check] = []
+        allgemein: list[Check] = [
+            _archiv(
+                _LAYOUT,
+                Status.OK,
+                "one local record per central-directory entry, agreeing with it, from "
+                "offset 0 to the central directory; nothing else in the file",
+            )
+        ]
         if path.name != xml_names[0][:-4] + ".zip":
             # xdomea names the ZIP after the message; a renamed download is still checked.
             allgemein.append(
@@ -318,6 +338,50 @@ def _check_file(
     return _datei(name, Status.OK, "SHA-256 matches the manifest")
 
 
+def _text_paths(e: etree._Element, prefix: str = "") -> list[tuple[str, str]]:
+    """(path, text) of every element below *e*, in document order."""
+    out: list[tuple[str, str]] = []
+    for child in e:
+        if not isinstance(child.tag, str):
+            continue
+        path = (
+            f"{prefix}/{etree.QName(child).localname}" if prefix else etree.QName(child).localname
+        )
+        out.append((path, (child.text or "").strip()))
+        out.extend(_text_paths(child, path))
+    return out
+
+
+def _check_metadaten(vg: etree._Element, v: Vorlage) -> Check:
+    """Whether the Vorgang's xdomea metadata (Betreff, Kennzeichen, Laufzeit, dates,
+    Anlagen, …) are what ratsdok writes of the verified Vorlage *v*: a reader of the
+    archive sees them, and they must not say more or other than the sealed record."""
+    nr = int(vg.findtext(f"{X}Identifikation/{X}NummerImUebergeordnetenContainer") or "1")
+    actual = [
+        (path, text)
+        for path, text in _text_paths(vg)
+        if not path.startswith("AnwendungsspezifischeErweiterungXML")
+    ]
+    expected = _text_paths(vorgang_metadaten(v, nr))
+    if actual == expected:
+        return Check(
+            Kind.DOKUMENT,
+            "Metadaten",
+            Status.OK,
+            "Betreff, Kennzeichen, Laufzeit, dates and Anlagen are what the verified Vorlage gives",
+        )
+    for i, (path, text) in enumerate(expected):
+        got = actual[i] if i < len(actual) else None
+        if got != (path, text):
+            said = f"{got[0]} = {got[1]!r}" if got else "nothing"
+            reason = f"the message says {said}; the verified Vorlage gives {path} = {text!r}"
+            break
+    else:
+        extra = actual[len(expected)]
+        reason = f"the message says {extra[0]} = {extra[1]!r}, which the verified Vorlage does not"
+    return Check(Kind.DOKUMENT, "Metadaten", Status.CHANGED, reason)
+
+
 def _check_vorgang(
     zip_name: str,
     vg: etree._Element,
@@ -378,6 +442,7 @@ def _check_vorgang(
                     "the embedded ratsdok XML meets the schema and the rules",
                 )
             )
+            checks.append(_check_metadaten(vg, v))
             # The files are checked against the ZIP below, not against a folder.
             checks.extend(
                 c for c in result.checks if c.kind not in (Kind.ANLAGE, Kind.HAUPTDOKUMENT)

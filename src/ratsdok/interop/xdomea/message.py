@@ -32,7 +32,13 @@ from ratsdok.model.vorlage import Vorlage
 from ratsdok.version import NAMESPACE
 from ratsdok.xml.schema import schema_dir
 
-__all__ = ["combined_schema_text", "write_message"]
+__all__ = [
+    "absender_of",
+    "combined_schema_text",
+    "vorgang_metadaten",
+    "write_message",
+    "write_message_stream",
+]
 
 
 class _Writable(Protocol):
@@ -186,7 +192,19 @@ def _vorgang(parent: etree._Element, v: Vorlage, nr: int, embedded: etree._Eleme
     ext.append(embedded)
 
 
-def _kopf(vorlagen: Sequence[Vorlage], prozess_id: UUID, zeitpunkt: datetime) -> etree._Element:
+def vorgang_metadaten(v: Vorlage, nr: int) -> etree._Element:
+    """The Vorgang ratsdok writes for *v* as number *nr* of a message, without the
+    embedded ratsdok XML: what an archive's Vorgang must say of a verified Vorlage."""
+    holder = etree.Element(X + "Schriftgut", nsmap={"xdomea": XDOMEA_NS})
+    _vorgang(holder, v, nr, etree.Element(X + "Platzhalter"))
+    vg = holder[0][0]
+    ext = vg.find(X + "AnwendungsspezifischeErweiterungXML")
+    if ext is not None:
+        vg.remove(ext)
+    return vg
+
+
+def _kopf(absender: str | None, prozess_id: UUID, zeitpunkt: datetime) -> etree._Element:
     holder = etree.Element(X + "Aussonderung.Aussonderung.0503", nsmap={"xdomea": XDOMEA_NS})
     kopf = _sub(holder, "Kopf")
     _sub(kopf, "ProzessID", str(prozess_id))
@@ -197,15 +215,19 @@ def _kopf(vorlagen: Sequence[Vorlage], prozess_id: UUID, zeitpunkt: datetime) ->
     etree.SubElement(typ, "name").text = "Aussonderung.Aussonderung"
     ts = zeitpunkt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     _sub(kopf, "Erstellungszeitpunkt", ts)
-    koerperschaft = next((v.koerperschaft for v in vorlagen if v.koerperschaft), None)
-    absender = _sub(kopf, "Absender")
-    _sub(_sub(absender, "Institution"), "Name", koerperschaft or "Kreistagsbüro")
+    sender = _sub(kopf, "Absender")
+    _sub(_sub(sender, "Institution"), "Name", absender or "Kreistagsbüro")
     empf = _sub(kopf, "Empfaenger")
     _sub(_sub(empf, "Institution"), "Name", "Kreisarchiv")
     _sub(kopf, "Importbestaetigung", "1")
     _sub(kopf, "RueckmeldungArchivkennung", "1")
     _sub(kopf, "Empfangsbestaetigung", "1")
     return kopf
+
+
+def absender_of(vorlagen: Iterable[Vorlage]) -> str | None:
+    """The Absender of a message: the first Körperschaft the Vorlagen name."""
+    return next((v.koerperschaft for v in vorlagen if v.koerperschaft), None)
 
 
 def write_message(
@@ -217,12 +239,26 @@ def write_message(
 ) -> None:
     """Stream the 0503 message: one Vorgang per Vorlage, each carrying the root of its
     sealed ratsdok XML from *records* (taken one at a time, in the same order)."""
+    vorgaenge = zip(vorlagen, records, strict=True)
+    write_message_stream(dst, vorgaenge, absender_of(vorlagen), prozess_id, zeitpunkt)
+
+
+def write_message_stream(
+    dst: _Writable | IO[bytes],
+    vorgaenge: Iterable[tuple[Vorlage, etree._Element]],
+    absender: str | None,
+    prozess_id: UUID,
+    zeitpunkt: datetime,
+) -> None:
+    """Stream the 0503 message from (Vorlage, root of its sealed ratsdok XML) pairs,
+    taken one at a time: the Vorlagen need not be in memory together. *absender* is
+    :func:`absender_of` the Vorlagen, known before the first is written."""
     with etree.xmlfile(dst, encoding="UTF-8") as xf:
         xf.write_declaration()
         with xf.element(X + "Aussonderung.Aussonderung.0503", nsmap={"xdomea": XDOMEA_NS}):
             xf.write("\n  ")
-            xf.write(_kopf(vorlagen, prozess_id, zeitpunkt), pretty_print=True)
-            for nr, (v, embedded) in enumerate(zip(vorlagen, records, strict=True), start=1):
+            xf.write(_kopf(absender, prozess_id, zeitpunkt), pretty_print=True)
+            for nr, (v, embedded) in enumerate(vorgaenge, start=1):
                 holder = etree.Element(X + "holder", nsmap={"xdomea": XDOMEA_NS})
                 _vorgang(holder, v, nr, embedded)
                 xf.write("  ")

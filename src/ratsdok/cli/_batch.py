@@ -1,0 +1,87 @@
+"""Options and output the batch commands share: where units run, progress, summaries.
+
+``archive`` and ``oparl import-dump`` run per-Vorlage work units on the local process
+pool (``--workers``) or a Dask cluster (``--dask``), show progress on stderr unless
+``-q``, and print a JSON summary with ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import json
+import sys
+from concurrent.futures import Executor
+from typing import Any, cast
+
+from ratsdok.errors import Problem, RatsdokError
+
+__all__ = ["add_executor_options", "executor_from", "positive", "print_json"]
+
+
+def positive(text: str) -> int:
+    """A positive whole number, or argparse's one-line error."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {value}")
+    return value
+
+
+def add_executor_options(
+    p: argparse.ArgumentParser, *, chunk: int = 1, summary: bool = True
+) -> None:
+    """``--workers`` and ``--dask``; with *summary* also ``--window``, ``--chunk``
+    (default *chunk*), ``--json`` and ``-q``."""
+    p.add_argument(
+        "--workers", type=positive, metavar="N", help="local worker processes (default CPUs + 1)"
+    )
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run the work units on a Dask cluster (tcp://scheduler:8786) instead of local "
+        "processes; needs ratsdok[dask], and the input files must be readable on the workers",
+    )
+    if not summary:
+        return
+    p.add_argument("--window", type=positive, metavar="N", help="work units pending at most")
+    p.add_argument(
+        "--chunk",
+        type=positive,
+        default=chunk,
+        metavar="N",
+        help=f"inputs per submitted task (batch small units on Dask; default {chunk})",
+    )
+    p.add_argument("--json", action="store_true", help="print a summary as JSON on stdout")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress, no summary line")
+
+
+def executor_from(args: argparse.Namespace, stack: contextlib.ExitStack) -> Executor | None:
+    """The Dask cluster's executor for ``--dask`` (closed with *stack*); None: the local
+    process pool."""
+    if args.dask is None:
+        return None
+    try:
+        # Optional (ratsdok[dask]); imported by name, so type checks pass without it.
+        distributed: Any = importlib.import_module("distributed")
+    except ImportError:
+        raise RatsdokError(
+            Problem("--dask needs the optional extra: pip install 'ratsdok[dask]'")
+        ) from None
+    try:
+        client = stack.enter_context(distributed.Client(args.dask, timeout="30s"))
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        # A malformed address is a ValueError, an unreachable one an OSError.
+        raise RatsdokError(
+            Problem(f"cannot reach the Dask scheduler {args.dask!r}: {exc}", field="--dask")
+        ) from None
+    return cast(Executor, client.get_executor())
+
+
+def print_json(data: dict[str, Any]) -> None:
+    """A summary as indented JSON on stdout."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")

@@ -1,0 +1,128 @@
+"""Who may sign a "gez." block: the binding between a certificate and the name
+and Funktion printed in the block.
+
+The default rule (:func:`names_match`): every word of the printed name (academic
+titles aside) occurs among the words of the certificate's common name, surname,
+given name or pseudonym, after NFKC, case folding and umlaut spelling ("Dr.
+Schäfer" matches "Peter SCHAEFER"); and where the certificate carries a title
+(2.5.4.12), it equals the printed Funktion the same way.
+
+Where names differ (a certificate in a maiden name, a function certificate
+"Landrat des Wartburgkreises"), an explicit :class:`Bindungen` file binds a
+certificate, by its SHA-256 fingerprint, to a printed name (and Funktion)::
+
+    {"bindungen": [
+      {"sha256": "3f1a…", "name": "Krebs", "funktion": "Landrat"}
+    ]}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.x509.oid import NameOID
+
+from ratsdok.errors import InvalidDocumentError, Problem
+
+__all__ = ["Bindungen", "names_match", "title_matches"]
+
+_TITEL = frozenset({"dr", "prof", "dipl", "ing", "med", "jur", "rer", "nat", "phil", "h", "c"})
+"""Academic titles and their parts, which certificates often leave out."""
+_UMLAUTE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _woerter(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_UMLAUTE)
+    return re.findall(r"[^\W_]+", folded)
+
+
+def title_matches(funktion: str | None, subject: x509.Name) -> bool:
+    """Whether the certificate's title (2.5.4.12), if it has one, is the printed
+    *funktion* (words compared as for names); a certificate without a title binds
+    no Funktion."""
+    titles = subject.get_attributes_for_oid(NameOID.TITLE)
+    if not titles:
+        return True
+    return funktion is not None and any(
+        _woerter(str(t.value)) == _woerter(funktion) for t in titles
+    )
+
+
+def names_match(name: str, subject: x509.Name, funktion: str | None = None) -> bool:
+    """Whether the certificate *subject* names the person printed as *name* (and,
+    where the certificate has a title, the printed *funktion*): see the module."""
+    own = [w for w in _woerter(name) if w not in _TITEL]
+    attributes = (NameOID.COMMON_NAME, NameOID.SURNAME, NameOID.GIVEN_NAME, NameOID.PSEUDONYM)
+    theirs = {
+        w
+        for oid in attributes
+        for attr in subject.get_attributes_for_oid(oid)
+        for w in _woerter(str(attr.value))
+    }
+    return bool(own) and all(w in theirs for w in own) and title_matches(funktion, subject)
+
+
+@dataclass(frozen=True)
+class Bindungen:
+    """Explicit bindings of certificates (by SHA-256 fingerprint) to printed names."""
+
+    eintraege: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
+    """Fingerprint (lower-case hex) → (name, Funktion or None)."""
+
+    @classmethod
+    def load(cls, path: Path) -> Bindungen:
+        """Read a bindings file (JSON, see the module); errors name the entry."""
+        try:
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise InvalidDocumentError(
+                Problem(f"cannot read the bindings: {exc}", file=str(path))
+            ) from None
+        items = data.get("bindungen") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise InvalidDocumentError(
+                Problem('expected {"bindungen": [...]}', file=str(path), field="bindungen")
+            )
+        out: dict[str, tuple[str, str | None]] = {}
+        for i, item in enumerate(items):
+            where = f"bindungen[{i}]"
+            fp = item.get("sha256") if isinstance(item, dict) else None
+            name = item.get("name") if isinstance(item, dict) else None
+            funktion = item.get("funktion") if isinstance(item, dict) else None
+            if not isinstance(fp, str) or re.fullmatch(r"[0-9a-fA-F:]{64,95}", fp) is None:
+                raise InvalidDocumentError(
+                    Problem(
+                        "sha256 must be the certificate's SHA-256 fingerprint in hex",
+                        file=str(path),
+                        field=where,
+                    )
+                )
+            if not isinstance(name, str) or not name.strip():
+                raise InvalidDocumentError(Problem("name is missing", file=str(path), field=where))
+            if funktion is not None and not isinstance(funktion, str):
+                raise InvalidDocumentError(
+                    Problem("funktion must be text", file=str(path), field=where)
+                )
+            out[fp.replace(":", "").lower()] = (name, funktion)
+        return cls(out)
+
+    def binds(self, cert: x509.Certificate, name: str, funktion: str | None) -> bool:
+        """Whether *cert* may sign the block printed as *name*, *funktion*: by the
+        default rule, or by an entry for this very certificate."""
+        if names_match(name, cert.subject, funktion):
+            return True
+        entry = self.eintraege.get(cert.fingerprint(hashes.SHA256()).hex())
+        if entry is None:
+            return False
+        bound_name, bound_funktion = entry
+        return _woerter(bound_name) == _woerter(name) and (
+            bound_funktion is None
+            or (funktion is not None and _woerter(bound_funktion) == _woerter(funktion))
+        )
