@@ -85,6 +85,7 @@ if TYPE_CHECKING:
     from ratsdok.integrity.seal import seal
     from ratsdok.integrity.sign import load_certificate, load_private_key, sign
     from ratsdok.integrity.verify import VerificationResult
+    from ratsdok.interop.pdfbatch import PdfArt, pdf_batch
     from ratsdok.interop.xdomea import (
         ArchiveResult,
         ArchivLauf,
@@ -132,6 +133,8 @@ _LAZY = {
     "archive_batch": "ratsdok.interop.xdomea",
     "ArchivLauf": "ratsdok.interop.xdomea",
     "verify_archive": "ratsdok.interop.xdomea",
+    "pdf_batch": "ratsdok.interop.pdfbatch",
+    "PdfArt": "ratsdok.interop.pdfbatch",
     "ArchiveResult": "ratsdok.interop.xdomea",
 }
 
@@ -196,6 +199,7 @@ __all__ = [
     "Oeffentlichkeit",
     "Organisationseinheit",
     "OutputError",
+    "PdfArt",
     "Planmaessigkeit",
     "Problem",
     "Quelle",
@@ -238,6 +242,7 @@ __all__ = [
     "load_private_key",
     "nachricht_from_xml",
     "oparl",
+    "pdf_batch",
     "render_pdf",
     "save",
     "schema_dir",

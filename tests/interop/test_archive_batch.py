@@ -22,7 +22,6 @@ from ratsdok.cli import main
 from ratsdok.errors import OutputError, RatsdokError
 from ratsdok.interop.xdomea import archive, archive_batch, export, verify_archive
 from ratsdok.interop.xdomea.batch import FEHLER, INDEX, STATE, teil_prozess_id
-from tests.conftest import require_module
 from tests.factories import PID, WHEN, vorlage, with_anlagen
 
 
@@ -323,20 +322,6 @@ def test_cli_dask_without_the_extra_is_a_clear_error(
     )
     assert code == 1
     assert "pip install 'ratsdok[dask]'" in stderr
-
-
-@pytest.fixture(scope="module")
-def dask_client() -> Any:
-    require_module("distributed")
-    distributed: Any = importlib.import_module("distributed")  # optional: typed as Any
-
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    client = distributed.Client(cluster)
-    yield client
-    client.close()
-    cluster.close()
 
 
 def test_the_same_export_on_a_dask_cluster_gives_the_same_bytes(

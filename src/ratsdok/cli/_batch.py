@@ -12,12 +12,24 @@ import contextlib
 import importlib
 import json
 import sys
+from collections.abc import Sequence
 from concurrent.futures import Executor
-from typing import Any, cast
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from ratsdok.errors import Problem, RatsdokError
 
-__all__ = ["add_executor_options", "executor_from", "positive", "print_json"]
+if TYPE_CHECKING:  # the CLI starts without the batch machinery (it imports Typst)
+    from ratsdok.interop.batch import Fehlschlag
+
+__all__ = [
+    "add_executor_options",
+    "executor_from",
+    "positive",
+    "print_failures",
+    "print_json",
+    "run_options",
+]
 
 
 def positive(text: str) -> int:
@@ -85,3 +97,23 @@ def print_json(data: dict[str, Any]) -> None:
     """A summary as indented JSON on stdout."""
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def print_failures(shown: Sequence[Fehlschlag], total: int, where: Path | None) -> None:
+    """The failures a summary keeps, on stderr, and how many more *where* lists."""
+    for f in shown:
+        for line in f.lines():
+            print(line, file=sys.stderr)
+    if total > len(shown) and where is not None:
+        print(f"… and {total - len(shown)} more failures: see {where}", file=sys.stderr)
+
+
+def run_options(args: argparse.Namespace, stack: contextlib.ExitStack) -> dict[str, Any]:
+    """The keyword arguments every batch call takes from the options: ``executor``
+    (for ``--dask``, closed with *stack*), ``workers``, ``window`` and ``chunk``."""
+    return {
+        "executor": executor_from(args, stack),
+        "workers": args.workers,
+        "window": args.window,
+        "chunk": args.chunk,
+    }

@@ -11,7 +11,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
-from ratsdok.cli._batch import add_executor_options, executor_from, positive, print_json
+from ratsdok.cli._batch import (
+    add_executor_options,
+    executor_from,
+    positive,
+    print_failures,
+    print_json,
+)
 from ratsdok.cli._output import folder_option, print_reports
 from ratsdok.errors import OutputError, Problem, RatsdokError
 
@@ -98,12 +104,7 @@ def _cmd_archive(args: argparse.Namespace) -> int:
     else:
         for path in lauf.neue_zips:
             sys.stdout.write(f"{path}\n")
-    for f in lauf.fehler:
-        for line in f.lines():
-            print(line, file=sys.stderr)
-    if lauf.fehlgeschlagen > len(lauf.fehler):
-        more = lauf.fehlgeschlagen - len(lauf.fehler)
-        print(f"… and {more} more failures: see {lauf.fehler_datei}", file=sys.stderr)
+    print_failures(lauf.fehler, lauf.fehlgeschlagen, lauf.fehler_datei)
     if lauf.nichts_zu_tun:
         print(
             f"nothing to do: all {lauf.schon_archiviert} Vorlagen are already archived in "

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ratsdok.cli._batch import add_executor_options, executor_from, print_json
+from ratsdok.cli._batch import add_executor_options, print_failures, print_json, run_options
 from ratsdok.cli._output import folder_option, to_stdout, write_output
 from ratsdok.errors import OutputError, Problem, RatsdokError
 from ratsdok.store.files import AnlagenCheck, load, save
@@ -70,17 +70,12 @@ def _cmd_oparl_import_dump(args: argparse.Namespace) -> int:
         bericht = import_dump(
             args.dump,
             out,
-            executor=executor_from(args, stack),
-            workers=args.workers,
-            window=args.window,
-            chunk=args.chunk,
+            **run_options(args, stack),
             progress=progress,
         )
     if args.json:
         print_json(bericht.to_dict())
-    for f in bericht.fehler:
-        for line in f.lines():
-            print(line, file=sys.stderr)
+    print_failures(bericht.fehler, bericht.fehlgeschlagen, bericht.bericht)
     if not args.quiet:
         print(
             f"{bericht.papers} Papers: {bericht.vorlagen} Vorlagen written to {out}, "

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ratsdok.cli._batch import add_executor_options, print_failures, print_json, run_options
 from ratsdok.cli._output import copy_to_stdout, folder_option, to_stdout, write_output
+from ratsdok.errors import OutputError, Problem, RatsdokError
 from ratsdok.store.atomic import work_folder
 from ratsdok.store.files import AnlagenCheck, read_document
 
@@ -136,6 +138,41 @@ def _cmd_sign_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_pdf_batch(args: argparse.Namespace) -> int:
+    from ratsdok.interop.batch import Fortschritt
+    from ratsdok.interop.pdfbatch import PdfArt, pdf_batch
+
+    out = folder_option(args.directory, "-d")
+    if out.exists() and not out.is_dir():
+        raise OutputError(
+            Problem("not a folder (-d names the folder the PDFs go into)", file=str(out))
+        )
+    missing = [f for f in args.files if not Path(f).exists()]
+    if missing:  # before the output folder is made: a typo leaves nothing behind
+        raise RatsdokError([Problem("no such file or folder", file=f) for f in missing])
+    out.mkdir(parents=True, exist_ok=True)
+    progress = None if args.quiet else Fortschritt(f"pdf-batch {args.art}", unit="Vorlagen")
+    with contextlib.ExitStack() as stack:
+        lauf = pdf_batch(
+            [Path(f) for f in args.files],
+            out,
+            art=PdfArt(args.art),
+            oeffentlich=args.oeffentlich,
+            trust=args.trust or (),
+            **run_options(args, stack),
+            progress=progress,
+        )
+    if args.json:
+        print_json(lauf.to_dict())
+    print_failures(lauf.fehler, lauf.fehlgeschlagen, lauf.index)
+    if not args.quiet:
+        print(
+            f"{lauf.geschrieben} PDFs written, {lauf.fehlgeschlagen} failed (index: {lauf.index})",
+            file=sys.stderr,
+        )
+    return 0 if lauf.ok else 1
+
+
 def add_pdf_commands(sub: Any) -> None:
     """Add ``render``, ``bundle``, ``sign-pdf`` and ``extract`` to the subparsers *sub*."""
     p = sub.add_parser(
@@ -182,6 +219,30 @@ def add_pdf_commands(sub: Any) -> None:
     )
     p.add_argument("--trust", action="append", metavar="CA.pem", help=_TRUST_HELP)
     p.set_defaults(func=_cmd_bundle)
+
+    p = sub.add_parser(
+        "pdf-batch",
+        help="render or bundle many Vorlagen in parallel (local processes or Dask)",
+        description="Make the PDF of every Vorlage named (an XML file, or a folder for every "
+        "*.xml below it) in folder OUT, one work unit per Vorlage, as 'render' or 'bundle' "
+        "would; failures are named and the rest goes on. OUT/ratsdok-pdf.index.jsonl says "
+        "which input became which PDF.",
+    )
+    p.add_argument("files", nargs="+", metavar="XML|FOLDER")
+    p.add_argument("-d", "--directory", required=True, metavar="OUT")
+    p.add_argument(
+        "--art",
+        choices=["bundle", "render", "barrierefrei"],
+        default="bundle",
+        help="bundle (PDF/A-3b, default), render (the Vorlage alone) or barrierefrei "
+        "(PDF/A-3a + PDF/UA-1 bundle)",
+    )
+    p.add_argument(
+        "--oeffentlich", action="store_true", help="public bundles (no nichtöffentliche parts)"
+    )
+    p.add_argument("--trust", action="append", metavar="CA.pem", help=_TRUST_HELP)
+    add_executor_options(p)
+    p.set_defaults(func=_cmd_pdf_batch)
 
     p = sub.add_parser(
         "sign-pdf",
