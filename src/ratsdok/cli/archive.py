@@ -13,6 +13,7 @@ from uuid import UUID
 
 from ratsdok.cli._batch import (
     add_executor_options,
+    chunk_size,
     executor_from,
     positive,
     print_failures,
@@ -95,7 +96,7 @@ def _cmd_archive(args: argparse.Namespace) -> int:
             executor=executor,
             workers=args.workers,
             window=args.window,
-            chunk=args.chunk,
+            chunk=chunk_size(args),
             trust=trust,
             progress=progress,
         )
