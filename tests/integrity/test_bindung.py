@@ -34,12 +34,44 @@ def _name(**attrs: str) -> x509.Name:
         ("Krebs", _name(sn="Krebs", title="Landrat"), None, False),
         ("Krebs", _name(sn="Krebs", title="LANDRAT"), "landrat", True),
         ("", _name(cn="Krebs"), None, False),
+        ("Krebs", _name(cn="Heinz Krebs, Hausmeister"), "Landrat", False),
+        ("Krebs", _name(cn="Krebs Rosenstengel"), None, False),
+        ("Rosenstengel", _name(cn="Krebs Rosenstengel"), None, True),
+        ("Müller-Lüdenscheidt", _name(cn="Eva Müller-Lüdenscheidt"), None, True),
     ],
 )
 def test_default_rule(
     printed: str, subject: x509.Name, funktion: str | None, expected: bool
 ) -> None:
     assert names_match(printed, subject, funktion) is expected
+
+
+def test_given_names_and_pseudonyms_do_not_bind() -> None:
+    given = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "Mallory"),
+            x509.NameAttribute(NameOID.GIVEN_NAME, "Krebs"),
+            x509.NameAttribute(NameOID.PSEUDONYM, "Krebs"),
+        ]
+    )
+    assert not names_match("Krebs", given)
+
+
+def test_one_certificate_cannot_sign_two_blocks() -> None:
+    """Two blocks printing the same surname: one certificate signs only one of them."""
+    p = pki()
+    mueller = make_signer(p["ca"], "Hans Rosenstengel")
+    v = ratsdok.load(EXAMPLE_XML)
+    bloecke = [u.model_copy(update={"name": "Rosenstengel"}) for u in v.unterzeichnungen]
+    data = ratsdok.to_xml(v.model_copy(update={"unterzeichnungen": tuple(bloecke)}))
+    for n in (1, 2):
+        data = ratsdok.sign(data, key=mueller.key, cert=mueller.cert, unterzeichnung=n)
+    r = ratsdok.verify(data, trust=[p["ca"].cert_pem], folder=EXAMPLE_XML.parent)
+    assert [c.status for c in r.checks if c.kind is Kind.SIGNATUR] == [
+        Status.VALID,
+        Status.WRONG_SIGNER,
+    ]
+    assert not r.ok
 
 
 def test_a_certificate_without_title_binds_no_funktion() -> None:

@@ -1,11 +1,12 @@
 """Who may sign a "gez." block: the binding between a certificate and the name
 and Funktion printed in the block.
 
-The default rule (:func:`names_match`): every word of the printed name (academic
-titles aside) occurs among the words of the certificate's common name, surname,
-given name or pseudonym, after NFKC, case folding and umlaut spelling ("Dr.
-Schäfer" matches "Peter SCHAEFER"); and where the certificate carries a title
-(2.5.4.12), it equals the printed Funktion the same way.
+The default rule (:func:`names_match`): the printed name (academic titles aside)
+equals the certificate's surname attribute (2.5.4.4), the last word of its common
+name, or the common name's part before a comma, after NFKC, case folding and
+umlaut spelling ("Dr. Schäfer" matches "Peter SCHAEFER"); and where the
+certificate carries a title (2.5.4.12), it equals the printed Funktion the same
+way. Given names and pseudonyms do not bind.
 
 Where names differ (a certificate in a maiden name, a function certificate
 "Landrat des Wartburgkreises"), an explicit :class:`Bindungen` file binds a
@@ -57,16 +58,24 @@ def title_matches(funktion: str | None, subject: x509.Name) -> bool:
 
 def names_match(name: str, subject: x509.Name, funktion: str | None = None) -> bool:
     """Whether the certificate *subject* names the person printed as *name* (and,
-    where the certificate has a title, the printed *funktion*): see the module."""
+    where the certificate has a title, the printed *funktion*): the printed name
+    (academic titles aside) is the surname attribute (2.5.4.4), the last word of the
+    common name ("Michael Krebs"), or the common name's part before a comma ("Krebs,
+    Landrat"); words compared after NFKC, case folding and umlaut spelling. Given
+    names and pseudonyms do not bind: they name no one in particular."""
     own = [w for w in _woerter(name) if w not in _TITEL]
-    attributes = (NameOID.COMMON_NAME, NameOID.SURNAME, NameOID.GIVEN_NAME, NameOID.PSEUDONYM)
-    theirs = {
-        w
-        for oid in attributes
-        for attr in subject.get_attributes_for_oid(oid)
-        for w in _woerter(str(attr.value))
-    }
-    return bool(own) and all(w in theirs for w in own) and title_matches(funktion, subject)
+    if not own:
+        return False
+    candidates = [_woerter(str(a.value)) for a in subject.get_attributes_for_oid(NameOID.SURNAME)]
+    for cn in subject.get_attributes_for_oid(NameOID.COMMON_NAME):
+        text = str(cn.value)
+        # the last word as written ("Müller-Lüdenscheidt" is one), titles aside
+        tokens = [t for t in text.split() if any(w not in _TITEL for w in _woerter(t))]
+        if tokens:
+            candidates.append(_woerter(tokens[-1]))
+        if "," in text:
+            candidates.append([w for w in _woerter(text.split(",", 1)[0]) if w not in _TITEL])
+    return own in candidates and title_matches(funktion, subject)
 
 
 @dataclass(frozen=True)

@@ -497,10 +497,34 @@ def verify_document(
                 Path(ca_file).write_bytes(pem)
             for i, sig in enumerate(sigs):
                 checks.append(_check_signature(root, vorlage, model, i, sig, ca_file, bindung))
+    checks = _one_person_one_block(checks)
     checks.extend(_unsigned(model, checks, require_signatures))
     # Read as it is, but said: a file name a new document may not have.
     notes = (*notes, *(str(w) for w in doc.warnings()))
     return VerificationResult(name, model, tuple(checks), pruefwert(vorlage), notes, facts)
+
+
+def _one_person_one_block(checks: list[Check]) -> list[Check]:
+    """A certificate that already signs one Unterzeichnung makes a later valid
+    signature of another one ``wrong-signer``: one person is not two printed signers
+    (two blocks may print the same surname; only the certificate tells them apart)."""
+    seen: dict[str, int] = {}
+    out: list[Check] = []
+    for c in checks:
+        s = c.signer
+        if c.kind is Kind.SIGNATUR and s is not None and s.subject and s.unterzeichnung:
+            first = seen.setdefault(s.subject, s.unterzeichnung)
+            if first != s.unterzeichnung and c.status is Status.VALID:
+                c = Check(
+                    c.kind,
+                    c.label,
+                    Status.WRONG_SIGNER,
+                    f"the same certificate already signs Unterzeichnung {first}: one person "
+                    "cannot be two printed signers",
+                    signer=s,
+                )
+        out.append(c)
+    return out
 
 
 def _unsigned(model: Vorlage, checks: list[Check], require_signatures: bool) -> list[Check]:

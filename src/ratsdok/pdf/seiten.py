@@ -19,14 +19,26 @@ from collections.abc import Callable, Iterator
 
 import pikepdf
 
-__all__ = ["Ausnahme", "fingerprint", "fingerprints", "signature_widget"]
+__all__ = [
+    "Ausnahme",
+    "content_bytes",
+    "document_fingerprint",
+    "fingerprint",
+    "fingerprints",
+    "signature_widget",
+]
 
-Ausnahme = Callable[[pikepdf.Object], bool]
-"""Which annotations of a page :func:`fingerprint` leaves out."""
+Ausnahme = Callable[[int, pikepdf.Object], bool]
+"""Which annotations :func:`fingerprint` leaves out: called with the page's index
+(0-based) and the annotation."""
 
 _OHNE = frozenset({"/Parent", "/P", "/StructParent", "/StructParents", "/Annots"})
 """Keys that point back into the document's trees; annotations are handled apart."""
 
+
+_FELD_GEERBT = ("/FT", "/V", "/DV", "/Ff", "/DA", "/Q", "/Opt", "/MaxLen", "/TI", "/I")
+"""Field attributes a widget inherits from its parent fields (ISO 32000-1, 12.7.3.1):
+what a viewer draws when it regenerates the widget from the field's value."""
 
 _GEERBT = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 """The page attributes a page may inherit from the page tree (ISO 32000-1, 7.7.3.4)."""
@@ -34,9 +46,9 @@ _GEERBT = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 
 def signature_widget(annot: pikepdf.Object) -> tuple[str, pikepdf.Object] | None:
     """(field name, field) of a signature field's widget *annot*, else None."""
-    if annot.get("/Subtype") != pikepdf.Name.Widget:
+    if not isinstance(annot, pikepdf.Dictionary) or annot.get("/Subtype") != pikepdf.Name.Widget:
         return None
-    field = annot
+    field: pikepdf.Object = annot
     while "/FT" not in field and isinstance(field.get("/Parent"), pikepdf.Dictionary):
         field = field.Parent
     if field.get("/FT") != pikepdf.Name.Sig:
@@ -89,7 +101,7 @@ def _dict(
     out.append(b">")
 
 
-def fingerprint(page: pikepdf.Page, *, ausser: Ausnahme | None = None) -> bytes:
+def fingerprint(page: pikepdf.Page, *, ausser: Ausnahme | None = None, index: int = 0) -> bytes:
     """SHA-256 over what *page* shows (see the module's docstring)."""
     out: list[bytes] = []
     seen: dict[tuple[int, int], int] = {}
@@ -102,15 +114,70 @@ def fingerprint(page: pikepdf.Page, *, ausser: Ausnahme | None = None) -> bytes:
             if isinstance(node, pikepdf.Dictionary):
                 out.append(b"^" + key.encode("ascii") + b"=")
                 _walk(node[key], seen, out)
-    for annot in page.obj.get("/Annots", pikepdf.Array()):
-        if ausser is not None and ausser(annot):
+    annots = page.obj.get("/Annots", pikepdf.Array())
+    for annot in annots if isinstance(annots, pikepdf.Array) else [annots]:
+        if ausser is not None and ausser(index, annot):
             continue
         out.append(b"A")
         _walk(annot, seen, out)
+        if isinstance(annot, pikepdf.Dictionary):
+            _inherited_field(annot, seen, out)
     return hashlib.sha256(b"".join(out)).digest()
 
 
 def fingerprints(pdf: pikepdf.Pdf, *, ausser: Ausnahme | None = None) -> Iterator[bytes]:
     """:func:`fingerprint` of every page of *pdf*, in order."""
-    for page in pdf.pages:
-        yield fingerprint(page, ausser=ausser)
+    for i, page in enumerate(pdf.pages):
+        yield fingerprint(page, ausser=ausser, index=i)
+
+
+def _inherited_field(
+    annot: pikepdf.Object, seen: dict[tuple[int, int], int], out: list[bytes]
+) -> None:
+    node = annot.get("/Parent")
+    depth = 0
+    while isinstance(node, pikepdf.Dictionary) and depth < 32:  # a cycle ends here
+        for key in _FELD_GEERBT:
+            if key in node:
+                out.append(b"^" + key.encode("ascii") + b"=")
+                _walk(node[key], seen, out)
+        node = node.get("/Parent")
+        depth += 1
+
+
+_DOKUMENT_OHNE = frozenset(
+    {"/Pages", "/AcroForm", "/DSS", "/StructTreeRoot", "/Perms", "/Extensions"}
+)
+"""What :func:`document_fingerprint` leaves to others: the pages (compared one by
+one), the form (signature fields, judged by their signatures), the document
+security store (revocation data), the structure tree (the first signature tags
+its fields there), the signature permissions, and the developer extensions a
+PAdES signature declares (ESIC, ISO 32000-1 7.12); none of them shows anything."""
+
+
+def document_fingerprint(pdf: pikepdf.Pdf) -> bytes:
+    """SHA-256 over what a reader sees of *pdf* besides its pages: the catalog
+    (bookmarks, page labels, names and embedded files, open actions, optional
+    content, XMP metadata, viewer preferences), the Info dictionary, and the
+    form's settings but its fields (``/NeedAppearances`` makes viewers redraw
+    fields from their values)."""
+    out: list[bytes] = []
+    seen: dict[tuple[int, int], int] = {}
+    _dict(pdf.Root, seen, out, skip=_DOKUMENT_OHNE)
+    acro = pdf.Root.get("/AcroForm")
+    # A form of signature fields only says nothing: then as if there were none.
+    if isinstance(acro, pikepdf.Dictionary) and set(acro.keys()) - {"/Fields", "/SigFlags"}:
+        out.append(b"F")
+        _dict(acro, seen, out, skip=frozenset({"/Fields", "/SigFlags"}))
+    info = pdf.trailer.get("/Info")
+    if isinstance(info, pikepdf.Dictionary):
+        out.append(b"I")
+        _dict(info, seen, out)
+    return hashlib.sha256(b"".join(out)).digest()
+
+
+def content_bytes(page: pikepdf.Page) -> bytes:
+    """The decoded content of *page*, its streams joined (a /Contents array too)."""
+    contents = page.obj.get("/Contents")
+    streams = contents if isinstance(contents, pikepdf.Array) else [contents]
+    return b"\n".join(s.read_bytes() for s in streams if isinstance(s, pikepdf.Stream))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pikepdf
@@ -36,15 +36,21 @@ from ratsdok.pdf.bundling import (
 )
 from ratsdok.pdf.extraction import embedded_files, hidden_files
 from ratsdok.pdf.names import MAX_PDF_BYTES, SCHRIFTEN_NAME, XML_NAME
+from ratsdok.pdf.render import HauptdokumentSeiten, Signaturfeld, render, signaturfelder
 from ratsdok.pdf.satz import RENDERER
-from ratsdok.pdf.seiten import fingerprints, signature_widget
+from ratsdok.pdf.seiten import (
+    content_bytes,
+    document_fingerprint,
+    fingerprints,
+    signature_widget,
+)
 from ratsdok.report import Check, Kind, Report, Status
 from ratsdok.store.files import read_bytes
 from ratsdok.verification.detect import HEAD_BYTES, InputKind, detect, polyglot
 from ratsdok.verification.pades import PadesSignatur, base_length, check_pades, has_signatures
 from ratsdok.xml.mapping import ParsedDocument, parse_document
 
-__all__ = ["pages_proven", "verify", "verify_any"]
+__all__ = ["pages_proven", "signature_fields", "verify", "verify_any"]
 
 FONTS_ADDED = (
     f"ratsdok added fonts to the merged pages of PDF Anlagen that did not embed theirs; "
@@ -195,7 +201,9 @@ def _check_pages(
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             barrierefrei = meta.get("pdfaid:conformance") == "A"
             producer = str(meta.get("pdf:Producer") or "")
-        base_prints = list(fingerprints(pdf, ausser=_covered(set())))
+        base_prints = list(fingerprints(pdf, ausser=_covered({}, None)))
+        base_doc = document_fingerprint(pdf)
+        base_page1 = content_bytes(pdf.pages[0]) if pdf.pages else b""
     status: list[tuple[Status, str]]
     marks_used: dict[int, str] | None = None
     rest: Check | None = None
@@ -220,7 +228,7 @@ def _check_pages(
                 status = [(Status.PROVEN, why)] * len(base_prints)
             else:
                 with pikepdf.open(io.BytesIO(rebuilt)) as pdf:
-                    theirs = list(fingerprints(pdf, ausser=_covered(set())))
+                    theirs = list(fingerprints(pdf, ausser=_covered({}, None)))
                 status = [
                     (
                         Status.PROVEN,
@@ -251,16 +259,35 @@ def _check_pages(
                     )
     if pades:
         valid = [p for p in pades if p.check.status is Status.VALID and p.unveraendert]
-        intact = {p.feld for p in pades if p.unveraendert}
+        intact = {p.feld_id: p.feld for p in pades if p.unveraendert and p.feld_id is not None}
+        # Where the fields belong: known only where the pages are proven (the layout
+        # they were rendered with); elsewhere no page is called signed anyway.
+        felder = (
+            signature_fields(doc.nachricht.vorlage, marks_used, base_page1)
+            if marks_used is not None
+            else None
+        )
+        boxes = None if felder is None else {f.name: (f.seite, f.box) for f in felder}
         with pikepdf.open(io.BytesIO(data)) as pdf:
-            final = list(fingerprints(pdf, ausser=_covered(intact)))
+            final = list(fingerprints(pdf, ausser=_covered(intact, boxes)))
+            final_doc = document_fingerprint(pdf)
+            need = pdf.Root.get("/AcroForm", pikepdf.Dictionary()).get("/NeedAppearances")
+        if final_doc != base_doc or bool(need):
+            rest = Check(
+                Kind.DOKUMENT,
+                "Dokument",
+                Status.CHANGED,
+                "changed after the bundle was written: bookmarks, names, actions, metadata "
+                "or form settings differ from the bundle the signatures started from",
+            )
         for i, (st, why) in enumerate(status[: len(base_prints)]):
             if i >= len(final) or final[i] != base_prints[i]:
                 status[i] = (
                     Status.FAILED,
-                    "changed after the bundle was written (in a later revision)",
+                    "changed after the bundle was written (in a later revision), or it shows "
+                    "a signature field no valid signature of this Vorlage accounts for",
                 )
-            elif valid and st is not Status.FAILED:
+            elif valid and st is Status.PROVEN:  # signed, and shows what is verified
                 namen = ", ".join(p.feld for p in valid)
                 status[i] = (Status.SIGNED, f"under the valid PAdES signature {namen}; " + why)
         if len(final) > len(base_prints):
@@ -268,27 +295,77 @@ def _check_pages(
     return ([rest] if rest is not None else []) + _runs(status), marks_used
 
 
-def _covered(signiert: set[str]) -> Callable[[pikepdf.Object], bool]:
-    """Which widgets a page comparison leaves out: those of ratsdok's signature fields
-    (``UnterzeichnungN``) that hold an intact signature in *signiert* (their look is
-    part of what that signature signs), or are empty and draw nothing. Any other
-    widget, a field named otherwise or an empty one that draws, counts: a reader
-    sees it, and no signature vouches for it."""
+def _covered(
+    intact: dict[tuple[int, int], str], boxes: dict[str, tuple[int, Box]] | None
+) -> Callable[[int, pikepdf.Object], bool]:
+    """Which widgets a page comparison leaves out: ratsdok's signature fields
+    (``UnterzeichnungN``) where they belong (page and box of the layout, where
+    known), either holding a signature pyHanko validated as intact (this very
+    field object, *intact*), or empty as the first signature made them (an
+    appearance that draws nothing, no actions, no other looks). Any other widget
+    counts: a reader sees it, and no signature vouches for it."""
 
-    def covered(annot: pikepdf.Object) -> bool:
+    def covered(page: int, annot: pikepdf.Object) -> bool:
         found = signature_widget(annot)
         if found is None or _RATSDOK_FELD.fullmatch(found[0]) is None:
             return False
         name, field = found
-        if name in signiert and "/V" in field:
-            return True
+        if field.objgen != annot.objgen:
+            return False  # ratsdok writes field and widget as one object
+        if boxes is not None and not _in_place(annot, page, boxes.get(name)):
+            return False
         if "/V" in field:
+            return intact.get(field.objgen) == name
+        if set(annot.keys()) - _LEERES_FELD:
             return False
         ap = annot.get("/AP")
-        normal = ap.get("/N") if isinstance(ap, pikepdf.Dictionary) else None
+        if not isinstance(ap, pikepdf.Dictionary) or set(ap.keys()) != {"/N"}:
+            return False
+        normal = ap.get("/N")
         return isinstance(normal, pikepdf.Stream) and normal.read_bytes().strip() == b""
 
     return covered
+
+
+Box = tuple[float, float, float, float]
+
+_LEERES_FELD = frozenset(
+    {"/Type", "/Subtype", "/FT", "/T", "/F", "/Rect", "/P", "/AP", "/TU", "/StructParent"}
+)
+"""The keys of an empty signature field as ratsdok's first signature writes it."""
+
+
+def _in_place(annot: pikepdf.Object, page: int, where: tuple[int, Box] | None) -> bool:
+    """Whether *annot* on *page* sits in the field box the layout reports."""
+    if where is None or where[0] != page:
+        return False
+    try:
+        rect = [float(x) for x in annot.Rect]
+    except (AttributeError, TypeError, ValueError):
+        return False
+    x1, y1, x2, y2 = (
+        min(rect[0], rect[2]),
+        min(rect[1], rect[3]),
+        max(rect[0], rect[2]),
+        max(rect[1], rect[3]),
+    )
+    bx1, by1, bx2, by2 = where[1]
+    return abs(x1 - bx1) < 1 and abs(y1 - by1) < 1 and abs(x2 - bx2) < 1 and abs(y2 - by2) < 1
+
+
+def signature_fields(
+    v: Vorlage, marks: Mapping[int, str], first_page: bytes
+) -> list[Signaturfeld] | None:
+    """The signature fields of *v*'s pages rendered with *marks*, the layout (how a
+    Hauptdokument's pages were placed) told by the content of the bundle's first
+    page, *first_page*; None when no layout gives that page."""
+    modes = [HauptdokumentSeiten.DATEI] if v.hauptdokument is None else list(HauptdokumentSeiten)
+    for mode in modes:
+        with pikepdf.open(io.BytesIO(render(v, signiert=marks, hauptdokument=mode))) as pdf:
+            if content_bytes(pdf.pages[0]) != first_page:
+                continue
+        return signaturfelder(v, signiert=marks, hauptdokument=mode)
+    return None
 
 
 _RATSDOK_FELD = re.compile(r"Unterzeichnung[1-9][0-9]{0,3}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from ratsdok._types import TrustSource
 from ratsdok.integrity.bindung import Bindungen
@@ -27,6 +28,7 @@ from ratsdok.report import Check, Kind, Signer, Status
 __all__ = ["PadesSignatur", "base_length", "check_pades", "has_signatures"]
 
 _FELD = re.compile(r"Unterzeichnung([1-9][0-9]{0,3})")
+_DER = serialization.Encoding.DER
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,12 @@ class PadesSignatur:
     file could not be read that far."""
     unveraendert: bool
     """Whether the file after this signature holds only permitted additions
-    (further signatures, a document security store, document time stamps)."""
+    (further signatures, a document security store)."""
+    feld_id: tuple[int, int] | None = None
+    """Object number and generation of the signature field pyHanko validated: a
+    widget is this signature's only where it is this very object."""
+    cert_der: bytes = b""
+    """The signer's certificate (DER), to tell one person signing two blocks."""
 
 
 def has_signatures(data: bytes) -> bool:
@@ -102,6 +109,10 @@ def check_pades(
         why = f"the PDF cannot be read for its signatures: {type(exc).__name__}: {exc}"
         check = Check(Kind.PADES, "PAdES-Signaturen", Status.INVALID, why)
         return [PadesSignatur(check, "", None, -1, False)], []
+    tail = _tail_problem(data, reader)
+    if tail is not None:  # other readers would see another file than pyHanko checks
+        check = Check(Kind.PADES, "PAdES-Signaturen", Status.INVALID, tail)
+        return [PadesSignatur(check, "", None, -1, False)], []
     notes: list[str] = []
     if dss is None:
         notes.append(
@@ -131,6 +142,8 @@ def check_pades(
             check = Check(Kind.PADES, label, Status.INVALID, f"cannot be validated: {exc}")
             out.append(PadesSignatur(check, sig.field_name, nummer, sig.signed_revision, False))
             continue
+        ref = getattr(sig.sig_field, "container_ref", None)
+        feld_id = (int(ref.idnum), int(ref.generation)) if ref is not None else None
         cert = x509.load_der_x509_certificate(status.signing_cert.dump())
         subject = cert.subject.rfc4514_string()
         signer = Signer(nummer, u.name if u else None, u.funktion if u else None, subject)
@@ -170,6 +183,12 @@ def check_pades(
                         "intact, but the certificate does not chain to a trusted CA",
                     )
                 )
+        elif (other := _same_certificate(out, cert, nummer)) is not None:
+            st, why = (
+                Status.WRONG_SIGNER,
+                f"the same certificate already signs Unterzeichnung {other}: one person "
+                "cannot be two printed signers",
+            )
         elif not (bindung or Bindungen()).binds(cert, u.name, u.funktion):
             st, why = (
                 Status.WRONG_SIGNER,
@@ -195,9 +214,40 @@ def check_pades(
                 nummer,
                 sig.signed_revision,
                 unveraendert and status.intact and status.valid,
+                feld_id,
+                cert.public_bytes(_DER),
             )
         )
     return out, notes
+
+
+def _same_certificate(
+    done: list[PadesSignatur], cert: x509.Certificate, nummer: int | None
+) -> int | None:
+    """The other Unterzeichnung an earlier signature with *cert* is bound to, if any."""
+    der = cert.public_bytes(_DER)
+    return next(
+        (p.nummer for p in done if p.cert_der == der and p.nummer not in (None, nummer)), None
+    )
+
+
+def _tail_problem(data: bytes, reader: Any) -> str | None:
+    """Why the end of *data* is read differently by pyHanko (back from the last
+    ``%%EOF`` line) and by qpdf, poppler and viewers (from the last ``startxref``),
+    or None. Anything after the last revision pyHanko sees would be invisible to
+    the signature check but shown by a viewer."""
+    last = data.rfind(b"startxref")
+    eof = data.rfind(b"%%EOF")
+    if last < 0 or eof < last or data[eof + 5 :].strip(b"\r\n\x00 \t\f"):
+        return "bytes follow the last %%EOF line, or it has no startxref before it"
+    try:
+        declared = int(data[last + 9 : eof].split()[0])
+        used = reader.xrefs.get_startxref_for_revision(reader.xrefs.total_revisions - 1)
+    except (ValueError, IndexError):
+        return "the last startxref cannot be read"
+    if declared != used:
+        return f"the last startxref ({declared}) is not the revision pyHanko checked ({used})"
+    return None
 
 
 def _errors(status: Any) -> list[Any]:

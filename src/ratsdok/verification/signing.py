@@ -25,11 +25,12 @@ from ratsdok.model.vorlage import Vorlage
 from ratsdok.pdf.ansicht import tabellen_ohne_kopf
 from ratsdok.pdf.extraction import embedded_files
 from ratsdok.pdf.names import XML_NAME
-from ratsdok.pdf.render import HauptdokumentSeiten, render, signaturfelder
+from ratsdok.pdf.render import render, signaturfelder
+from ratsdok.pdf.seiten import content_bytes
 from ratsdok.pdf.signieren import Unterzeichner, sign_field
 from ratsdok.pdf.validation import Profil, gate, gate_tagged, signature_problems
 from ratsdok.report import Status
-from ratsdok.verification.documents import pages_proven
+from ratsdok.verification.documents import pages_proven, signature_fields
 from ratsdok.verification.pades import base_length, check_pades, has_signatures
 from ratsdok.xml.mapping import parse_document
 
@@ -55,7 +56,7 @@ def _claimed(data: bytes) -> list[Profil]:
 
 def _first_page_content(data: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        return pdf.pages[0].obj.Contents.read_bytes() if pdf.pages else b""
+        return content_bytes(pdf.pages[0]) if pdf.pages else b""
 
 
 def sign_pdf(
@@ -102,23 +103,12 @@ def sign_pdf(
                 )
             )
         v = report.vorlage
-        seite1 = _first_page_content(base)
-        modes = (
-            [HauptdokumentSeiten.DATEI] if v.hauptdokument is None else list(HauptdokumentSeiten)
-        )
-        mode = next(
-            (
-                m
-                for m in modes
-                if _first_page_content(render(v, signiert=marks, hauptdokument=m)) == seite1
-            ),
-            None,
-        )
-        if mode is None:
+        found_fields = signature_fields(v, marks, _first_page_content(base))
+        if found_fields is None:
             raise InvalidDocumentError(
                 Problem("the bundle's first page is not the rendered Vorlage", file=name)
             )
-        felder = signaturfelder(v, signiert=marks, hauptdokument=mode)
+        felder = found_fields
     else:
         if vorlage_xml is None:
             raise InvalidDocumentError(
