@@ -100,6 +100,14 @@ def test_bindings_file_binds_one_certificate_to_a_printed_name(tmp_path: Path) -
         ("[]", "bindungen"),
         ('{"bindungen": [{"sha256": "xyz", "name": "Krebs"}]}', "bindungen[0]"),
         ('{"bindungen": [{"sha256": "' + "a" * 64 + '"}]}', "bindungen[0]"),
+        (
+            '{"bindungen": [{"sha256": "'
+            + "a" * 64
+            + '", "name": "A"}, {"sha256": "'
+            + "A" * 64
+            + '", "name": "B"}]}',
+            "bindungen[1]",
+        ),
     ],
 )
 def test_a_bad_bindings_file_names_the_entry(tmp_path: Path, content: str, field: str) -> None:

@@ -31,11 +31,14 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
 
 from ratsdok.errors import InvalidDocumentError, Problem
+from ratsdok.store.files import read_bytes
 
-__all__ = ["Bindungen", "names_match", "title_matches"]
+__all__ = ["MAX_BYTES", "Bindungen", "names_match", "title_matches"]
 
 _TITEL = frozenset({"dr", "prof", "dipl", "ing", "med", "jur", "rer", "nat", "phil", "h", "c"})
 """Academic titles and their parts, which certificates often leave out."""
+MAX_BYTES = 1 << 20
+"""Largest bindings file read (a Kreis has some hundred signers, not thousands)."""
 _UMLAUTE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -89,8 +92,8 @@ class Bindungen:
     def load(cls, path: Path) -> Bindungen:
         """Read a bindings file (JSON, see the module); errors name the entry."""
         try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError) as exc:
+            data = json.loads(read_bytes(path, max_bytes=MAX_BYTES))
+        except ValueError as exc:
             raise InvalidDocumentError(
                 Problem(f"cannot read the bindings: {exc}", file=str(path))
             ) from None
@@ -119,7 +122,12 @@ class Bindungen:
                 raise InvalidDocumentError(
                     Problem("funktion must be text", file=str(path), field=where)
                 )
-            out[fp.replace(":", "").lower()] = (name, funktion)
+            key = fp.replace(":", "").lower()
+            if key in out:  # two bindings of one certificate: which one holds is unclear
+                raise InvalidDocumentError(
+                    Problem("this certificate is bound twice", file=str(path), field=where)
+                )
+            out[key] = (name, funktion)
         return cls(out)
 
     def binds(self, cert: x509.Certificate, name: str, funktion: str | None) -> bool:
