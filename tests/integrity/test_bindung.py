@@ -152,3 +152,28 @@ def test_verify_with_a_binding_accepts_a_certificate_in_another_name(tmp_path: P
 
     assert main(["verify", str(xml), "--trust", str(ca_file)]) == 1
     assert main(["verify", str(xml), "--trust", str(ca_file), "--bindung", str(f)]) == 0
+
+
+def test_an_archive_takes_the_binding_too(tmp_path: Path) -> None:
+    p = pki()
+    alias = make_signer(p["ca"], "Michaela Mustermann-Krebbs")
+    beig = p["beigeordneter"]
+    src = tmp_path / "src"
+    src.mkdir()
+    for f in EXAMPLE_XML.parent.iterdir():
+        (src / f.name).write_bytes(f.read_bytes())
+    signed = ratsdok.sign(
+        EXAMPLE_XML.read_bytes(), key=alias.key, cert=alias.cert, unterzeichnung=1
+    )
+    (src / EXAMPLE_XML.name).write_bytes(
+        ratsdok.sign(signed, key=beig.key, cert=beig.cert, unterzeichnung=2)
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    zip_path = ratsdok.archive([src / EXAMPLE_XML.name], out, workers=1)
+    ca = [p["ca"].cert_pem]
+    assert not ratsdok.verify_archive(zip_path, trust=ca).ok  # wrong-signer by default
+    f = tmp_path / "bindung.json"
+    fp = alias.cert.fingerprint(hashes.SHA256()).hex()
+    f.write_text(json.dumps({"bindungen": [{"sha256": fp, "name": "Krebs"}]}))
+    assert ratsdok.verify_archive(zip_path, trust=ca, bindung=Bindungen.load(f)).ok

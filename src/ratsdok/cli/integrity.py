@@ -199,6 +199,6 @@ def add_integrity_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
         "--bindung",
         metavar="FILE",
         help="JSON file binding certificates (SHA-256 fingerprint) to printed names beyond "
-        "the default rule (see docs/pades.md); for XML and bundle PDFs",
+        "the default rule (see docs/pades.md)",
     )
     p.set_defaults(func=_cmd_verify)

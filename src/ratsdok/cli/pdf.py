@@ -121,6 +121,7 @@ def _cmd_sign_pdf(args: argparse.Namespace) -> int:
     from ratsdok.store.files import read_bytes
     from ratsdok.verification.signing import sign_pdf
 
+    to_stdout(args.output, binary=True)  # refused on a terminal before the work
     unterzeichner = Unterzeichner.from_files(
         Path(args.key), Path(args.cert), [Path(c) for c in args.chain or []]
     )

@@ -498,5 +498,7 @@ def verify_any(
         reason = polyglot(head, InputKind.ZIP)
         if reason is not None:
             raise UnsafeInputError(Problem(reason, file=str(source)))
-        return verify_archive(source, trust=trust, require_signatures=require_signatures)
+        return verify_archive(
+            source, trust=trust, require_signatures=require_signatures, bindung=bindung
+        )
     return verify(source, trust=trust, require_signatures=require_signatures, bindung=bindung)

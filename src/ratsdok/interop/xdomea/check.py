@@ -21,6 +21,7 @@ from lxml import etree
 
 from ratsdok._types import PathLike, TrustSource
 from ratsdok.errors import RatsdokError
+from ratsdok.integrity.bindung import Bindungen
 from ratsdok.integrity.verify import mark_candidates, verify_document
 from ratsdok.interop.xdomea.message import vorgang_metadaten
 from ratsdok.interop.xdomea.names import (
@@ -181,6 +182,7 @@ def verify_archive(
     max_total: int = MAX_TOTAL,
     max_entries: int = MAX_ENTRIES,
     require_signatures: bool = False,
+    bindung: Bindungen | None = None,
 ) -> ArchiveResult:
     """Check an archive ZIP: every file against the manifest and the ratsdok digests,
     and each embedded Vorlage's seal and signatures (see :func:`ratsdok.verify`;
@@ -296,7 +298,15 @@ def verify_archive(
     for vg in root.iterfind(f"{X}Schriftgutobjekt/{X}Vorgang"):
         vorgaenge.append(
             _check_vorgang(
-                str(path), vg, ist, ok_manifest, referenced, trust, lesen, require_signatures
+                str(path),
+                vg,
+                ist,
+                ok_manifest,
+                referenced,
+                trust,
+                lesen,
+                require_signatures,
+                bindung,
             )
         )
     for n in sorted(set(ist) - referenced):
@@ -391,6 +401,7 @@ def _check_vorgang(
     trust: TrustSource,
     lesen: Callable[[str], bytes | None],
     require_signatures: bool = False,
+    bindung: Bindungen | None = None,
 ) -> ArchivVorgang:
     uid = vg.findtext(f"{X}Identifikation/{X}ID") or "?"
     kennzeichen = vg.findtext(f"{X}AllgemeineMetadaten/{X}Kennzeichen") or "?"
@@ -408,7 +419,9 @@ def _check_vorgang(
         try:
             # Anlagen are checked below against the ZIP; here the seal and signatures.
             doc = parse_document(etree.tostring(block[0]), source=f"{zip_name}#{uid}")
-            result = verify_document(doc, trust=trust, require_signatures=require_signatures)
+            result = verify_document(
+                doc, trust=trust, require_signatures=require_signatures, bindung=bindung
+            )
         except RatsdokError as exc:
             checks.append(
                 Check(
