@@ -280,3 +280,37 @@ def test_an_unsigned_field_drawn_over_a_signed_page_fails(signed: tuple[bytes, b
         assert not result.ok, name
         first = _by_kind(result, Kind.SEITEN)[0]
         assert (first.label, first.status) == ("Seite 1", Status.FAILED)  # type: ignore[attr-defined]
+
+
+def test_a_signed_rendered_vorlage_verifies_against_its_xml(tmp_path: Path) -> None:
+    import shutil
+
+    import ratsdok
+
+    folder = tmp_path / "vorlage"
+    shutil.copytree(EXAMPLE_DIR, folder)
+    xml_path = folder / EXAMPLE_XML.name
+    xml = ratsdok.seal(xml_path.read_bytes())
+    xml_path.write_bytes(xml)
+    v = load(xml_path)
+    pdf = render_pdf(v)
+    s1 = sign_pdf(pdf, _signer("landrat"), 1, vorlage_xml=xml, trust=_ca())
+    s2 = sign_pdf(s1, _signer("beigeordneter_rsa"), 2, vorlage_xml=xml, trust=_ca())
+    unsigned = verify(pdf, vorlage=xml_path, trust=_ca())
+    assert unsigned.ok
+    assert {c.status for c in _by_kind(unsigned, Kind.SEITEN)} == {Status.PROVEN}  # type: ignore[attr-defined]
+    signed = verify(s2, vorlage=xml_path, trust=_ca())
+    assert signed.ok, [str(c) for c in signed.failures()]
+    assert {c.status for c in _by_kind(signed, Kind.SEITEN)} == {Status.SIGNED}  # type: ignore[attr-defined]
+    # another Vorlage's rendering does not pass for this one
+    other = render_pdf(v.model_copy(update={"betreff": "Aufhebung des Integrationskonzeptes"}))
+    forged = verify(other, vorlage=xml_path, trust=_ca())
+    assert not forged.ok
+    assert {c.status for c in _by_kind(forged, Kind.SEITEN)} == {Status.FAILED}  # type: ignore[attr-defined]
+    # on the command line, and without the XML a clear pointer to --vorlage
+    f = tmp_path / "v.pdf"
+    f.write_bytes(s2)
+    ca = _write_ca(tmp_path)
+    assert main(["verify", str(f), "--trust", str(ca), "--vorlage", str(xml_path)]) == 0
+    with pytest.raises(InvalidDocumentError, match="--vorlage"):
+        verify(s2, trust=_ca())

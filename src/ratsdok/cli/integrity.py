@@ -112,6 +112,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 trust=trust,
                 require_signatures=args.require_signatures,
                 bindung=bindung,
+                vorlage=Path(args.vorlage) if args.vorlage else None,
             )
         except RatsdokError as exc:
             status = 1
@@ -194,6 +195,12 @@ def add_integrity_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
         action="store_true",
         help="every Unterzeichnung must carry a signature (default: a block without one is "
         "listed as unsigned, and fine)",
+    )
+    p.add_argument(
+        "--vorlage",
+        metavar="XML",
+        help="the Vorlage a rendered PDF (ratsdok render, perhaps signed) was made from; "
+        "its pages are compared with a fresh rendering",
     )
     p.add_argument(
         "--bindung",

@@ -9,6 +9,7 @@ handed to :func:`ratsdok.integrity.verify.verify_document`.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import tempfile
@@ -36,7 +37,13 @@ from ratsdok.pdf.bundling import (
 )
 from ratsdok.pdf.extraction import embedded_files, hidden_files
 from ratsdok.pdf.names import MAX_PDF_BYTES, SCHRIFTEN_NAME, XML_NAME
-from ratsdok.pdf.render import HauptdokumentSeiten, Signaturfeld, render, signaturfelder
+from ratsdok.pdf.render import (
+    HauptdokumentSeiten,
+    Signaturfeld,
+    render,
+    render_pdf,
+    signaturfelder,
+)
 from ratsdok.pdf.satz import RENDERER
 from ratsdok.pdf.seiten import (
     content_bytes,
@@ -65,6 +72,7 @@ def verify(
     folder: PathLike | None = None,
     require_signatures: bool = False,
     bindung: Bindungen | None = None,
+    vorlage: PathLike | bytes | None = None,
 ) -> VerificationResult:
     """Verify the seal, every Anlage and every signature of a document or bundle.
 
@@ -76,6 +84,11 @@ def verify(
     :class:`~ratsdok.errors.RatsdokError` for input that is not a valid ratsdok
     document (schema, rules, unsafe XML) and for an archive ZIP (see
     :func:`verify_any` and :func:`ratsdok.verify_archive`).
+
+    A rendered Vorlage (``ratsdok render``, perhaps signed with ``sign-pdf``) carries
+    no XML: give the Vorlage it was rendered from as *vorlage* (path or bytes; its
+    Anlagen are looked up beside it, or in *folder*); its pages are then compared
+    with a fresh rendering.
     """
     if isinstance(source, bytes):
         name, data = "<bytes>", source
@@ -106,7 +119,74 @@ def verify(
             require_signatures=require_signatures,
             bindung=bindung,
         )
+    if vorlage is not None and XML_NAME not in embedded_files(data, name=name):
+        return _verify_rendered(data, name, vorlage, folder, trust, require_signatures, bindung)
     return _verify_bundle(data, name, trust, require_signatures, bindung)[0]
+
+
+def _verify_rendered(
+    data: bytes,
+    name: str,
+    vorlage: PathLike | bytes,
+    folder: PathLike | None,
+    trust: TrustSource,
+    require_signatures: bool,
+    bindung: Bindungen | None,
+) -> VerificationResult:
+    """:func:`verify` of a rendered Vorlage *data* against the XML *vorlage*."""
+    if isinstance(vorlage, bytes):
+        xml, xml_name, where = vorlage, "<vorlage>", Path(folder) if folder else None
+    else:
+        xml, xml_name = read_bytes(vorlage), str(vorlage)
+        where = Path(folder) if folder is not None else Path(vorlage).parent
+    doc = parse_document(xml, source=xml_name)
+    result = verify_document(
+        doc,
+        source=name,
+        folder=where,
+        trust=trust,
+        require_signatures=require_signatures,
+        bindung=bindung,
+    )
+    pades, pades_notes, seiten, _marks = _signatures_and_pages(
+        data, name, xml, doc, result, {}, trust, bindung, gerendert=True
+    )
+    return VerificationResult(
+        result.source,
+        result.vorlage,
+        (*_with_pades(result.checks, pades), *seiten),
+        result.pruefwert,
+        (*result.notes, *pades_notes),
+    )
+
+
+def _signatures_and_pages(
+    data: bytes,
+    name: str,
+    xml: bytes,
+    doc: ParsedDocument,
+    result: VerificationResult,
+    files: dict[str, bytes],
+    trust: TrustSource,
+    bindung: Bindungen | None,
+    *,
+    gerendert: bool = False,
+) -> tuple[list[PadesSignatur], list[str], list[Check], dict[int, str] | None]:
+    """The PAdES signatures of *data* and the status of its pages (see
+    :func:`_check_pages`), with notes on what was not checked."""
+    pades: list[PadesSignatur] = []
+    notes: list[str] = []
+    if has_signatures(data):
+        pades, notes = check_pades(data, doc.nachricht.vorlage, trust=trust, bindung=bindung)
+    try:
+        seiten, marks = _check_pages(
+            data, xml, doc, files, mark_candidates(result), pades, gerendert=gerendert
+        )
+    except pikepdf.PdfError as exc:  # found by fuzzing: a page tree qpdf cannot find
+        raise InvalidDocumentError(
+            Problem(f"the PDF's pages cannot be read: {exc}", file=name)
+        ) from None
+    return pades, notes, seiten, marks
 
 
 def pages_proven(
@@ -128,7 +208,11 @@ def _verify_bundle(
     embedded = embedded_files(data, name=name)
     if XML_NAME not in embedded:
         raise InvalidDocumentError(
-            Problem(f"no embedded {XML_NAME}; this is not a ratsdok bundle", file=name)
+            Problem(
+                f"no embedded {XML_NAME}; this is not a ratsdok bundle (a rendered Vorlage: "
+                "give the XML it was rendered from, --vorlage)",
+                file=name,
+            )
         )
     xml = embedded.pop(XML_NAME)
     doc = parse_document(xml, source=f"{name}#{XML_NAME}")
@@ -144,16 +228,9 @@ def _verify_bundle(
         require_signatures=require_signatures,
         bindung=bindung,
     )
-    pades: list[PadesSignatur] = []
-    pades_notes: list[str] = []
-    if has_signatures(data):
-        pades, pades_notes = check_pades(data, doc.nachricht.vorlage, trust=trust, bindung=bindung)
-    try:
-        seiten, marks = _check_pages(data, xml, doc, embedded, mark_candidates(result), pades)
-    except pikepdf.PdfError as exc:  # found by fuzzing: a page tree qpdf cannot find
-        raise InvalidDocumentError(
-            Problem(f"the PDF's pages cannot be read: {exc}", file=name)
-        ) from None
+    pades, pades_notes, seiten, marks = _signatures_and_pages(
+        data, name, xml, doc, result, embedded, trust, bindung
+    )
     versteckt = tuple(
         Check(
             Kind.DATEI,
@@ -180,8 +257,11 @@ def _check_pages(
     files: dict[str, bytes],
     candidates: list[dict[int, str]],
     pades: list[PadesSignatur],
+    *,
+    gerendert: bool = False,
 ) -> tuple[list[Check], dict[int, str] | None]:
-    """A status for every page of the bundle *data*: ``signed``, ``proven``,
+    """A status for every page of the bundle *data* (with *gerendert*: of the
+    rendered Vorlage, compared with :func:`~ratsdok.pdf.render.render_pdf`): ``signed``, ``proven``,
     ``unchecked`` or ``failed`` (see :class:`~ratsdok.report.Status`), as one check
     per run of pages with the same status; and the signed-block marks the
     pages were built with (None when not proven).
@@ -198,24 +278,37 @@ def _check_pages(
     if revisions:
         base = data[: base_length(data, min(revisions))]
     with pikepdf.open(io.BytesIO(base)) as pdf:
-        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-            barrierefrei = meta.get("pdfaid:conformance") == "A"
-            producer = str(meta.get("pdf:Producer") or "")
+        # Before the metadata is opened: pikepdf may write the XMP back re-serialised.
         base_prints = list(fingerprints(pdf, ausser=_covered({}, None)))
         base_doc = document_fingerprint(pdf)
         base_page1 = content_bytes(pdf.pages[0]) if pdf.pages else b""
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            barrierefrei = meta.get("pdfaid:conformance") == "A"
+            producer = str(meta.get("pdf:Producer") or "")
+            creator = str(meta.get("xmp:CreatorTool") or "")
     status: list[tuple[Status, str]]
     marks_used: dict[int, str] | None = None
     rest: Check | None = None
-    if producer != RENDERER:
+    if gerendert:
+        # A rendered PDF records Typst's version only (CreatorTool); ratsdok's own is
+        # not in it, so a rendering that differs is failed, not unchecked, unless
+        # Typst's version differs.
+        producer, erwartet = creator, _typst_creator()
+    else:
+        erwartet = RENDERER
+    if producer != erwartet:
         why = (
-            f"made by {producer or 'an unrecorded renderer'}; this is {RENDERER}: its "
+            f"made by {producer or 'an unrecorded renderer'}; this is {erwartet}: its "
             "pages cannot be rebuilt to compare"
         )
         status = [(Status.UNCHECKED, why)] * len(base_prints)
     else:
         try:
-            rebuilt, marks_used = _rebuilt(doc, files, xml, candidates, barrierefrei, base)
+            rebuilt, marks_used = (
+                _rerendered(doc, candidates, base)
+                if gerendert
+                else _rebuilt(doc, files, xml, candidates, barrierefrei, base)
+            )
         except RatsdokError as exc:
             why = f"the pages cannot be rebuilt: {exc}"
             status = [(Status.FAILED, why)] * len(base_prints)
@@ -384,6 +477,32 @@ def _runs(status: list[tuple[Status, str]]) -> list[Check]:
     return checks
 
 
+def _rerendered(
+    doc: ParsedDocument, candidates: list[dict[int, str]], base: bytes
+) -> tuple[bytes, dict[int, str] | None]:
+    """:func:`_rebuilt` for a rendered Vorlage: ``render_pdf`` with each of the marks."""
+    first: bytes | None = None
+    for marks in candidates:
+        built = render_pdf(doc.nachricht.vorlage, signiert=marks)
+        # Typst ends the file without a line break; signing adds one after %%EOF
+        if built.rstrip(b"\r\n") == base.rstrip(b"\r\n"):
+            return built, marks
+        first = built if first is None else first
+    assert first is not None
+    return first, None
+
+
+@functools.cache
+def _typst_creator() -> str:
+    """What Typst records as CreatorTool in what it renders (its version)."""
+    data = render_pdf(Vorlage(nummer="KT 0001/2000", betreff="Version"))
+    with (
+        pikepdf.open(io.BytesIO(data)) as pdf,
+        pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta,
+    ):
+        return str(meta.get("xmp:CreatorTool") or "")
+
+
 def _rebuilt(
     doc: ParsedDocument,
     files: dict[str, bytes],
@@ -484,6 +603,7 @@ def verify_any(
     trust: TrustSource = None,
     require_signatures: bool = False,
     bindung: Bindungen | None = None,
+    vorlage: PathLike | None = None,
 ) -> Report:
     """Verify any ratsdok input file: XML, bundle PDF or xdomea 0503 archive ZIP.
 
@@ -501,4 +621,10 @@ def verify_any(
         return verify_archive(
             source, trust=trust, require_signatures=require_signatures, bindung=bindung
         )
-    return verify(source, trust=trust, require_signatures=require_signatures, bindung=bindung)
+    return verify(
+        source,
+        trust=trust,
+        require_signatures=require_signatures,
+        bindung=bindung,
+        vorlage=vorlage,
+    )

@@ -122,7 +122,8 @@ def sign_pdf(
         v = doc.nachricht.vorlage
         found = None
         for marks in ({}, signature_marks(doc, trust=trust) if trust_pem(trust) else {}):
-            if render(v, signiert=marks) == base:
+            # Typst ends the file without a line break; signing adds one (see sign_field)
+            if render(v, signiert=marks).rstrip(b"\r\n") == base.rstrip(b"\r\n"):
                 found = marks
                 break
         if found is None:
