@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from ratsdok.cli._batch import (
 )
 from ratsdok.cli._output import folder_option, print_reports
 from ratsdok.errors import OutputError, Problem, RatsdokError
+from ratsdok.store.files import xml_files_below
 
 __all__ = ["add_archive_commands"]
 
@@ -57,16 +57,7 @@ def _inputs(names: list[str]) -> Iterator[Path]:
     order (walked folder by folder: the list of a whole tree is never held)."""
     for name in names:
         p = Path(name)
-        yield from _xml_below(p) if p.is_dir() else (p,)
-
-
-def _xml_below(folder: Path) -> Iterator[Path]:
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        path = Path(entry.path)
-        if entry.is_dir():
-            yield from _xml_below(path)
-        elif entry.is_file() and entry.name.endswith(".xml"):
-            yield path
+        yield from xml_files_below(p) if p.is_dir() else (p,)
 
 
 def _cmd_archive(args: argparse.Namespace) -> int:

@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ratsdok.cli._batch import add_executor_options, print_failures, print_json, run_options
+from ratsdok.cli._batch import (
+    add_executor_options,
+    positive,
+    print_failures,
+    print_json,
+    run_options,
+)
 from ratsdok.cli._output import copy_to_stdout, folder_option, to_stdout, write_output
 from ratsdok.errors import OutputError, Problem, RatsdokError
 from ratsdok.store.atomic import work_folder
@@ -20,16 +26,6 @@ _TRUST_HELP = (
     "trusted CA certificate (repeatable): a signed block is marked 'elektronisch signiert' "
     "only where its signature chains to one and is by the person printed"
 )
-
-
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {n}")
-    return n
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
@@ -259,7 +255,7 @@ def add_pdf_commands(sub: Any) -> None:
     p.add_argument(
         "--chain", action="append", metavar="CA.pem", help="certificate of the chain (repeatable)"
     )
-    p.add_argument("--unterzeichnung", required=True, type=_positive, metavar="N")
+    p.add_argument("--unterzeichnung", required=True, type=positive, metavar="N")
     p.add_argument("--vorlage", metavar="XML", help="the Vorlage a rendered PDF was made from")
     p.add_argument("--trust", action="append", metavar="CA.pem", help=_TRUST_HELP)
     p.add_argument("--tsa", metavar="URL", help="RFC 3161 time stamp server (level B-T)")

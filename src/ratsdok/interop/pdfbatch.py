@@ -31,7 +31,7 @@ from ratsdok.pdf.bundling import NichtKonform, build_barrierefrei, bundle_to_fil
 from ratsdok.pdf.render import render_pdf
 from ratsdok.pdf.validation import gate_tagged
 from ratsdok.store.atomic import atomic_output, write_atomic
-from ratsdok.store.files import AnlagenCheck, read_document
+from ratsdok.store.files import AnlagenCheck, read_document, xml_files_below
 from ratsdok.store.index import json_line
 
 __all__ = ["INDEX", "PdfArt", "PdfAuftrag", "PdfErgebnis", "PdfLauf", "pdf_batch", "pdf_unit"]
@@ -144,7 +144,7 @@ def _names(inputs: Iterable[Path], out: Path) -> Iterator[tuple[Path, Path]]:
     used: set[Path] = set()
     for p in inputs:
         found = (
-            ((x, x.relative_to(p).with_suffix(".pdf")) for x in _xml_below(p))
+            ((x, x.relative_to(p).with_suffix(".pdf")) for x in xml_files_below(p))
             if p.is_dir()
             else iter([(p, Path(p.stem + ".pdf"))])
         )
@@ -159,14 +159,6 @@ def _names(inputs: Iterable[Path], out: Path) -> Iterator[tuple[Path, Path]]:
                 n += 1
             used.add(target)
             yield xml, target
-
-
-def _xml_below(folder: Path) -> Iterator[Path]:
-    for entry in sorted(folder.iterdir()):
-        if entry.is_dir():
-            yield from _xml_below(entry)
-        elif entry.is_file() and entry.suffix == ".xml":
-            yield entry
 
 
 def pdf_batch(

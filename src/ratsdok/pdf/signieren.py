@@ -41,6 +41,11 @@ from ratsdok.pdf.satz import compile_pdf
 
 __all__ = ["MIN_RSA_BITS", "Unterzeichner", "sign_field"]
 
+_NUR_RSA = (
+    "PAdES signing needs an RSA key: with ECDSA pyHanko declares the file PDF 2.0, "
+    "which breaks PDF/A-3 (use RSA, 3072 bits)"
+)
+
 MIN_RSA_BITS = 2048
 """Shorter RSA keys are refused; 3072 bits are what BSI TR-02102 asks for beyond 2023."""
 
@@ -58,8 +63,7 @@ class Unterzeichner:
         if not isinstance(self.key, rsa.RSAPrivateKey):
             raise InvalidDocumentError(
                 Problem(
-                    "PAdES signing needs an RSA key: with ECDSA pyHanko declares the file "
-                    "PDF 2.0, which breaks PDF/A-3 (use RSA, 3072 bits)",
+                    _NUR_RSA,
                     field="key",
                 )
             )
@@ -82,8 +86,7 @@ class Unterzeichner:
         if not isinstance(private, rsa.RSAPrivateKey):
             raise InvalidDocumentError(
                 Problem(
-                    "PAdES signing needs an RSA key: with ECDSA pyHanko declares the file "
-                    "PDF 2.0, which breaks PDF/A-3 (use RSA, 3072 bits)",
+                    _NUR_RSA,
                     file=str(key),
                 )
             )
@@ -174,12 +177,6 @@ def _writer(data: bytes) -> Any:
     if not data.endswith((b"\n", b"\r")):
         data += b"\n"
     return _Writer(io.BytesIO(data), strict=False)
-
-
-def _feldnamen(writer: Any) -> set[str]:
-    from pyhanko.sign.fields import enumerate_sig_fields
-
-    return {name for name, _value, _ref in enumerate_sig_fields(writer)}
 
 
 def _add_fields(
@@ -286,22 +283,21 @@ def sign_field(
     from pyhanko.sign.timestamps import HTTPTimeStamper
 
     writer = _writer(data)
-    vorhanden = _feldnamen(writer)
+    # field name → its value (None while empty)
+    vorhanden = {name: value for name, value, _ref in _sig_fields(writer)}
     if not vorhanden:
         _add_fields(writer, felder or (feld,), seiten, namen or {})
     elif feld.name not in vorhanden:
         raise InvalidDocumentError(
             Problem(f"the PDF has signature fields, but none named {feld.name}")
         )
-    else:
-        filled = {name for name, value, _ref in _sig_fields(writer) if value is not None}
-        if feld.name in filled:
-            raise InvalidDocumentError(
-                Problem(
-                    f"Unterzeichnung {feld.nummer} is already signed in this PDF",
-                    field="unterzeichnung",
-                )
+    elif vorhanden[feld.name] is not None:
+        raise InvalidDocumentError(
+            Problem(
+                f"Unterzeichnung {feld.nummer} is already signed in this PDF",
+                field="unterzeichnung",
             )
+        )
     jetzt = (zeit or datetime.now(UTC)).astimezone(UTC)
     breite, hoehe = feld.box[2] - feld.box[0], feld.box[3] - feld.box[1]
     zeilen = [

@@ -318,27 +318,10 @@ def _byte_ranges(pdf: Pdf) -> list[list[int]]:
 
 
 def _fruehere_signatur(b: Befund, pdf: Pdf, raw: Roh = bytes) -> bool:
-    """The file has several signatures; one covers the whole file but its
-    /Contents; every other covers exactly an earlier revision (from byte 0 to the
-    end of a ``%%EOF`` line) but its own /Contents hex string."""
-    data = raw()
-    ranges = _byte_ranges(pdf)
-    if len(ranges) < 2:
-        return False
-    ganz = [r for r in ranges if len(r) == 4 and r[2] + r[3] == len(data)]
-    if len(ganz) != 1:
-        return False
-    for r in ranges:
-        if len(r) != 4 or r[0] != 0:
-            return False
-        a, b2, ende = r[1], r[2], r[2] + r[3]
-        if not (data[a : a + 1] == b"<" and data[b2 - 1 : b2] == b">"):
-            return False
-        if re.fullmatch(rb"<[0-9A-Fa-f]*>", data[a:b2]) is None:
-            return False
-        if r is not ganz[0] and not data[:ende].rstrip(b"\r\n").endswith(b"%%EOF"):
-            return False
-    return True
+    """The file has several signatures, and :func:`signature_problems` finds none:
+    one covers the whole file but its /Contents, every other exactly its revision
+    (up to a ``%%EOF`` line) but its own /Contents hex string."""
+    return len(_byte_ranges(pdf)) >= 2 and not signature_problems(raw())
 
 
 AUSNAHMEN: tuple[Ausnahme, ...] = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 
@@ -37,6 +38,7 @@ __all__ = [
     "read_document",
     "save",
     "validate_xml",
+    "xml_files_below",
 ]
 
 
@@ -219,3 +221,14 @@ def validate_xml(
     except RatsdokError as exc:
         return list(exc.problems)
     return []
+
+
+def xml_files_below(folder: Path) -> Iterator[Path]:
+    """Every ``*.xml`` file below *folder*, in name order, folder by folder (the list
+    of a whole tree is never held: batch inputs may be tens of thousands)."""
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        path = Path(entry.path)
+        if entry.is_dir():
+            yield from xml_files_below(path)
+        elif entry.is_file() and entry.name.endswith(".xml"):
+            yield path
